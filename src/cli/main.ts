@@ -1,0 +1,45 @@
+import { Command, CommanderError } from "commander";
+import { isBatonError } from "../errors.ts";
+import { registerConfigCommand } from "./commands/config.ts";
+import { registerDbCommands } from "./commands/db.ts";
+import { registerStartCommand } from "./commands/start.ts";
+import { type CliIo, processIo } from "./io.ts";
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("baton")
+    .description("Builds complete applications from a specification with Claude, session after session.")
+    .option("--config <file>", "read this config file instead of ~/.baton/config.yaml and ./baton.yaml")
+    .option("--database-url <url>", "database to use (postgres://… or sqlite:PATH); overrides DATABASE_URL")
+    .showHelpAfterError("(run `baton --help` for usage)")
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+    })
+    .exitOverride();
+  registerStartCommand(program, io);
+  registerConfigCommand(program, io);
+  registerDbCommands(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit, so tests can drive it in-process. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are "errors" to commander; they have exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isBatonError(error)) {
+      io.err(`baton: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err(`baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.failure;
+  }
+}

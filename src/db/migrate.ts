@@ -1,0 +1,42 @@
+import { Migrator } from "kysely";
+import { BatonError } from "../errors.ts";
+import type { Database } from "./database.ts";
+import { migrationProvider } from "./migrations/index.ts";
+
+export const MIGRATION_TABLE = "baton_migrations";
+export const MIGRATION_LOCK_TABLE = "baton_migrations_lock";
+
+export interface MigrationStatus {
+  name: string;
+  applied_at: string | null;
+}
+
+function migratorFor(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: migrationProvider(database.dialect),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+}
+
+/** Applies every pending migration (under Kysely's lock, so concurrent starts are safe). */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const { error, results } = await migratorFor(database).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(before any migration ran)";
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BatonError(
+      "BATON_DB_MIGRATION_FAILED",
+      `migration ${failed} failed on ${database.target.display}: ${reason}`,
+      { migration: failed },
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+export async function migrationStatus(database: Database): Promise<MigrationStatus[]> {
+  const migrations = await migratorFor(database).getMigrations();
+  return migrations.map((m) => ({ name: m.name, applied_at: m.executedAt ? m.executedAt.toISOString() : null }));
+}

@@ -1,0 +1,211 @@
+import type { Epic, Task, TaskStatus, TaskWithTests, Test, TestStatus } from "../../plan/model.ts";
+import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
+import { percent, type Progress, toProgress } from "../../plan/progress.ts";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../database.ts";
+import { epicIn, taskIn, testsOfTask, toTest } from "./plan-rows.ts";
+
+export const OPEN_TASK_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(isOpenTask);
+
+export interface EpicSummary extends Epic {
+  tasks_total: number;
+  tasks_done: number;
+  tests_total: number;
+  tests_passing: number;
+  tasks_percent: number;
+  tests_percent: number;
+}
+
+export interface TaskSummary extends Task {
+  tests_total: number;
+  tests_passing: number;
+}
+
+export interface TaskFilter {
+  epic_id?: number;
+  /** A status, or "open" for every status but done. */
+  status?: TaskStatus | "open";
+  limit?: number;
+  offset?: number;
+}
+
+/** Reads of the plan aggregate: progress, next task, epics, tasks and tests. No writes here. */
+export class PlanReader {
+  constructor(protected readonly deps: { db: Db; clock: Clock }) {}
+
+  async hasPlan(projectId: number): Promise<boolean> {
+    const row = await this.deps.db.selectFrom("epics").select("id").where("project_id", "=", projectId).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async progress(projectId: number): Promise<Progress> {
+    const { db } = this.deps;
+    const [epics, tasks, tests] = await Promise.all([
+      db
+        .selectFrom("epics")
+        .select((eb) => [
+          eb.fn.countAll<number>().as("total"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
+        ])
+        .where("project_id", "=", projectId)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom("tasks")
+        .select((eb) => [
+          eb.fn.countAll<number>().as("total"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "in_progress").as("in_progress"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "blocked").as("blocked"),
+        ])
+        .where("project_id", "=", projectId)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom("tests")
+        .select((eb) => [
+          eb.fn.countAll<number>().as("total"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "passing").as("passing"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "failing").as("failing"),
+        ])
+        .where("project_id", "=", projectId)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return toProgress({
+      epics_total: Number(epics.total),
+      epics_done: Number(epics.done),
+      tasks_total: Number(tasks.total),
+      tasks_done: Number(tasks.done),
+      tasks_in_progress: Number(tasks.in_progress),
+      tasks_blocked: Number(tasks.blocked),
+      tests_total: Number(tests.total),
+      tests_passing: Number(tests.passing),
+      tests_failing: Number(tests.failing),
+    });
+  }
+
+  /**
+   * The task to work on next: a task already in progress first, then open tasks of unfinished
+   * epics by epic priority, task priority and id. Null when nothing is open.
+   */
+  async nextTask(projectId: number): Promise<TaskWithTests | null> {
+    const task = await this.deps.db
+      .selectFrom("tasks as t")
+      .innerJoin("epics as e", "e.id", "t.epic_id")
+      .selectAll("t")
+      .where("t.project_id", "=", projectId)
+      .where("t.status", "in", ["pending", "in_progress"])
+      .where("e.status", "!=", "done")
+      .orderBy((eb) => eb.case().when("t.status", "=", "in_progress").then(0).else(1).end())
+      .orderBy("e.priority")
+      .orderBy("e.id")
+      .orderBy("t.priority")
+      .orderBy("t.id")
+      .limit(1)
+      .executeTakeFirst();
+    if (!task) return null;
+    return { ...task, tests: await testsOfTask(this.deps.db, task.id) };
+  }
+
+  /** Epics in plan order with their progress; `needsExpansion` keeps only epics without tasks. */
+  async listEpics(projectId: number, options: { needsExpansion?: boolean } = {}): Promise<EpicSummary[]> {
+    const { db } = this.deps;
+    const [epics, taskCounts, testCounts] = await Promise.all([
+      db.selectFrom("epics").selectAll().where("project_id", "=", projectId).orderBy("priority").orderBy("id").execute(),
+      db
+        .selectFrom("tasks")
+        .select((eb) => [
+          "epic_id",
+          eb.fn.countAll<number>().as("total"),
+          eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
+        ])
+        .where("project_id", "=", projectId)
+        .groupBy("epic_id")
+        .execute(),
+      db
+        .selectFrom("tests")
+        .innerJoin("tasks", "tasks.id", "tests.task_id")
+        .select((eb) => [
+          "tasks.epic_id",
+          eb.fn.countAll<number>().as("total"),
+          eb.fn.countAll<number>().filterWhere("tests.status", "=", "passing").as("passing"),
+        ])
+        .where("tests.project_id", "=", projectId)
+        .groupBy("tasks.epic_id")
+        .execute(),
+    ]);
+    const tasksBy = new Map(taskCounts.map((c) => [c.epic_id, c]));
+    const testsBy = new Map(testCounts.map((c) => [c.epic_id, c]));
+    const summaries = epics.map((epic): EpicSummary => {
+      const t = tasksBy.get(epic.id);
+      const s = testsBy.get(epic.id);
+      const tasks_total = Number(t?.total ?? 0);
+      const tasks_done = Number(t?.done ?? 0);
+      const tests_total = Number(s?.total ?? 0);
+      const tests_passing = Number(s?.passing ?? 0);
+      return {
+        ...epic,
+        tasks_total,
+        tasks_done,
+        tests_total,
+        tests_passing,
+        tasks_percent: percent(tasks_done, tasks_total),
+        tests_percent: percent(tests_passing, tests_total),
+      };
+    });
+    return options.needsExpansion ? summaries.filter((e) => e.tasks_total === 0) : summaries;
+  }
+
+  async getEpic(projectId: number, epicId: number | string): Promise<EpicSummary & { tasks: TaskSummary[] }> {
+    const epic = await epicIn(this.deps.db, projectId, epicId);
+    const [summary] = (await this.listEpics(projectId)).filter((e) => e.id === epic.id);
+    const tasks = await this.listTasks(projectId, { epic_id: epic.id });
+    // listEpics always contains an epic that epicIn just found in the same project.
+    return { ...(summary as EpicSummary), tasks };
+  }
+
+  /** Tasks in plan order (epic priority, task priority, id), with their test counts. */
+  async listTasks(projectId: number, filter: TaskFilter = {}): Promise<TaskSummary[]> {
+    let query = this.deps.db
+      .selectFrom("tasks as t")
+      .innerJoin("epics as e", "e.id", "t.epic_id")
+      .selectAll("t")
+      .select((eb) => [
+        eb
+          .selectFrom("tests")
+          .select(eb.fn.countAll<number>().as("n"))
+          .whereRef("tests.task_id", "=", "t.id")
+          .as("tests_total"),
+        eb
+          .selectFrom("tests")
+          .select(eb.fn.countAll<number>().as("n"))
+          .whereRef("tests.task_id", "=", "t.id")
+          .where("tests.status", "=", "passing")
+          .as("tests_passing"),
+      ])
+      .where("t.project_id", "=", projectId)
+      .orderBy("e.priority")
+      .orderBy("e.id")
+      .orderBy("t.priority")
+      .orderBy("t.id");
+    if (filter.epic_id !== undefined) query = query.where("t.epic_id", "=", filter.epic_id);
+    if (filter.status === "open") query = query.where("t.status", "in", OPEN_TASK_STATUSES);
+    else if (filter.status !== undefined) query = query.where("t.status", "=", filter.status);
+    if (filter.limit !== undefined) query = query.limit(filter.limit).offset(filter.offset ?? 0);
+    const rows = await query.execute();
+    return rows.map((r) => ({ ...r, tests_total: Number(r.tests_total ?? 0), tests_passing: Number(r.tests_passing ?? 0) }));
+  }
+
+  async getTask(projectId: number, taskId: number | string): Promise<TaskWithTests> {
+    const task = await taskIn(this.deps.db, projectId, taskId);
+    return { ...task, tests: await testsOfTask(this.deps.db, task.id) };
+  }
+
+  async listTests(projectId: number, filter: { task_id?: number | string; status?: TestStatus } = {}): Promise<Test[]> {
+    let query = this.deps.db.selectFrom("tests").selectAll().where("project_id", "=", projectId).orderBy("id");
+    if (filter.task_id !== undefined) {
+      const task = await taskIn(this.deps.db, projectId, filter.task_id);
+      query = query.where("task_id", "=", task.id);
+    }
+    if (filter.status !== undefined) query = query.where("status", "=", filter.status);
+    return (await query.execute()).map(toTest);
+  }
+}

@@ -1,0 +1,67 @@
+import { BatonError } from "../../errors.ts";
+import type { Epic, Task, Test } from "../../plan/model.ts";
+import type { Db } from "../database.ts";
+import type { TestRow } from "../schema.ts";
+
+/** Row helpers shared by the plan reader and writer: scoped lookups that fail with the right code. */
+export type Executor = Pick<Db, "selectFrom" | "insertInto" | "updateTable" | "deleteFrom">;
+
+export function toTest(row: TestRow): Test {
+  return { ...row, steps: JSON.parse(row.steps) as string[] };
+}
+
+/** Ids come from models and URLs as numbers or strings; anything else is not found. */
+export function toId(value: number | string): number {
+  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : -1;
+}
+
+export async function epicIn(db: Executor, projectId: number, epicId: number | string): Promise<Epic> {
+  const row = await db
+    .selectFrom("epics")
+    .selectAll()
+    .where("id", "=", toId(epicId))
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  if (!row) {
+    throw new BatonError("BATON_EPIC_NOT_FOUND", `no epic ${epicId} in this project; list_epics shows the epics`, {
+      epic_id: epicId,
+    });
+  }
+  return row;
+}
+
+export async function taskIn(db: Executor, projectId: number, taskId: number | string): Promise<Task> {
+  const row = await db
+    .selectFrom("tasks")
+    .selectAll()
+    .where("id", "=", toId(taskId))
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  if (!row) {
+    throw new BatonError("BATON_TASK_NOT_FOUND", `no task ${taskId} in this project; list_tasks shows the tasks`, {
+      task_id: taskId,
+    });
+  }
+  return row;
+}
+
+export async function testIn(db: Executor, projectId: number, testId: number | string): Promise<Test> {
+  const row = await db
+    .selectFrom("tests")
+    .selectAll()
+    .where("id", "=", toId(testId))
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  if (!row) {
+    throw new BatonError("BATON_TEST_NOT_FOUND", `no test ${testId} in this project; list_tests shows a task's tests`, {
+      test_id: testId,
+    });
+  }
+  return toTest(row);
+}
+
+export async function testsOfTask(db: Executor, taskId: number): Promise<Test[]> {
+  const rows = await db.selectFrom("tests").selectAll().where("task_id", "=", taskId).orderBy("id").execute();
+  return rows.map(toTest);
+}

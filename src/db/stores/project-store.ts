@@ -1,0 +1,146 @@
+import { BatonError } from "../../errors.ts";
+import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
+import { assertProjectCanComplete } from "../../plan/rules.ts";
+import { NewProject, type Project, ProjectPatch } from "../../projects/model.ts";
+import { type Clock, isoNow } from "../clock.ts";
+import type { Db } from "../database.ts";
+import type { ProjectRow } from "../schema.ts";
+import { isUniqueViolation } from "../sql-errors.ts";
+import { parseInput } from "../validate.ts";
+
+const OPEN_TASK_STATUSES = TASK_STATUSES.filter(isOpenTask);
+
+export function toProject(row: ProjectRow): Project {
+  return { ...row, settings: JSON.parse(row.settings) as Project["settings"] };
+}
+
+/** Projects: one row per app being built. Deleting one removes every row that belongs to it. */
+export class ProjectStore {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  async create(input: NewProject): Promise<Project> {
+    const p = parseInput(NewProject, input, "project");
+    const now = isoNow(this.deps.clock);
+    try {
+      const row = await this.deps.db
+        .insertInto("projects")
+        .values({
+          name: p.name,
+          directory: p.directory,
+          spec_path: p.spec_path,
+          spec_sha256: p.spec_sha256,
+          status: "created",
+          settings: JSON.stringify(p.settings),
+          budget_usd: p.budget_usd,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProject(row);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const clash = await this.deps.db
+        .selectFrom("projects")
+        .select(["name", "directory"])
+        .where((eb) => eb.or([eb("name", "=", p.name), eb("directory", "=", p.directory)]))
+        .executeTakeFirst();
+      const byName = clash?.name === p.name;
+      throw new BatonError(
+        "BATON_PROJECT_EXISTS",
+        byName
+          ? `a project named ${p.name} already exists; choose another name or open the existing project`
+          : `project ${clash?.name ?? "?"} already uses the directory ${p.directory}; choose another directory`,
+        { name: p.name, directory: p.directory },
+      );
+    }
+  }
+
+  async get(id: number): Promise<Project> {
+    const row = await this.deps.db.selectFrom("projects").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw notFound(String(id));
+    return toProject(row);
+  }
+
+  /** Finds a project by numeric id or by name. */
+  async find(idOrName: string | number): Promise<Project> {
+    const text = String(idOrName).trim();
+    const query = this.deps.db.selectFrom("projects").selectAll();
+    const row = /^\d+$/.test(text)
+      ? await query.where("id", "=", Number(text)).executeTakeFirst()
+      : await query.where("name", "=", text).executeTakeFirst();
+    if (!row) throw notFound(text);
+    return toProject(row);
+  }
+
+  async findByDirectory(directory: string): Promise<Project | undefined> {
+    const row = await this.deps.db
+      .selectFrom("projects")
+      .selectAll()
+      .where("directory", "=", directory)
+      .executeTakeFirst();
+    return row ? toProject(row) : undefined;
+  }
+
+  async list(): Promise<Project[]> {
+    const rows = await this.deps.db.selectFrom("projects").selectAll().orderBy("name").execute();
+    return rows.map(toProject);
+  }
+
+  async update(id: number, patch: ProjectPatch): Promise<Project> {
+    const p = parseInput(ProjectPatch, patch, "project update");
+    const { settings, ...rest } = p;
+    const row = await this.deps.db
+      .updateTable("projects")
+      .set({
+        ...rest,
+        ...(settings === undefined ? {} : { settings: JSON.stringify(settings) }),
+        updated_at: isoNow(this.deps.clock),
+      })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound(String(id));
+    return toProject(row);
+  }
+
+  /** Refused while any task is open or any test is not passing; the error says what is left. */
+  async markComplete(id: number): Promise<Project> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const project = await trx.selectFrom("projects").select(["name"]).where("id", "=", id).executeTakeFirst();
+      if (!project) throw notFound(String(id));
+      const tasks = await trx.selectFrom("tasks").select(["id", "status"]).where("project_id", "=", id).orderBy("id").execute();
+      const { n } = await trx
+        .selectFrom("tests")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("project_id", "=", id)
+        .where("status", "!=", "passing")
+        .executeTakeFirstOrThrow();
+      assertProjectCanComplete(project.name, {
+        tasks_total: tasks.length,
+        open_task_ids: tasks.filter((t) => OPEN_TASK_STATUSES.includes(t.status)).map((t) => t.id),
+        tests_not_passing: Number(n),
+      });
+      const now = isoNow(this.deps.clock);
+      const row = await trx
+        .updateTable("projects")
+        .set({ status: "complete", completed_at: now, updated_at: now })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProject(row);
+    });
+  }
+
+  /** Removes the project and, through the foreign keys, its plan, sessions, events and reviews. */
+  async delete(id: number): Promise<void> {
+    const result = await this.deps.db.deleteFrom("projects").where("id", "=", id).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound(String(id));
+  }
+}
+
+function notFound(idOrName: string): BatonError {
+  return new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id or name ${idOrName}`, {
+    project: idOrName,
+  });
+}

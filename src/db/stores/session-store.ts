@@ -1,0 +1,299 @@
+import { BatonError } from "../../errors.ts";
+import {
+  isTerminal,
+  numberingOf,
+  type Session,
+  type SessionEvent,
+  type SessionType,
+  type TerminalSessionStatus,
+  USAGE_COUNTERS,
+  type UsageDelta,
+} from "../../sessions/model.ts";
+import { type Clock, isoNow } from "../clock.ts";
+import type { Db } from "../database.ts";
+import type { SessionRow } from "../schema.ts";
+import { isUniqueViolation } from "../sql-errors.ts";
+import type { Executor } from "./plan-rows.ts";
+
+const NUMBER_RETRIES = 5;
+
+export interface NewSession {
+  type: SessionType;
+  model: string;
+  prompt_version_id?: number | null;
+  log_path?: string | null;
+}
+
+/**
+ * Sessions of a project and their events. Rules kept here: session numbers are allocated per
+ * project (initializer and coding share one 0-based sequence, reviews have their own); at most one
+ * initializer-or-coding session runs per project (a partial unique index backs it); an initializer
+ * cannot be created once a plan exists; a finished session never changes status again.
+ */
+export class SessionStore {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  async create(projectId: number, input: NewSession): Promise<Session> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.db.transaction().execute(async (trx) => {
+          await this.assertProject(trx, projectId);
+          if (input.type === "initializer") await this.assertNoPlan(trx, projectId);
+          const number = await this.nextNumber(trx, projectId, input.type);
+          const row = await trx
+            .insertInto("sessions")
+            .values({
+              project_id: projectId,
+              number,
+              type: input.type,
+              model: input.model,
+              status: "pending",
+              prompt_version_id: input.prompt_version_id ?? null,
+              log_path: input.log_path ?? null,
+              created_at: isoNow(this.deps.clock),
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return row;
+        });
+      } catch (error) {
+        // Two creators raced for the same number: take the next one.
+        if (isUniqueViolation(error) && attempt < NUMBER_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** pending → running, claimed by a worker. Refused while another session of the project runs. */
+  async start(sessionId: number, worker: { workerId: string }): Promise<Session> {
+    const session = await this.get(sessionId);
+    if (session.status !== "pending") throw invalidTransition(session, "running");
+    const now = isoNow(this.deps.clock);
+    try {
+      const row = await this.deps.db
+        .updateTable("sessions")
+        .set({ status: "running", started_at: now, heartbeat_at: now, worker_id: worker.workerId })
+        .where("id", "=", sessionId)
+        .where("status", "=", "pending")
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw invalidTransition(await this.get(sessionId), "running");
+      return row;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const running = await this.running(session.project_id);
+      throw new BatonError(
+        "BATON_SESSION_ALREADY_RUNNING",
+        `session ${running?.number ?? "?"} of this project is still running; stop it or wait for it to end before starting session ${session.number}`,
+        { project_id: session.project_id, running_session_id: running?.id ?? null },
+      );
+    }
+  }
+
+  /** Refreshes a running session's heartbeat; false when the session is no longer running. */
+  async heartbeat(sessionId: number): Promise<boolean> {
+    const result = await this.deps.db
+      .updateTable("sessions")
+      .set({ heartbeat_at: isoNow(this.deps.clock) })
+      .where("id", "=", sessionId)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Ends a pending or running session. A finished session cannot be finished again. */
+  async finish(
+    sessionId: number,
+    end: { status: TerminalSessionStatus; error?: string | null; interruption_reason?: string | null },
+  ): Promise<Session> {
+    const row = await this.deps.db
+      .updateTable("sessions")
+      .set({
+        status: end.status,
+        ended_at: isoNow(this.deps.clock),
+        error: end.error ?? null,
+        interruption_reason: end.interruption_reason ?? null,
+      })
+      .where("id", "=", sessionId)
+      .where("status", "in", ["pending", "running"])
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw invalidTransition(await this.get(sessionId), end.status);
+    return row;
+  }
+
+  /** Adds to a session's counters; its cost is added to the project's total in the same transaction. */
+  async addUsage(sessionId: number, delta: UsageDelta): Promise<Session> {
+    const increments = (Object.entries(delta) as [keyof UsageDelta, number | undefined][]).filter(
+      (entry): entry is [keyof UsageDelta, number] => entry[1] !== undefined && entry[1] !== 0,
+    );
+    for (const [key, amount] of increments) {
+      if (!(key === "cost_usd" || USAGE_COUNTERS.includes(key)) || !Number.isFinite(amount) || amount < 0) {
+        throw new BatonError("BATON_VALIDATION", `invalid usage: ${key} must be a number ≥ 0, got ${amount}`);
+      }
+    }
+    if (increments.length === 0) return this.get(sessionId);
+    return this.deps.db.transaction().execute(async (trx) => {
+      let query = trx.updateTable("sessions").where("id", "=", sessionId);
+      for (const [key, amount] of increments) query = query.set((eb) => ({ [key]: eb(key, "+", amount) }));
+      const row = await query.returningAll().executeTakeFirst();
+      if (!row) throw notFound(sessionId);
+      const cost = delta.cost_usd;
+      if (cost) {
+        await trx
+          .updateTable("projects")
+          .set((eb) => ({ total_cost_usd: eb("total_cost_usd", "+", cost) }))
+          .where("id", "=", row.project_id)
+          .execute();
+      }
+      return row;
+    });
+  }
+
+  /** Appends one event with the session's next sequence number (1, 2, 3, …). */
+  async appendEvent(sessionId: number, event: { type: string; payload: unknown }): Promise<SessionEvent> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const counter = await trx
+        .updateTable("sessions")
+        .set((eb) => ({ event_count: eb("event_count", "+", 1) }))
+        .where("id", "=", sessionId)
+        .returning(["event_count", "project_id"])
+        .executeTakeFirst();
+      if (!counter) throw notFound(sessionId);
+      const row = await trx
+        .insertInto("session_events")
+        .values({
+          session_id: sessionId,
+          project_id: counter.project_id,
+          seq: Number(counter.event_count),
+          ts: isoNow(this.deps.clock),
+          type: event.type,
+          payload: JSON.stringify(event.payload ?? null),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { ...row, payload: JSON.parse(row.payload) as unknown };
+    });
+  }
+
+  async listEvents(sessionId: number, options: { afterSeq?: number; limit?: number } = {}): Promise<SessionEvent[]> {
+    const rows = await this.deps.db
+      .selectFrom("session_events")
+      .selectAll()
+      .where("session_id", "=", sessionId)
+      .where("seq", ">", options.afterSeq ?? 0)
+      .orderBy("seq")
+      .limit(options.limit ?? 1_000)
+      .execute();
+    return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+  }
+
+  async get(sessionId: number): Promise<Session> {
+    const row = await this.deps.db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst();
+    if (!row) throw notFound(sessionId);
+    return row;
+  }
+
+  async getByNumber(projectId: number, number: number): Promise<Session> {
+    const row = await this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("number", "=", number)
+      .where("type", "!=", "review")
+      .executeTakeFirst();
+    if (!row) {
+      throw new BatonError("BATON_SESSION_NOT_FOUND", `this project has no session ${number}`, {
+        project_id: projectId,
+        number,
+      });
+    }
+    return row;
+  }
+
+  /** Sessions of a project, newest first. */
+  async list(projectId: number, options: { type?: SessionType; limit?: number; offset?: number } = {}): Promise<Session[]> {
+    let query = this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc");
+    if (options.type !== undefined) query = query.where("type", "=", options.type);
+    if (options.limit !== undefined) query = query.limit(options.limit).offset(options.offset ?? 0);
+    return query.execute();
+  }
+
+  async recent(projectId: number, limit = 5): Promise<Session[]> {
+    return this.list(projectId, { limit });
+  }
+
+  /** The initializer or coding session running for this project, if any. */
+  async running(projectId: number): Promise<Session | null> {
+    const row = await this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("status", "=", "running")
+      .where("type", "!=", "review")
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  /** Running sessions whose heartbeat is older than `cutoff`: their worker is presumed dead. */
+  async listStale(cutoff: Date): Promise<Session[]> {
+    return this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("status", "=", "running")
+      .where("heartbeat_at", "<", cutoff.toISOString())
+      .orderBy("id")
+      .execute();
+  }
+
+  private async assertProject(trx: Executor, projectId: number): Promise<void> {
+    const row = await trx.selectFrom("projects").select("id").where("id", "=", projectId).executeTakeFirst();
+    if (!row) {
+      throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, { project: projectId });
+    }
+  }
+
+  private async assertNoPlan(trx: Executor, projectId: number): Promise<void> {
+    const { n } = await trx
+      .selectFrom("epics")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("project_id", "=", projectId)
+      .executeTakeFirstOrThrow();
+    if (Number(n) > 0) {
+      throw new BatonError(
+        "BATON_PLAN_EXISTS",
+        `this project already has a plan (${n} epics), so the initializer cannot run again; start coding sessions instead, or create a new project to plan from scratch`,
+        { project_id: projectId, epics: Number(n) },
+      );
+    }
+  }
+
+  private async nextNumber(trx: Executor, projectId: number, type: SessionType): Promise<number> {
+    const group = numberingOf(type);
+    const { max } = await trx
+      .selectFrom("sessions")
+      .select((eb) => eb.fn.max<number | null>("number").as("max"))
+      .where("project_id", "=", projectId)
+      .where("type", group === "review" ? "=" : "!=", "review")
+      .executeTakeFirstOrThrow();
+    return max === null ? 0 : Number(max) + 1;
+  }
+}
+
+function notFound(sessionId: number): BatonError {
+  return new BatonError("BATON_SESSION_NOT_FOUND", `no session with the id ${sessionId}`, { session_id: sessionId });
+}
+
+function invalidTransition(session: SessionRow, to: string): BatonError {
+  const why = isTerminal(session.status) ? "it has already ended" : `it is ${session.status}`;
+  return new BatonError(
+    "BATON_SESSION_INVALID_TRANSITION",
+    `session ${session.number} cannot become ${to}: ${why}`,
+    { session_id: session.id, from: session.status, to },
+  );
+}

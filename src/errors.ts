@@ -1,0 +1,62 @@
+/**
+ * The one error catalog. Every expected failure in Baton is a BatonError with a stable code;
+ * edges map it (HTTP status, CLI exit code, MCP tool error text) and never log it as a crash.
+ */
+
+export const ERROR_CATALOG = {
+  BATON_CONFIG_INVALID: { status: 400, exit: 2 },
+  BATON_CONFIG_FILE_UNREADABLE: { status: 400, exit: 2 },
+  BATON_USAGE: { status: 400, exit: 2 },
+  BATON_DB_URL_UNSUPPORTED: { status: 400, exit: 2 },
+  BATON_DB_UNREACHABLE: { status: 503, exit: 1 },
+  BATON_DB_MIGRATION_FAILED: { status: 500, exit: 1 },
+  BATON_VALIDATION: { status: 400, exit: 2 },
+  BATON_PROJECT_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_PROJECT_EXISTS: { status: 409, exit: 1 },
+  BATON_PROJECT_NOT_COMPLETE: { status: 409, exit: 1 },
+  BATON_EPIC_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_EPIC_EXISTS: { status: 409, exit: 1 },
+  BATON_TASK_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_TASK_TESTS_NOT_PASSING: { status: 409, exit: 1 },
+  BATON_TASK_INVALID_TRANSITION: { status: 409, exit: 1 },
+  BATON_TEST_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_SESSION_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_SESSION_ALREADY_RUNNING: { status: 409, exit: 1 },
+  BATON_SESSION_INVALID_TRANSITION: { status: 409, exit: 1 },
+  BATON_PLAN_EXISTS: { status: 409, exit: 1 },
+  BATON_PROMPT_VERSION_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_ANALYSIS_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_PROPOSAL_NOT_FOUND: { status: 404, exit: 1 },
+} as const satisfies Record<string, { status: number; exit: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class BatonError extends Error {
+  override readonly name = "BatonError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly data?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+
+  get exitCode(): number {
+    return ERROR_CATALOG[this.code].exit;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; data?: Record<string, unknown> } {
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+export function isBatonError(value: unknown, code?: ErrorCode): value is BatonError {
+  return value instanceof BatonError && (code === undefined || value.code === code);
+}
