@@ -15,7 +15,9 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query("select 1");
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL=${maskUrl(url)} is set but PostgreSQL cannot be reached: ${(error as Error).message}`);
+    throw new Error(
+      `TEST_DATABASE_URL=${maskUrl(url)} is set but PostgreSQL cannot be reached: ${(error as Error).message}`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

@@ -39,7 +39,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.err(`baton: ${error.message}\n`);
       return error.exitCode;
     }
-    io.err(`baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.err(
+      `baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.failure;
   }
 }

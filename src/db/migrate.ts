@@ -38,5 +38,8 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
 
 export async function migrationStatus(database: Database): Promise<MigrationStatus[]> {
   const migrations = await migratorFor(database).getMigrations();
-  return migrations.map((m) => ({ name: m.name, applied_at: m.executedAt ? m.executedAt.toISOString() : null }));
+  return migrations.map((m) => ({
+    name: m.name,
+    applied_at: m.executedAt ? m.executedAt.toISOString() : null,
+  }));
 }

@@ -14,7 +14,10 @@ export const EMBEDDED_DATABASE_FILE = "baton.db";
  * `postgresql://` → PostgreSQL; `sqlite:PATH`, `file:PATH` or a plain path → SQLite (relative
  * paths are resolved from `cwd`). Anything else is refused with the accepted forms.
  */
-export function resolveDatabaseTarget(url: string | null, where: { home: string; cwd: string }): DatabaseTarget {
+export function resolveDatabaseTarget(
+  url: string | null,
+  where: { home: string; cwd: string },
+): DatabaseTarget {
   if (url === null || url.trim() === "") {
     const path = join(where.home, EMBEDDED_DATABASE_FILE);
     return { dialect: "sqlite", path, display: `sqlite:${path}` };

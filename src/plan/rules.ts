@@ -21,7 +21,10 @@ export function assertTaskTransition(taskId: number, from: TaskStatus, to: TaskS
 }
 
 /** A task cannot become done while any of its tests is not passing. The error names them. */
-export function assertTestsAllowDone(taskId: number, tests: readonly Pick<Test, "id" | "status" | "description">[]): void {
+export function assertTestsAllowDone(
+  taskId: number,
+  tests: readonly Pick<Test, "id" | "status" | "description">[],
+): void {
   const notPassing = tests.filter((t) => t.status !== "passing");
   if (notPassing.length === 0) return;
   const list = notPassing.map((t) => `#${t.id} ${t.status}: ${t.description}`).join("; ");
@@ -54,7 +57,8 @@ export function assertProjectCanComplete(
   if (open.open_task_ids.length === 0 && open.tests_not_passing === 0) return;
   const shown = open.open_task_ids.slice(0, 10).join(", ");
   const more = open.open_task_ids.length > 10 ? ` and ${open.open_task_ids.length - 10} more` : "";
-  const tasksPart = open.open_task_ids.length > 0 ? `${open.open_task_ids.length} open tasks (${shown}${more})` : "";
+  const tasksPart =
+    open.open_task_ids.length > 0 ? `${open.open_task_ids.length} open tasks (${shown}${more})` : "";
   const testsPart = open.tests_not_passing > 0 ? `${open.tests_not_passing} tests not passing` : "";
   throw new BatonError(
     "BATON_PROJECT_NOT_COMPLETE",

@@ -1,6 +1,14 @@
 import { z } from "zod";
 
-export const PROJECT_STATUSES = ["created", "initializing", "ready", "running", "paused", "complete", "error"] as const;
+export const PROJECT_STATUSES = [
+  "created",
+  "initializing",
+  "ready",
+  "running",
+  "paused",
+  "complete",
+  "error",
+] as const;
 export const ProjectStatus = z.enum(PROJECT_STATUSES);
 export type ProjectStatus = z.infer<typeof ProjectStatus>;
 
@@ -50,10 +58,16 @@ export const ProjectPatch = z
     status: ProjectStatus,
     directory: z.string().min(1),
     spec_path: z.string().nullable(),
-    spec_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    spec_sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
     settings: ProjectSettings,
     budget_usd: z.number().positive().nullable(),
-    init_commit_sha: z.string().regex(/^[0-9a-f]{7,64}$/, "a git commit sha is 7 to 64 hex characters").nullable(),
+    init_commit_sha: z
+      .string()
+      .regex(/^[0-9a-f]{7,64}$/, "a git commit sha is 7 to 64 hex characters")
+      .nullable(),
   })
   .partial();
 export type ProjectPatch = z.input<typeof ProjectPatch>;

@@ -42,49 +42,47 @@ export interface TestDatabase {
 
 /** A new, migrated, empty database: a temp SQLite file, or a fresh schema on the test PostgreSQL. */
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
-  const time = testClock();
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "baton-test-"));
     const url = `sqlite:${join(dir, "nested", "baton.db")}`;
-    const open = () => openDatabase(resolveDatabaseTarget(url, { home: dir, cwd: dir }));
-    const database = await open();
-    const extra: Database[] = [];
-    return {
+    return assemble(
       dialect,
-      database,
-      stores: createStores(database.db, time.clock),
-      time,
-      reopen: async () => {
-        const d = await open();
-        extra.push(d);
-        return d;
-      },
-      cleanup: async () => {
-        for (const d of [database, ...extra]) await d.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+      () => openDatabase(resolveDatabaseTarget(url, { home: dir, cwd: dir })),
+      async () => rmSync(dir, { recursive: true, force: true }),
+    );
   }
   if (TEST_DATABASE_URL === undefined) throw new Error("TEST_DATABASE_URL is not set");
   const schema = `baton_test_${randomBytes(6).toString("hex")}`;
   await adminQuery(`create schema ${schema}`);
   const url = withSearchPath(TEST_DATABASE_URL, schema);
-  const open = () => openDatabase(resolveDatabaseTarget(url, { home: tmpdir(), cwd: tmpdir() }), { poolSize: 4 });
+  return assemble(
+    dialect,
+    () => openDatabase(resolveDatabaseTarget(url, { home: tmpdir(), cwd: tmpdir() }), { poolSize: 4 }),
+    () => adminQuery(`drop schema ${schema} cascade`),
+  );
+}
+
+async function assemble(
+  dialect: Dialect,
+  open: () => Promise<Database>,
+  dispose: () => Promise<void>,
+): Promise<TestDatabase> {
+  const time = testClock();
   const database = await open();
-  const extra: Database[] = [];
+  const opened = [database];
   return {
     dialect,
     database,
     stores: createStores(database.db, time.clock),
     time,
     reopen: async () => {
-      const d = await open();
-      extra.push(d);
-      return d;
+      const another = await open();
+      opened.push(another);
+      return another;
     },
     cleanup: async () => {
-      for (const d of [database, ...extra]) await d.close();
-      await adminQuery(`drop schema ${schema} cascade`);
+      for (const d of opened) await d.close();
+      await dispose();
     },
   };
 }

@@ -17,13 +17,23 @@ describeEachDatabase("plan store", (db) => {
     const t = db();
     const p = await makeProject(t);
     const late = await t.stores.plan.createEpic(p.id, { name: "Polish", priority: 5 });
-    const first = await t.stores.plan.createEpic(p.id, { name: "Core", description: "the core", priority: 1 });
+    const first = await t.stores.plan.createEpic(p.id, {
+      name: "Core",
+      description: "the core",
+      priority: 1,
+    });
     await t.stores.plan.expandEpic(p.id, first.id, [taskInput("second", 2, 20), taskInput("first", 1, 10)]);
     await t.stores.plan.createTask(p.id, late.id, taskInput("shine", 1));
 
     const epics = await t.stores.plan.listEpics(p.id);
     expect(epics.map((e) => e.name)).toEqual(["Core", "Polish"]);
-    expect(epics[0]).toMatchObject({ tasks_total: 2, tasks_done: 0, tests_total: 3, tests_passing: 0, status: "pending" });
+    expect(epics[0]).toMatchObject({
+      tasks_total: 2,
+      tasks_done: 0,
+      tests_total: 3,
+      tests_passing: 0,
+      status: "pending",
+    });
 
     const tasks = await t.stores.plan.listTasks(p.id);
     expect(tasks.map((x) => x.description)).toEqual(["first", "second", "shine"]);
@@ -154,7 +164,11 @@ describeEachDatabase("plan store", (db) => {
   it("reports progress with totals, counts by status and percentages", async () => {
     const t = db();
     const p = await makeProject(t);
-    expect(await t.stores.plan.progress(p.id)).toMatchObject({ tasks_total: 0, tasks_percent: 0, finished: false });
+    expect(await t.stores.plan.progress(p.id)).toMatchObject({
+      tasks_total: 0,
+      tasks_percent: 0,
+      finished: false,
+    });
     const e1 = await t.stores.plan.createEpic(p.id, { name: "One" });
     const e2 = await t.stores.plan.createEpic(p.id, { name: "Two" });
     const [a, b] = await t.stores.plan.expandEpic(p.id, e1.id, [taskInput("a", 2), taskInput("b", 1)]);
@@ -182,7 +196,11 @@ describeEachDatabase("plan store", (db) => {
     });
     await finishTask(t, p.id, b.id);
     await finishTask(t, p.id, c.id);
-    expect(await t.stores.plan.progress(p.id)).toMatchObject({ epics_done: 2, tests_percent: 100, finished: true });
+    expect(await t.stores.plan.progress(p.id)).toMatchObject({
+      epics_done: 2,
+      tests_percent: 100,
+      finished: true,
+    });
   });
 
   it("lists only epics without tasks when asked for those that need expansion", async () => {
@@ -191,7 +209,9 @@ describeEachDatabase("plan store", (db) => {
     const full = await t.stores.plan.createEpic(p.id, { name: "Full" });
     await t.stores.plan.createEpic(p.id, { name: "Empty" });
     await t.stores.plan.createTask(p.id, full.id, taskInput("x"));
-    expect((await t.stores.plan.listEpics(p.id, { needsExpansion: true })).map((e) => e.name)).toEqual(["Empty"]);
+    expect((await t.stores.plan.listEpics(p.id, { needsExpansion: true })).map((e) => e.name)).toEqual([
+      "Empty",
+    ]);
   });
 
   it("filters and pages tasks and tests", async () => {
@@ -204,9 +224,18 @@ describeEachDatabase("plan store", (db) => {
       ["a", "b", "c", "d"].map((d) => taskInput(d, 1)),
     );
     await finishTask(t, p.id, tasks[0]?.id ?? 0);
-    expect((await t.stores.plan.listTasks(p.id, { status: "open" })).map((x) => x.description)).toEqual(["b", "c", "d"]);
-    expect((await t.stores.plan.listTasks(p.id, { status: "done" })).map((x) => x.description)).toEqual(["a"]);
-    expect((await t.stores.plan.listTasks(p.id, { limit: 2, offset: 1 })).map((x) => x.description)).toEqual(["b", "c"]);
+    expect((await t.stores.plan.listTasks(p.id, { status: "open" })).map((x) => x.description)).toEqual([
+      "b",
+      "c",
+      "d",
+    ]);
+    expect((await t.stores.plan.listTasks(p.id, { status: "done" })).map((x) => x.description)).toEqual([
+      "a",
+    ]);
+    expect((await t.stores.plan.listTasks(p.id, { limit: 2, offset: 1 })).map((x) => x.description)).toEqual([
+      "b",
+      "c",
+    ]);
     expect(await t.stores.plan.listTests(p.id, { status: "passing" })).toHaveLength(1);
     expect(await t.stores.plan.listTests(p.id, { task_id: tasks[1]?.id ?? 0 })).toHaveLength(1);
   });
@@ -218,9 +247,14 @@ describeEachDatabase("plan store", (db) => {
     const epic = await t.stores.plan.createEpic(theirs.id, { name: "Secret" });
     const [task] = await t.stores.plan.expandEpic(theirs.id, epic.id, [taskInput("x")]);
     if (!task) throw new Error("no task");
-    expect(isBatonError(await rejection(t.stores.plan.getTask(mine.id, task.id)), "BATON_TASK_NOT_FOUND")).toBe(true);
     expect(
-      isBatonError(await rejection(t.stores.plan.createTask(mine.id, epic.id, taskInput("y"))), "BATON_EPIC_NOT_FOUND"),
+      isBatonError(await rejection(t.stores.plan.getTask(mine.id, task.id)), "BATON_TASK_NOT_FOUND"),
+    ).toBe(true);
+    expect(
+      isBatonError(
+        await rejection(t.stores.plan.createTask(mine.id, epic.id, taskInput("y"))),
+        "BATON_EPIC_NOT_FOUND",
+      ),
     ).toBe(true);
     expect(
       isBatonError(
@@ -228,7 +262,9 @@ describeEachDatabase("plan store", (db) => {
         "BATON_TEST_NOT_FOUND",
       ),
     ).toBe(true);
-    expect(isBatonError(await rejection(t.stores.plan.getTask(mine.id, "abc")), "BATON_TASK_NOT_FOUND")).toBe(true);
+    expect(isBatonError(await rejection(t.stores.plan.getTask(mine.id, "abc")), "BATON_TASK_NOT_FOUND")).toBe(
+      true,
+    );
     expect((await t.stores.plan.getTask(theirs.id, task.id)).tests[0]?.status).toBe("unknown");
   });
 
@@ -253,7 +289,10 @@ describeEachDatabase("plan store", (db) => {
     // task and its tests were written inside the same transaction.
     const bad = { ...taskInput("bad"), tests: [{ category: "vibes", description: "feels right" }] };
     await expect(
-      t.stores.plan.expandEpic(p.id, epic.id, [taskInput("good"), bad as unknown as ReturnType<typeof taskInput>]),
+      t.stores.plan.expandEpic(p.id, epic.id, [
+        taskInput("good"),
+        bad as unknown as ReturnType<typeof taskInput>,
+      ]),
     ).rejects.toThrow();
     expect(await t.stores.plan.listTasks(p.id)).toEqual([]);
     expect(await t.stores.plan.listTests(p.id)).toEqual([]);

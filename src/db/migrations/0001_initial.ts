@@ -69,7 +69,9 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("type", "text", (c) => c.notNull())
         .addColumn("model", "text", (c) => c.notNull())
         .addColumn("status", "text", (c) => c.notNull().defaultTo("pending"))
-        .addColumn("prompt_version_id", "integer", (c) => c.references("prompt_versions.id").onDelete("set null"))
+        .addColumn("prompt_version_id", "integer", (c) =>
+          c.references("prompt_versions.id").onDelete("set null"),
+        )
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("started_at", "text")
         .addColumn("ended_at", "text")
@@ -110,7 +112,11 @@ export function initial(dialect: Dialect): Migration {
         .unique()
         .where(sql<boolean>`type = 'review'`)
         .execute();
-      await db.schema.createIndex("sessions_status_heartbeat").on("sessions").columns(["status", "heartbeat_at"]).execute();
+      await db.schema
+        .createIndex("sessions_status_heartbeat")
+        .on("sessions")
+        .columns(["status", "heartbeat_at"])
+        .execute();
 
       await db.schema
         .createTable("epics")
@@ -126,7 +132,11 @@ export function initial(dialect: Dialect): Migration {
         .addUniqueConstraint("epics_project_name_unique", ["project_id", "name"])
         .addCheckConstraint("epics_status_check", oneOf("status", EPIC_STATUSES))
         .execute();
-      await db.schema.createIndex("epics_project_order").on("epics").columns(["project_id", "priority", "id"]).execute();
+      await db.schema
+        .createIndex("epics_project_order")
+        .on("epics")
+        .columns(["project_id", "priority", "id"])
+        .execute();
 
       await db.schema
         .createTable("tasks")
@@ -145,8 +155,16 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("updated_at", "text", (c) => c.notNull())
         .addCheckConstraint("tasks_status_check", oneOf("status", TASK_STATUSES))
         .execute();
-      await db.schema.createIndex("tasks_project_status").on("tasks").columns(["project_id", "status"]).execute();
-      await db.schema.createIndex("tasks_epic_order").on("tasks").columns(["epic_id", "priority", "id"]).execute();
+      await db.schema
+        .createIndex("tasks_project_status")
+        .on("tasks")
+        .columns(["project_id", "status"])
+        .execute();
+      await db.schema
+        .createIndex("tasks_epic_order")
+        .on("tasks")
+        .columns(["epic_id", "priority", "id"])
+        .execute();
 
       await db.schema
         .createTable("tests")
@@ -166,7 +184,11 @@ export function initial(dialect: Dialect): Migration {
         .addCheckConstraint("tests_status_check", oneOf("status", TEST_STATUSES))
         .execute();
       await db.schema.createIndex("tests_task").on("tests").columns(["task_id", "id"]).execute();
-      await db.schema.createIndex("tests_project_status").on("tests").columns(["project_id", "status"]).execute();
+      await db.schema
+        .createIndex("tests_project_status")
+        .on("tests")
+        .columns(["project_id", "status"])
+        .execute();
 
       await db.schema
         .createTable("session_events")
@@ -179,7 +201,11 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("payload", "text", (c) => c.notNull())
         .addUniqueConstraint("session_events_session_seq_unique", ["session_id", "seq"])
         .execute();
-      await db.schema.createIndex("session_events_project").on("session_events").columns(["project_id", "id"]).execute();
+      await db.schema
+        .createIndex("session_events_project")
+        .on("session_events")
+        .columns(["project_id", "id"])
+        .execute();
 
       await db.schema
         .createTable("quality_checks")
@@ -194,12 +220,21 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("report_markdown", "text")
         .addColumn("model", "text")
         .addColumn("cost_usd", "double precision", (c) => c.notNull().defaultTo(0))
-        .addColumn("prompt_version_id", "integer", (c) => c.references("prompt_versions.id").onDelete("set null"))
+        .addColumn("prompt_version_id", "integer", (c) =>
+          c.references("prompt_versions.id").onDelete("set null"),
+        )
         .addColumn("created_at", "text", (c) => c.notNull())
         .addCheckConstraint("quality_checks_kind_check", oneOf("kind", QUALITY_CHECK_KINDS))
-        .addCheckConstraint("quality_checks_rating_check", sql`rating is null or (rating >= 1 and rating <= 10)`)
+        .addCheckConstraint(
+          "quality_checks_rating_check",
+          sql`rating is null or (rating >= 1 and rating <= 10)`,
+        )
         .execute();
-      await db.schema.createIndex("quality_checks_session").on("quality_checks").columns(["session_id", "kind"]).execute();
+      await db.schema
+        .createIndex("quality_checks_session")
+        .on("quality_checks")
+        .columns(["session_id", "kind"])
+        .execute();
       await db.schema
         .createIndex("quality_checks_project")
         .on("quality_checks")
@@ -227,9 +262,13 @@ export function initial(dialect: Dialect): Migration {
       await db.schema
         .createTable("prompt_proposals")
         .addColumn("id", "integer", id)
-        .addColumn("analysis_id", "integer", (c) => c.notNull().references("prompt_analyses.id").onDelete("cascade"))
+        .addColumn("analysis_id", "integer", (c) =>
+          c.notNull().references("prompt_analyses.id").onDelete("cascade"),
+        )
         .addColumn("prompt_name", "text", (c) => c.notNull())
-        .addColumn("prompt_version_id", "integer", (c) => c.references("prompt_versions.id").onDelete("set null"))
+        .addColumn("prompt_version_id", "integer", (c) =>
+          c.references("prompt_versions.id").onDelete("set null"),
+        )
         .addColumn("theme", "text", (c) => c.notNull())
         .addColumn("before_text", "text", (c) => c.notNull())
         .addColumn("after_text", "text", (c) => c.notNull())
@@ -237,7 +276,9 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("evidence", "text", (c) => c.notNull().defaultTo("[]"))
         .addColumn("confidence", "double precision")
         .addColumn("status", "text", (c) => c.notNull().defaultTo("proposed"))
-        .addColumn("applied_version_id", "integer", (c) => c.references("prompt_versions.id").onDelete("set null"))
+        .addColumn("applied_version_id", "integer", (c) =>
+          c.references("prompt_versions.id").onDelete("set null"),
+        )
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("updated_at", "text", (c) => c.notNull())
         .addCheckConstraint("prompt_proposals_name_check", oneOf("prompt_name", PROMPT_NAMES))
@@ -247,7 +288,11 @@ export function initial(dialect: Dialect): Migration {
           sql`confidence is null or (confidence >= 0 and confidence <= 1)`,
         )
         .execute();
-      await db.schema.createIndex("prompt_proposals_analysis").on("prompt_proposals").column("analysis_id").execute();
+      await db.schema
+        .createIndex("prompt_proposals_analysis")
+        .on("prompt_proposals")
+        .column("analysis_id")
+        .execute();
     },
 
     async down(db: Kysely<unknown>) {

@@ -1,6 +1,6 @@
 import type { Epic, Task, TaskStatus, TaskWithTests, Test, TestStatus } from "../../plan/model.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
-import { percent, type Progress, toProgress } from "../../plan/progress.ts";
+import { type Progress, percent, toProgress } from "../../plan/progress.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../database.ts";
 import { epicIn, taskIn, testsOfTask, toTest } from "./plan-rows.ts";
@@ -34,7 +34,12 @@ export class PlanReader {
   constructor(protected readonly deps: { db: Db; clock: Clock }) {}
 
   async hasPlan(projectId: number): Promise<boolean> {
-    const row = await this.deps.db.selectFrom("epics").select("id").where("project_id", "=", projectId).limit(1).executeTakeFirst();
+    const row = await this.deps.db
+      .selectFrom("epics")
+      .select("id")
+      .where("project_id", "=", projectId)
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -109,7 +114,13 @@ export class PlanReader {
   async listEpics(projectId: number, options: { needsExpansion?: boolean } = {}): Promise<EpicSummary[]> {
     const { db } = this.deps;
     const [epics, taskCounts, testCounts] = await Promise.all([
-      db.selectFrom("epics").selectAll().where("project_id", "=", projectId).orderBy("priority").orderBy("id").execute(),
+      db
+        .selectFrom("epics")
+        .selectAll()
+        .where("project_id", "=", projectId)
+        .orderBy("priority")
+        .orderBy("id")
+        .execute(),
       db
         .selectFrom("tasks")
         .select((eb) => [
@@ -191,7 +202,11 @@ export class PlanReader {
     else if (filter.status !== undefined) query = query.where("t.status", "=", filter.status);
     if (filter.limit !== undefined) query = query.limit(filter.limit).offset(filter.offset ?? 0);
     const rows = await query.execute();
-    return rows.map((r) => ({ ...r, tests_total: Number(r.tests_total ?? 0), tests_passing: Number(r.tests_passing ?? 0) }));
+    return rows.map((r) => ({
+      ...r,
+      tests_total: Number(r.tests_total ?? 0),
+      tests_passing: Number(r.tests_passing ?? 0),
+    }));
   }
 
   async getTask(projectId: number, taskId: number | string): Promise<TaskWithTests> {
@@ -199,8 +214,15 @@ export class PlanReader {
     return { ...task, tests: await testsOfTask(this.deps.db, task.id) };
   }
 
-  async listTests(projectId: number, filter: { task_id?: number | string; status?: TestStatus } = {}): Promise<Test[]> {
-    let query = this.deps.db.selectFrom("tests").selectAll().where("project_id", "=", projectId).orderBy("id");
+  async listTests(
+    projectId: number,
+    filter: { task_id?: number | string; status?: TestStatus } = {},
+  ): Promise<Test[]> {
+    let query = this.deps.db
+      .selectFrom("tests")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .orderBy("id");
     if (filter.task_id !== undefined) {
       const task = await taskIn(this.deps.db, projectId, filter.task_id);
       query = query.where("task_id", "=", task.id);

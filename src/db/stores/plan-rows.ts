@@ -24,9 +24,13 @@ export async function epicIn(db: Executor, projectId: number, epicId: number | s
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   if (!row) {
-    throw new BatonError("BATON_EPIC_NOT_FOUND", `no epic ${epicId} in this project; list_epics shows the epics`, {
-      epic_id: epicId,
-    });
+    throw new BatonError(
+      "BATON_EPIC_NOT_FOUND",
+      `no epic ${epicId} in this project; list_epics shows the epics`,
+      {
+        epic_id: epicId,
+      },
+    );
   }
   return row;
 }
@@ -39,9 +43,13 @@ export async function taskIn(db: Executor, projectId: number, taskId: number | s
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   if (!row) {
-    throw new BatonError("BATON_TASK_NOT_FOUND", `no task ${taskId} in this project; list_tasks shows the tasks`, {
-      task_id: taskId,
-    });
+    throw new BatonError(
+      "BATON_TASK_NOT_FOUND",
+      `no task ${taskId} in this project; list_tasks shows the tasks`,
+      {
+        task_id: taskId,
+      },
+    );
   }
   return row;
 }
@@ -54,9 +62,13 @@ export async function testIn(db: Executor, projectId: number, testId: number | s
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   if (!row) {
-    throw new BatonError("BATON_TEST_NOT_FOUND", `no test ${testId} in this project; list_tests shows a task's tests`, {
-      test_id: testId,
-    });
+    throw new BatonError(
+      "BATON_TEST_NOT_FOUND",
+      `no test ${testId} in this project; list_tests shows a task's tests`,
+      {
+        test_id: testId,
+      },
+    );
   }
   return toTest(row);
 }

@@ -59,7 +59,9 @@ export class PlanStore extends PlanReader {
   async expandEpic(projectId: number, epicId: number | string, inputs: NewTask[]): Promise<TaskWithTests[]> {
     const tasks = inputs.map((input, i) => parseInput(NewTask, input, `task ${i + 1}`));
     if (tasks.length === 0) {
-      throw new BatonError("BATON_VALIDATION", "invalid expansion: give at least one task", { epic_id: epicId });
+      throw new BatonError("BATON_VALIDATION", "invalid expansion: give at least one task", {
+        epic_id: epicId,
+      });
     }
     return this.deps.db.transaction().execute(async (trx) => {
       const epic = await epicIn(trx, projectId, epicId);
@@ -81,7 +83,11 @@ export class PlanStore extends PlanReader {
     });
   }
 
-  async startTask(projectId: number, taskId: number | string, sessionId: number | null = null): Promise<Task> {
+  async startTask(
+    projectId: number,
+    taskId: number | string,
+    sessionId: number | null = null,
+  ): Promise<Task> {
     return this.setTaskStatus(projectId, taskId, "in_progress", { sessionId });
   }
 
@@ -148,7 +154,11 @@ export class PlanStore extends PlanReader {
     });
   }
 
-  private async insertTask(trx: Executor, epic: Epic, t: ReturnType<typeof NewTask.parse>): Promise<TaskWithTests> {
+  private async insertTask(
+    trx: Executor,
+    epic: Epic,
+    t: ReturnType<typeof NewTask.parse>,
+  ): Promise<TaskWithTests> {
     const now = isoNow(this.deps.clock);
     const task = await trx
       .insertInto("tasks")
@@ -167,7 +177,11 @@ export class PlanStore extends PlanReader {
     return { ...task, tests: await this.insertTests(trx, task, t.tests) };
   }
 
-  private async insertTests(trx: Executor, task: Task, tests: ReturnType<typeof NewTest.parse>[]): Promise<Test[]> {
+  private async insertTests(
+    trx: Executor,
+    task: Task,
+    tests: ReturnType<typeof NewTest.parse>[],
+  ): Promise<Test[]> {
     if (tests.length === 0) return [];
     const now = isoNow(this.deps.clock);
     const rows = await trx
@@ -226,7 +240,9 @@ export class PlanStore extends PlanReader {
       );
     }
     if (isForeignKeyViolation(error)) {
-      return new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, { project: projectId });
+      return new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
+        project: projectId,
+      });
     }
     return error;
   }

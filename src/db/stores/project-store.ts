@@ -107,9 +107,18 @@ export class ProjectStore {
   /** Refused while any task is open or any test is not passing; the error says what is left. */
   async markComplete(id: number): Promise<Project> {
     return this.deps.db.transaction().execute(async (trx) => {
-      const project = await trx.selectFrom("projects").select(["name"]).where("id", "=", id).executeTakeFirst();
+      const project = await trx
+        .selectFrom("projects")
+        .select(["name"])
+        .where("id", "=", id)
+        .executeTakeFirst();
       if (!project) throw notFound(String(id));
-      const tasks = await trx.selectFrom("tasks").select(["id", "status"]).where("project_id", "=", id).orderBy("id").execute();
+      const tasks = await trx
+        .selectFrom("tasks")
+        .select(["id", "status"])
+        .where("project_id", "=", id)
+        .orderBy("id")
+        .execute();
       const { n } = await trx
         .selectFrom("tests")
         .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Selectable } from "kysely";
 import { BatonError } from "../../errors.ts";
-import {
-  type AnalysisStatus,
-  type PromptAnalysis,
-  type PromptName,
-  type PromptProposal,
-  type PromptVersion,
-  type PromptVersionSource,
-  type ProposalStatus,
+import type {
+  AnalysisStatus,
+  PromptAnalysis,
+  PromptName,
+  PromptProposal,
+  PromptVersion,
+  PromptVersionSource,
+  ProposalStatus,
 } from "../../review/model.ts";
 import { type Clock, isoNow } from "../clock.ts";
 import type { Db } from "../database.ts";
@@ -82,7 +82,11 @@ export class PromptStore {
   /** Makes one version the active one for its prompt (rolling back is activating an older one). */
   async activate(versionId: number): Promise<PromptVersion> {
     return this.deps.db.transaction().execute(async (trx) => {
-      const version = await trx.selectFrom("prompt_versions").selectAll().where("id", "=", versionId).executeTakeFirst();
+      const version = await trx
+        .selectFrom("prompt_versions")
+        .selectAll()
+        .where("id", "=", versionId)
+        .executeTakeFirst();
       if (!version) throw versionNotFound(versionId);
       await trx
         .updateTable("prompt_versions")
@@ -111,7 +115,11 @@ export class PromptStore {
   }
 
   async getVersion(versionId: number): Promise<PromptVersion> {
-    const row = await this.deps.db.selectFrom("prompt_versions").selectAll().where("id", "=", versionId).executeTakeFirst();
+    const row = await this.deps.db
+      .selectFrom("prompt_versions")
+      .selectAll()
+      .where("id", "=", versionId)
+      .executeTakeFirst();
     if (!row) throw versionNotFound(versionId);
     return toVersion(row);
   }
@@ -122,7 +130,11 @@ export class PromptStore {
     return (await query.execute()).map(toVersion);
   }
 
-  async createAnalysis(input: { project_ids: number[]; date_from?: string | null; date_to?: string | null }): Promise<PromptAnalysis> {
+  async createAnalysis(input: {
+    project_ids: number[];
+    date_from?: string | null;
+    date_to?: string | null;
+  }): Promise<PromptAnalysis> {
     const row = await this.deps.db
       .insertInto("prompt_analyses")
       .values({
@@ -167,7 +179,11 @@ export class PromptStore {
   }
 
   async getAnalysis(analysisId: number): Promise<PromptAnalysis> {
-    const row = await this.deps.db.selectFrom("prompt_analyses").selectAll().where("id", "=", analysisId).executeTakeFirst();
+    const row = await this.deps.db
+      .selectFrom("prompt_analyses")
+      .selectAll()
+      .where("id", "=", analysisId)
+      .executeTakeFirst();
     if (!row) throw analysisNotFound(analysisId);
     return toAnalysis(row);
   }
@@ -179,7 +195,10 @@ export class PromptStore {
 
   /** Deletes an analysis and its proposals. */
   async deleteAnalysis(analysisId: number): Promise<void> {
-    const result = await this.deps.db.deleteFrom("prompt_analyses").where("id", "=", analysisId).executeTakeFirst();
+    const result = await this.deps.db
+      .deleteFrom("prompt_analyses")
+      .where("id", "=", analysisId)
+      .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw analysisNotFound(analysisId);
   }
 
@@ -245,9 +264,13 @@ export class PromptStore {
 }
 
 function versionNotFound(id: number): BatonError {
-  return new BatonError("BATON_PROMPT_VERSION_NOT_FOUND", `no prompt version with the id ${id}`, { version_id: id });
+  return new BatonError("BATON_PROMPT_VERSION_NOT_FOUND", `no prompt version with the id ${id}`, {
+    version_id: id,
+  });
 }
 
 function analysisNotFound(id: number): BatonError {
-  return new BatonError("BATON_ANALYSIS_NOT_FOUND", `no prompt analysis with the id ${id}`, { analysis_id: id });
+  return new BatonError("BATON_ANALYSIS_NOT_FOUND", `no prompt analysis with the id ${id}`, {
+    analysis_id: id,
+  });
 }

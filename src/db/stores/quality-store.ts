@@ -63,7 +63,10 @@ export class QualityStore {
   }
 
   /** A project's checks, newest first. */
-  async forProject(projectId: number, options: { kind?: QualityCheckKind; limit?: number } = {}): Promise<QualityCheck[]> {
+  async forProject(
+    projectId: number,
+    options: { kind?: QualityCheckKind; limit?: number } = {},
+  ): Promise<QualityCheck[]> {
     let query = this.deps.db
       .selectFrom("quality_checks")
       .selectAll()

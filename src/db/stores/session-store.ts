@@ -176,7 +176,10 @@ export class SessionStore {
     });
   }
 
-  async listEvents(sessionId: number, options: { afterSeq?: number; limit?: number } = {}): Promise<SessionEvent[]> {
+  async listEvents(
+    sessionId: number,
+    options: { afterSeq?: number; limit?: number } = {},
+  ): Promise<SessionEvent[]> {
     const rows = await this.deps.db
       .selectFrom("session_events")
       .selectAll()
@@ -189,7 +192,11 @@ export class SessionStore {
   }
 
   async get(sessionId: number): Promise<Session> {
-    const row = await this.deps.db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst();
+    const row = await this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("id", "=", sessionId)
+      .executeTakeFirst();
     if (!row) throw notFound(sessionId);
     return row;
   }
@@ -212,7 +219,10 @@ export class SessionStore {
   }
 
   /** Sessions of a project, newest first. */
-  async list(projectId: number, options: { type?: SessionType; limit?: number; offset?: number } = {}): Promise<Session[]> {
+  async list(
+    projectId: number,
+    options: { type?: SessionType; limit?: number; offset?: number } = {},
+  ): Promise<Session[]> {
     let query = this.deps.db
       .selectFrom("sessions")
       .selectAll()
@@ -254,7 +264,9 @@ export class SessionStore {
   private async assertProject(trx: Executor, projectId: number): Promise<void> {
     const row = await trx.selectFrom("projects").select("id").where("id", "=", projectId).executeTakeFirst();
     if (!row) {
-      throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, { project: projectId });
+      throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
+        project: projectId,
+      });
     }
   }
 
@@ -286,7 +298,9 @@ export class SessionStore {
 }
 
 function notFound(sessionId: number): BatonError {
-  return new BatonError("BATON_SESSION_NOT_FOUND", `no session with the id ${sessionId}`, { session_id: sessionId });
+  return new BatonError("BATON_SESSION_NOT_FOUND", `no session with the id ${sessionId}`, {
+    session_id: sessionId,
+  });
 }
 
 function invalidTransition(session: SessionRow, to: string): BatonError {

@@ -1,0 +1,38 @@
+import os from "node:os";
+import type { Command } from "commander";
+import { formatConfigJson, formatConfigText } from "../../config/format.ts";
+import { type LoadedConfig, loadConfig } from "../../config/load.ts";
+import type { CliIo } from "../io.ts";
+
+/**
+ * The config every command runs with: the global `--config FILE` and `--database-url URL`
+ * options of `program`, the environment and the working directory of `io`.
+ */
+export function loadCliConfig(program: Command, io: CliIo, opts: { projectDir?: string } = {}): LoadedConfig {
+  const options = program.opts();
+  const configFile: unknown = options.config;
+  const databaseUrl: unknown = options.databaseUrl;
+  return loadConfig({
+    cwd: io.cwd,
+    env: io.env,
+    projectDir: opts.projectDir,
+    configFile: typeof configFile === "string" ? configFile : undefined,
+    flags: { "database.url": typeof databaseUrl === "string" ? databaseUrl : undefined },
+    flagNames: { "database.url": "--database-url" },
+  });
+}
+
+export function registerConfigCommand(program: Command, io: CliIo): void {
+  program
+    .command("config")
+    .description("show the merged configuration: every key, its value and where it came from")
+    .option("--json", "print { config, origins, files, home } as JSON")
+    .action((options: { json?: boolean }) => {
+      const loaded = loadCliConfig(program, io);
+      io.out(
+        options.json
+          ? formatConfigJson(loaded)
+          : formatConfigText(loaded, { cwd: io.cwd, homedir: os.homedir() }),
+      );
+    });
+}

@@ -1,0 +1,229 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.ts";
+import { Config, LEAF_PATHS } from "../../src/config/schema.ts";
+import { isBatonError } from "../../src/errors.ts";
+import { makeWorld } from "../helpers/world.ts";
+
+describe("loadConfig: defaults", () => {
+  it("returns every default with origin default when no file, env or flag sets anything", () => {
+    const w = makeWorld();
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+
+    expect(loaded.config).toEqual({
+      models: { initializer: "opus", coding: "sonnet", review: "sonnet" },
+      timing: { auto_continue_delay_s: 3 },
+      project: { generations_dir: "generations", max_iterations: null, budget_usd: null },
+      sandbox: { type: "os" },
+      security: { mode: "blocklist", extra_blocked_commands: [], extra_allowed_commands: [] },
+      review: { deep_every: 5, deep_below_rating: 7 },
+      server: { host: "127.0.0.1", port: 8000 },
+      database: { url: null },
+    });
+    expect(Object.keys(loaded.origins).sort()).toEqual([...LEAF_PATHS].sort());
+    for (const leaf of LEAF_PATHS) expect(loaded.origins[leaf]).toEqual({ kind: "default" });
+    expect(loaded.files).toEqual([]);
+  });
+
+  it("uses BATON_HOME as the Baton home, resolved against cwd", () => {
+    const w = makeWorld();
+    expect(loadConfig({ cwd: w.cwd, env: { BATON_HOME: "../elsewhere" } }).home).toBe(
+      path.join(w.root, "elsewhere"),
+    );
+  });
+
+  it("puts the Baton home at ~/.baton when BATON_HOME is not set", () => {
+    const w = makeWorld();
+    const loaded = loadConfig({ cwd: w.cwd, env: {}, homedir: w.root });
+    expect(loaded.home).toBe(path.join(w.root, ".baton"));
+  });
+
+  it("reads the user file from the Baton home", () => {
+    const w = makeWorld();
+    const userFile = w.write(path.join(w.root, ".baton/config.yaml"), "server:\n  port: 9001\n");
+    const loaded = loadConfig({ cwd: w.cwd, env: {}, homedir: w.root });
+    expect(loaded.config.server.port).toBe(9001);
+    expect(loaded.origins["server.port"]).toEqual({ kind: "file", path: userFile });
+  });
+});
+
+describe("loadConfig: precedence flag > env > project file > user file > default", () => {
+  const userYaml = "database:\n  url: sqlite:/from/user.db\nmodels:\n  coding: user-model\n";
+  const projectYaml = "database:\n  url: sqlite:/from/project.db\n";
+
+  it("takes a value from the user file over the default", () => {
+    const w = makeWorld();
+    const userFile = w.write("baton-home/config.yaml", userYaml);
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+    expect(loaded.config.database.url).toBe("sqlite:/from/user.db");
+    expect(loaded.origins["database.url"]).toEqual({ kind: "file", path: userFile });
+    expect(loaded.files).toEqual([userFile]);
+  });
+
+  it("takes a value from the project file over the user file", () => {
+    const w = makeWorld();
+    const userFile = w.write("baton-home/config.yaml", userYaml);
+    const projectFile = w.write("project/baton.yaml", projectYaml);
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+    expect(loaded.config.database.url).toBe("sqlite:/from/project.db");
+    expect(loaded.origins["database.url"]).toEqual({ kind: "file", path: projectFile });
+    expect(loaded.config.models.coding).toBe("user-model");
+    expect(loaded.origins["models.coding"]).toEqual({ kind: "file", path: userFile });
+    expect(loaded.files).toEqual([projectFile, userFile]);
+  });
+
+  it("looks for baton.yaml in projectDir when one is given", () => {
+    const w = makeWorld();
+    const projectFile = w.write("other/baton.yaml", "server:\n  port: 8123\n");
+    w.write("project/baton.yaml", "server:\n  port: 8999\n");
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env, projectDir: "../other" });
+    expect(loaded.config.server.port).toBe(8123);
+    expect(loaded.files).toEqual([projectFile]);
+  });
+
+  it("takes an environment variable over the project file", () => {
+    const w = makeWorld();
+    w.write("project/baton.yaml", projectYaml);
+    const loaded = loadConfig({ cwd: w.cwd, env: { ...w.env, DATABASE_URL: "sqlite:/from/env.db" } });
+    expect(loaded.config.database.url).toBe("sqlite:/from/env.db");
+    expect(loaded.origins["database.url"]).toEqual({ kind: "env", name: "DATABASE_URL" });
+  });
+
+  it("takes a flag over the environment variable", () => {
+    const w = makeWorld();
+    w.write("project/baton.yaml", projectYaml);
+    const loaded = loadConfig({
+      cwd: w.cwd,
+      env: { ...w.env, DATABASE_URL: "sqlite:/from/env.db" },
+      flags: { "database.url": "postgres://baton@db.internal/baton" },
+      flagNames: { "database.url": "--database-url" },
+    });
+    expect(loaded.config.database.url).toBe("postgres://baton@db.internal/baton");
+    expect(loaded.origins["database.url"]).toEqual({ kind: "flag", name: "--database-url" });
+  });
+
+  it("ignores a flag whose value is undefined (not given)", () => {
+    const w = makeWorld();
+    const loaded = loadConfig({
+      cwd: w.cwd,
+      env: { ...w.env, DATABASE_URL: "sqlite:/from/env.db" },
+      flags: { "database.url": undefined },
+    });
+    expect(loaded.origins["database.url"]).toEqual({ kind: "env", name: "DATABASE_URL" });
+  });
+
+  it("names a flag --section-key when no flag name is given", () => {
+    const w = makeWorld();
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env, flags: { "server.port": "9000" } });
+    expect(loaded.config.server.port).toBe(9000);
+    expect(loaded.origins["server.port"]).toEqual({ kind: "flag", name: "--server-port" });
+  });
+});
+
+describe("loadConfig: --config FILE", () => {
+  it("reads only FILE, neither baton.yaml nor the user file", () => {
+    const w = makeWorld();
+    w.write("baton-home/config.yaml", "models:\n  coding: user-model\n");
+    w.write("project/baton.yaml", "models:\n  review: project-model\n");
+    const only = w.write("custom/only.yaml", "models:\n  initializer: custom-model\n");
+
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env, configFile: "../custom/only.yaml" });
+    expect(loaded.config.models).toEqual({ initializer: "custom-model", coding: "sonnet", review: "sonnet" });
+    expect(loaded.origins["models.initializer"]).toEqual({ kind: "file", path: only });
+    expect(loaded.files).toEqual([only]);
+  });
+
+  it("fails naming the file when FILE does not exist", () => {
+    const w = makeWorld();
+    const run = () => loadConfig({ cwd: w.cwd, env: w.env, configFile: "missing.yaml" });
+    expect(run).toThrow("cannot read config file missing.yaml: no such file");
+    try {
+      run();
+    } catch (error) {
+      expect(isBatonError(error, "BATON_CONFIG_FILE_UNREADABLE")).toBe(true);
+    }
+  });
+
+  it("fails when FILE is a directory", () => {
+    const w = makeWorld();
+    expect(() => loadConfig({ cwd: w.cwd, env: w.env, configFile: w.home })).toThrow(
+      `cannot read config file ${w.home}: it is a directory`,
+    );
+  });
+});
+
+describe("loadConfig: environment values are coerced by the key's type", () => {
+  it("parses numbers", () => {
+    const w = makeWorld();
+    const loaded = loadConfig({
+      cwd: w.cwd,
+      env: { ...w.env, BATON_TIMING_AUTO_CONTINUE_DELAY_S: "0.5", BATON_SERVER_PORT: " 9100 " },
+    });
+    expect(loaded.config.timing.auto_continue_delay_s).toBe(0.5);
+    expect(loaded.config.server.port).toBe(9100);
+    expect(loaded.origins["timing.auto_continue_delay_s"]).toEqual({
+      kind: "env",
+      name: "BATON_TIMING_AUTO_CONTINUE_DELAY_S",
+    });
+  });
+
+  it("splits lists on commas, trimming items and dropping empty ones", () => {
+    const w = makeWorld();
+    const loaded = loadConfig({
+      cwd: w.cwd,
+      env: { ...w.env, BATON_SECURITY_EXTRA_BLOCKED_COMMANDS: " rm -rf ,, shutdown ," },
+    });
+    expect(loaded.config.security.extra_blocked_commands).toEqual(["rm -rf", "shutdown"]);
+  });
+
+  it("reads the literal null as null for a key that allows null", () => {
+    const w = makeWorld();
+    w.write("project/baton.yaml", "project:\n  max_iterations: 10\ndatabase:\n  url: sqlite:x.db\n");
+    const loaded = loadConfig({
+      cwd: w.cwd,
+      env: { ...w.env, BATON_PROJECT_MAX_ITERATIONS: "null", DATABASE_URL: "null" },
+    });
+    expect(loaded.config.project.max_iterations).toBeNull();
+    expect(loaded.origins["project.max_iterations"]).toEqual({
+      kind: "env",
+      name: "BATON_PROJECT_MAX_ITERATIONS",
+    });
+    expect(loaded.config.database.url).toBeNull();
+  });
+
+  it("treats an empty variable as unset", () => {
+    const w = makeWorld();
+    w.write("project/baton.yaml", "server:\n  port: 8111\n");
+    const loaded = loadConfig({ cwd: w.cwd, env: { ...w.env, BATON_SERVER_PORT: "", DATABASE_URL: "" } });
+    expect(loaded.config.server.port).toBe(8111);
+    expect(loaded.origins["server.port"].kind).toBe("file");
+    expect(loaded.origins["database.url"]).toEqual({ kind: "default" });
+  });
+});
+
+describe("loadConfig: merging", () => {
+  it("merges leaf by leaf, so a file setting one key keeps the other defaults of its section", () => {
+    const w = makeWorld();
+    w.write("project/baton.yaml", "models:\n  coding: haiku\n");
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+    expect(loaded.config.models).toEqual({ initializer: "opus", coding: "haiku", review: "sonnet" });
+    expect(loaded.origins["models.initializer"]).toEqual({ kind: "default" });
+  });
+
+  it("replaces a list from a lower layer instead of concatenating it", () => {
+    const w = makeWorld();
+    w.write("baton-home/config.yaml", "security:\n  extra_blocked_commands: [a, b]\n");
+    w.write("project/baton.yaml", "security:\n  extra_blocked_commands: [c]\n");
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+    expect(loaded.config.security.extra_blocked_commands).toEqual(["c"]);
+  });
+
+  it("accepts empty files, comment-only files and empty sections", () => {
+    const w = makeWorld();
+    w.write("baton-home/config.yaml", "");
+    w.write("project/baton.yaml", "# nothing yet\nmodels:\n  # coding: haiku\n");
+    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+    expect(loaded.config).toEqual(Config.parse({}));
+    expect(loaded.files).toHaveLength(2);
+  });
+});
