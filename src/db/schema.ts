@@ -29,6 +29,8 @@ export interface ProjectsTable {
   budget_usd: number | null;
   total_cost_usd: Counter;
   init_commit_sha: string | null;
+  work_sessions_created: Counter;
+  review_sessions_created: Counter;
   completed_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;

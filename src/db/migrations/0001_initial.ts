@@ -29,6 +29,10 @@ export function initial(dialect: Dialect): Migration {
         .addColumn("budget_usd", "double precision")
         .addColumn("total_cost_usd", "double precision", (c) => c.notNull().defaultTo(0))
         .addColumn("init_commit_sha", "text")
+        // Session number counters (see SessionStore.create): the row lock of their increment
+        // serializes concurrent creators, so numbers are never handed out twice.
+        .addColumn("work_sessions_created", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("review_sessions_created", "integer", (c) => c.notNull().defaultTo(0))
         .addColumn("completed_at", "text")
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("updated_at", "text", (c) => c.notNull())

@@ -11,7 +11,9 @@ import { parseInput } from "../validate.ts";
 const OPEN_TASK_STATUSES = TASK_STATUSES.filter(isOpenTask);
 
 export function toProject(row: ProjectRow): Project {
-  return { ...row, settings: JSON.parse(row.settings) as Project["settings"] };
+  // The session counters are the session store's bookkeeping, not part of a project.
+  const { work_sessions_created: _w, review_sessions_created: _r, settings, ...rest } = row;
+  return { ...rest, settings: JSON.parse(settings) as Project["settings"] };
 }
 
 /** Projects: one row per app being built. Deleting one removes every row that belongs to it. */

@@ -15,8 +15,6 @@ import type { SessionRow } from "../schema.ts";
 import { isUniqueViolation } from "../sql-errors.ts";
 import type { Executor } from "./plan-rows.ts";
 
-const NUMBER_RETRIES = 5;
-
 export interface NewSession {
   type: SessionType;
   model: string;
@@ -34,34 +32,25 @@ export class SessionStore {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
   async create(projectId: number, input: NewSession): Promise<Session> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.deps.db.transaction().execute(async (trx) => {
-          await this.assertProject(trx, projectId);
-          if (input.type === "initializer") await this.assertNoPlan(trx, projectId);
-          const number = await this.nextNumber(trx, projectId, input.type);
-          const row = await trx
-            .insertInto("sessions")
-            .values({
-              project_id: projectId,
-              number,
-              type: input.type,
-              model: input.model,
-              status: "pending",
-              prompt_version_id: input.prompt_version_id ?? null,
-              log_path: input.log_path ?? null,
-              created_at: isoNow(this.deps.clock),
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return row;
-        });
-      } catch (error) {
-        // Two creators raced for the same number: take the next one.
-        if (isUniqueViolation(error) && attempt < NUMBER_RETRIES) continue;
-        throw error;
-      }
-    }
+    return this.deps.db.transaction().execute(async (trx) => {
+      // Taking the number first also serializes the plan check below between concurrent creators.
+      const number = await this.takeNumber(trx, projectId, input.type);
+      if (input.type === "initializer") await this.assertNoPlan(trx, projectId);
+      return trx
+        .insertInto("sessions")
+        .values({
+          project_id: projectId,
+          number,
+          type: input.type,
+          model: input.model,
+          status: "pending",
+          prompt_version_id: input.prompt_version_id ?? null,
+          log_path: input.log_path ?? null,
+          created_at: isoNow(this.deps.clock),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
   }
 
   /** pending → running, claimed by a worker. Refused while another session of the project runs. */
@@ -261,15 +250,6 @@ export class SessionStore {
       .execute();
   }
 
-  private async assertProject(trx: Executor, projectId: number): Promise<void> {
-    const row = await trx.selectFrom("projects").select("id").where("id", "=", projectId).executeTakeFirst();
-    if (!row) {
-      throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
-        project: projectId,
-      });
-    }
-  }
-
   private async assertNoPlan(trx: Executor, projectId: number): Promise<void> {
     const { n } = await trx
       .selectFrom("epics")
@@ -285,15 +265,24 @@ export class SessionStore {
     }
   }
 
-  private async nextNumber(trx: Executor, projectId: number, type: SessionType): Promise<number> {
-    const group = numberingOf(type);
-    const { max } = await trx
-      .selectFrom("sessions")
-      .select((eb) => eb.fn.max<number | null>("number").as("max"))
-      .where("project_id", "=", projectId)
-      .where("type", group === "review" ? "=" : "!=", "review")
-      .executeTakeFirstOrThrow();
-    return max === null ? 0 : Number(max) + 1;
+  /**
+   * Takes the next number of the session's sequence from the project's counter. The increment
+   * locks the project row until commit, so concurrent creators queue instead of colliding.
+   */
+  private async takeNumber(trx: Executor, projectId: number, type: SessionType): Promise<number> {
+    const counter = numberingOf(type) === "review" ? "review_sessions_created" : "work_sessions_created";
+    const row = await trx
+      .updateTable("projects")
+      .set((eb) => ({ [counter]: eb(counter, "+", 1) }))
+      .where("id", "=", projectId)
+      .returning(counter)
+      .executeTakeFirst();
+    if (!row) {
+      throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
+        project: projectId,
+      });
+    }
+    return Number(row[counter]) - 1;
   }
 }
 
