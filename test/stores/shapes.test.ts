@@ -18,14 +18,19 @@ describeEachDatabase("store results", (db) => {
     const event = await t.stores.sessions.appendEvent(session.id, { type: "x", payload: { a: 1 } });
     const check = await t.stores.quality.add({ session_id: session.id, kind: "quick", rating: 9 });
 
-    Project.strict().parse(await t.stores.projects.get(project.id));
-    Epic.strict().parse(epic);
-    Task.strict().parse(await t.stores.plan.startTask(project.id, task?.id ?? 0));
-    Test.strict().parse((await t.stores.plan.listTests(project.id))[0]);
-    Session.strict().parse(await t.stores.sessions.get(session.id));
-    SessionEvent.strict().parse(event);
-    SessionEvent.strict().parse((await t.stores.sessions.listEvents(session.id))[0]);
-    QualityCheck.strict().parse(check);
-    PromptVersion.strict().parse(version);
+    const results: [string, { strict(): { parse(v: unknown): unknown } }, unknown][] = [
+      ["project", Project, await t.stores.projects.get(project.id)],
+      ["epic", Epic, epic],
+      ["task", Task, await t.stores.plan.startTask(project.id, task?.id ?? 0)],
+      ["test", Test, (await t.stores.plan.listTests(project.id))[0]],
+      ["session", Session, await t.stores.sessions.get(session.id)],
+      ["appended event", SessionEvent, event],
+      ["listed event", SessionEvent, (await t.stores.sessions.listEvents(session.id))[0]],
+      ["quality check", QualityCheck, check],
+      ["prompt version", PromptVersion, version],
+    ];
+    for (const [what, schema, value] of results) {
+      expect(() => schema.strict().parse(value), what).not.toThrow();
+    }
   });
 });
