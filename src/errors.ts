@@ -27,6 +27,9 @@ export const ERROR_CATALOG = {
   BATON_PROMPT_VERSION_NOT_FOUND: { status: 404, exit: 1 },
   BATON_ANALYSIS_NOT_FOUND: { status: 404, exit: 1 },
   BATON_PROPOSAL_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_CREDENTIALS_MISSING: { status: 412, exit: 1 },
+  BATON_SPEC_INVALID: { status: 400, exit: 2 },
+  BATON_SESSION_FAILED: { status: 502, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

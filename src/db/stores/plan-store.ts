@@ -8,6 +8,7 @@ import {
   type TaskStatus,
   type TaskWithTests,
   type Test,
+  type TestStatus,
 } from "../../plan/model.ts";
 import { assertTaskTransition, assertTestsAllowDone, epicStatusFor } from "../../plan/rules.ts";
 import { isoNow } from "../clock.ts";
@@ -18,6 +19,8 @@ import { type Executor, epicIn, taskIn, testIn, testsOfTask, toTest } from "./pl
 
 export interface TestResult {
   test: Test;
+  /** The test's status before this result, read in the same transaction (to count transitions). */
+  previous_status: TestStatus;
   /** The task was done and this failing result reopened it. */
   reopened_task: boolean;
 }
@@ -150,7 +153,7 @@ export class PlanStore extends PlanReader {
           reopened = true;
         }
       }
-      return { test: toTest(row), reopened_task: reopened };
+      return { test: toTest(row), previous_status: test.status, reopened_task: reopened };
     });
   }
 

@@ -79,6 +79,16 @@ export class SessionStore {
     }
   }
 
+  /** Where the session's log files are (`logs/session_NNN_<time>`, without extension). */
+  async setLogPath(sessionId: number, logPath: string): Promise<void> {
+    const result = await this.deps.db
+      .updateTable("sessions")
+      .set({ log_path: logPath })
+      .where("id", "=", sessionId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw notFound(sessionId);
+  }
+
   /** Refreshes a running session's heartbeat; false when the session is no longer running. */
   async heartbeat(sessionId: number): Promise<boolean> {
     const result = await this.deps.db

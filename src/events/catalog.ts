@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/**
+ * The event catalog: every event Baton records or streams, with its payload schema. Session
+ * events are stored in `session_events`, written to the session's logs and published on the bus;
+ * the API streams the same shapes over WebSocket.
+ */
+const Usage = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cache_read_tokens: z.number(),
+  cache_write_tokens: z.number(),
+});
+
+export const EVENT_PAYLOADS = {
+  session_start: z.object({
+    session_number: z.number(),
+    session_type: z.string(),
+    model: z.string(),
+    credentials: z.string(),
+    prompt_version: z.number().nullable(),
+    cwd: z.string(),
+  }),
+  prompt: z.object({ text: z.string() }),
+  assistant_text: z.object({ text: z.string() }),
+  thinking: z.object({ text: z.string() }),
+  tool_use: z.object({ tool_use_id: z.string(), name: z.string(), input: z.unknown() }),
+  tool_result: z.object({
+    tool_use_id: z.string(),
+    name: z.string(),
+    is_error: z.boolean(),
+    content: z.string(),
+    duration_ms: z.number().nullable(),
+  }),
+  system: z.object({ subtype: z.string(), message: z.string(), data: z.unknown().optional() }),
+  error: z.object({ message: z.string(), kind: z.string() }),
+  result: z.object({
+    subtype: z.string(),
+    is_error: z.boolean(),
+    num_turns: z.number(),
+    duration_ms: z.number(),
+    cost_usd: z.number(),
+    usage: Usage,
+    text: z.string().nullable(),
+  }),
+  session_end: z.object({
+    status: z.string(),
+    reason: z.string().nullable(),
+    duration_ms: z.number(),
+    metrics: z.record(z.string(), z.number()),
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENT_PAYLOADS;
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
+export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
+
+/** An event as it is stored, logged and published. */
+export interface BatonEvent<T extends EventType = EventType> {
+  id: number;
+  project_id: number;
+  session_id: number;
+  seq: number;
+  ts: string;
+  type: T;
+  payload: EventPayload<T>;
+}
