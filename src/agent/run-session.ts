@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { McpServerConfig } from "@anthropic-ai/claude-agent-sdk";
-import { query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
+import { query, type SDKMessage, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
@@ -14,7 +14,14 @@ import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { MessageMapper } from "./message-mapper.ts";
+import {
+  classifyModelError,
+  fatalModelErrorMessage,
+  UNREACHABLE_AFTER_ATTEMPTS,
+  unreachableMessage,
+} from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
+import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
 import { taskServer } from "./task-server.ts";
 
@@ -100,6 +107,9 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
 
   let final: SDKResultMessage | undefined;
   let failure: string | null = null;
+  /** Set when Baton itself ends the session because retrying cannot help. */
+  let stopped: string | null = null;
+  let answered = false;
   try {
     await recorder.record("session_start", {
       session_number: session.number,
@@ -134,13 +144,16 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       },
     });
     for await (const message of query({ prompt, options })) {
+      if (message.type === "assistant" && message.error === undefined) answered = true;
+      stopped ??= hopeless(message, answered, credentials, request.model);
+      if (stopped !== null && !abort.signal.aborted) abort.abort();
       const mapped = mapper.map(message);
       for (const event of mapped.events) await recorder.record(event.type, event.payload);
       if (Object.keys(mapped.usage).length > 0) await stores.sessions.addUsage(session.id, mapped.usage);
       if (mapped.result) final = mapped.result;
     }
   } catch (error) {
-    if (!abort.signal.aborted) {
+    if (!abort.signal.aborted || stopped !== null) {
       failure = `${error instanceof Error ? error.message : String(error)}${stderr.length ? `\n${stderr.join("\n")}` : ""}`;
     }
   } finally {
@@ -148,15 +161,19 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     request.signal?.removeEventListener("abort", onAbort);
   }
 
-  const status: TerminalSessionStatus = abort.signal.aborted
-    ? "interrupted"
-    : failure !== null || final === undefined || final.is_error
+  const status: TerminalSessionStatus =
+    stopped !== null
       ? "error"
-      : "completed";
+      : abort.signal.aborted
+        ? "interrupted"
+        : failure !== null || final === undefined || final.is_error
+          ? "error"
+          : "completed";
   const error =
     status !== "error"
       ? null
-      : (failure ??
+      : (stopped ??
+        failure ??
         (final === undefined
           ? "the session ended without a result"
           : final.subtype === "success"
@@ -171,11 +188,26 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   await recorder.flush();
   log.close({ status, reason: reason ?? error, duration_ms: duration, metrics });
 
+  if (request.type === "coding" && status === "completed") await boundProgressNote(project.directory);
   if (request.type === "initializer" && status === "completed") {
     const sha = await headCommit(project.directory);
     await stores.projects.update(project.id, { status: "ready", ...(sha ? { init_commit_sha: sha } : {}) });
   }
   return { session: ended, status, error, credentials, logs: { jsonl: log.jsonlPath, txt: log.txtPath } };
+}
+
+/** A retry the SDK announces that cannot succeed: the reason to end the session now, or null. */
+function hopeless(
+  message: SDKMessage,
+  answered: boolean,
+  credentials: Credentials,
+  model: string,
+): string | null {
+  if (message.type !== "system" || message.subtype !== "api_retry") return null;
+  if (classifyModelError(message.error) === "fatal")
+    return fatalModelErrorMessage(message.error, credentials, model);
+  const noAnswer = message.error_status === null && !answered;
+  return noAnswer && message.attempt >= UNREACHABLE_AFTER_ATTEMPTS ? unreachableMessage(credentials) : null;
 }
 
 async function promptValues(project: Project, session: Session): Promise<Record<string, string | number>> {

@@ -34,3 +34,14 @@ export async function ensureRepository(dir: string): Promise<void> {
     if (!has) await run("git", ["config", key, value], { cwd: dir });
   }
 }
+
+/** Commits one file on its own (other changes in the tree are left as they are); no-op outside a repository. */
+export async function commitFile(dir: string, file: string, message: string): Promise<void> {
+  try {
+    await run("git", ["rev-parse", "--git-dir"], { cwd: dir });
+  } catch {
+    return;
+  }
+  await run("git", ["add", "--", file], { cwd: dir });
+  await run("git", ["commit", "--quiet", "-m", message, "--", file], { cwd: dir });
+}
