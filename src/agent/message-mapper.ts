@@ -1,9 +1,8 @@
 import type { SDKMessage, SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import type { EventPayload, EventType } from "../events/catalog.ts";
 import type { UsageDelta } from "../sessions/model.ts";
+import { BROWSER_TOOL_PREFIX } from "./browser.ts";
 
-/** Tool names that count as a browser verification (the Playwright MCP server's tools). */
-export const BROWSER_TOOL_PREFIX = "mcp__playwright__browser_";
 /** Tool results are stored up to this many characters (the human log trims further). */
 export const TOOL_RESULT_MAX_CHARS = 20_000;
 

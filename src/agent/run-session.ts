@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { McpServerConfig } from "@anthropic-ai/claude-agent-sdk";
+import { join } from "node:path";
 import { query, type SDKMessage, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
@@ -12,6 +12,7 @@ import { SPEC_DIR } from "../projects/spec.ts";
 import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
+import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { MessageMapper } from "./message-mapper.ts";
 import {
@@ -34,9 +35,8 @@ export interface AgentDeps {
   workerId: string;
   clock?: Clock;
   heartbeatMs?: number;
-  /** MCP servers besides the task server (the browser), and the tool names they may use. */
-  extraMcpServers?: Record<string, McpServerConfig>;
-  extraAllowedTools?: string[];
+  /** The Chromium sessions verify UI work with; null: no browser (sessions are told so). */
+  browser: { executablePath: string } | null;
 }
 
 export type WorkSessionType = "initializer" | "coding";
@@ -119,6 +119,12 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       prompt_version: version.version,
       cwd: project.directory,
     });
+    if (deps.browser === null) {
+      await recorder.record("system", {
+        subtype: "browser",
+        message: "no browser: install Chromium (apt-get install chromium) so sessions can verify UI work",
+      });
+    }
     for (const warning of credentials.warnings) {
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
@@ -133,9 +139,16 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       env: deps.env,
       mcpServers: {
         [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }),
-        ...deps.extraMcpServers,
+        ...(deps.browser === null
+          ? {}
+          : {
+              [BROWSER_SERVER]: browserServer({
+                executablePath: deps.browser.executablePath,
+                outputDir: join(project.directory, LOGS_DIR, "browser", stem),
+              }),
+            }),
       },
-      extraAllowedTools: deps.extraAllowedTools,
+      extraAllowedTools: deps.browser === null ? [] : BROWSER_ALLOWED_TOOLS,
       abortController: abort,
       maxTurns: request.maxTurns,
       stderr: (text) => {

@@ -48,7 +48,13 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
     const bus = new EventBus();
     const seen: BatonEvent[] = [];
     bus.subscribe((e) => seen.push(e));
-    const deps = { stores: t.stores, bus, env: { ...process.env, ...model.env() }, workerId: "test-worker" };
+    const deps = {
+      stores: t.stores,
+      bus,
+      env: { ...process.env, ...model.env() },
+      workerId: "test-worker",
+      browser: null,
+    };
 
     const init = await runSession(deps, { project, type: "initializer", model: "opus" });
     expect(init.error).toBeNull();
@@ -154,6 +160,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
         bus: new EventBus(),
         env: { ...env, ANTHROPIC_BASE_URL: model.url },
         workerId: "w",
+        browser: null,
       },
       { project, type: "initializer", model: "opus" },
     ).catch((e: unknown) => e);

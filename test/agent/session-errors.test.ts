@@ -39,6 +39,7 @@ async function setUp(script: Parameters<typeof startScriptedModel>[0]) {
     bus: new EventBus(),
     env: { ...process.env, ...open.model.env() },
     workerId: "w",
+    browser: null,
   };
   return { project, deps, stores: open.db.stores };
 }

@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { McpStdioServerConfig } from "@anthropic-ai/claude-agent-sdk";
+
+/** The browser's MCP server name: the model calls `mcp__playwright__browser_*`. */
+export const BROWSER_SERVER = "playwright";
+/** Every call of one of these tools counts as a browser verification. */
+export const BROWSER_TOOL_PREFIX = `mcp__${BROWSER_SERVER}__browser_`;
+/** Permission rule that allows every tool of the browser server. */
+export const BROWSER_ALLOWED_TOOLS = [`mcp__${BROWSER_SERVER}`];
+
+const CHROMIUM_CANDIDATES = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable",
+];
+
+/** The system Chromium (or Chrome), or null when none is installed. */
+export function findChromium(candidates: readonly string[] = CHROMIUM_CANDIDATES): string | null {
+  return candidates.find((path) => existsSync(path)) ?? null;
+}
+
+/**
+ * The Playwright MCP server for one session: headless system Chromium, a fresh in-memory profile
+ * per session, screenshots and traces kept in `outputDir`. Its tools are offered directly (not
+ * behind tool search): coding sessions verify their UI work with them.
+ */
+export function browserServer(options: { executablePath: string; outputDir: string }): McpStdioServerConfig {
+  const cli = join(createRequire(import.meta.url).resolve("@playwright/mcp/package.json"), "..", "cli.js");
+  return {
+    type: "stdio",
+    command: process.execPath,
+    args: [
+      cli,
+      "--headless",
+      "--browser=chromium",
+      `--executable-path=${options.executablePath}`,
+      "--isolated",
+      // Chromium's own sandbox cannot start as root or inside Baton's OS sandbox.
+      "--no-sandbox",
+      `--output-dir=${options.outputDir}`,
+    ],
+    alwaysLoad: true,
+  };
+}
