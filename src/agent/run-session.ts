@@ -119,6 +119,8 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       prompt_version: version.version,
       cwd: project.directory,
     });
+    const prompt = renderPrompt(version.content, await promptValues(project, session));
+    await recorder.record("prompt", { text: prompt });
     if (deps.browser === null) {
       await recorder.record("system", {
         subtype: "browser",
@@ -128,8 +130,6 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     for (const warning of credentials.warnings) {
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
-    const prompt = renderPrompt(version.content, await promptValues(project, session));
-    await recorder.record("prompt", { text: prompt });
 
     const mapper = new MessageMapper(() => clock().getTime());
     const options = sessionOptions({
