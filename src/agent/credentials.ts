@@ -28,6 +28,26 @@ export function describeCredentials(kind: CredentialsKind): string {
   return LABELS[kind];
 }
 
+/** Every variable that selects or carries credentials for Claude Code. */
+export const CREDENTIAL_VARIABLES = [
+  "CLAUDE_CODE_USE_BEDROCK",
+  "CLAUDE_CODE_USE_VERTEX",
+  "CLAUDE_CODE_USE_FOUNDRY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "ANTHROPIC_API_KEY",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "ANTHROPIC_BASE_URL",
+] as const;
+
+/** The environment with no credentials in it: for runs that must never reach a real model. */
+export function withoutCredentials(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const copy = { ...env };
+  for (const name of CREDENTIAL_VARIABLES) delete copy[name];
+  return copy;
+}
+
 function isSet(env: Record<string, string | undefined>, name: string): boolean {
   return (env[name] ?? "").trim() !== "";
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { isBatonError } from "../errors.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommands } from "./commands/db.ts";
+import { registerDemoCommand } from "./commands/demo.ts";
 import { registerMcpCommand } from "./commands/mcp.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { type CliIo, processIo } from "./io.ts";
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIo): Command {
   registerStartCommand(program, io);
   registerConfigCommand(program, io);
   registerDbCommands(program, io);
+  registerDemoCommand(program, io);
   registerMcpCommand(program, io);
   return program;
 }

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { withoutCredentials } from "../agent/credentials.ts";
+import { runSession } from "../agent/run-session.ts";
+import { openDatabase } from "../db/database.ts";
+import { createStores } from "../db/stores/index.ts";
+import { resolveDatabaseTarget } from "../db/url.ts";
+import { EventBus } from "../events/bus.ts";
+import type { BatonEvent } from "../events/catalog.ts";
+import { createProject } from "../projects/create-project.ts";
+import { batonScript, startScriptedModel } from "../scripted-model/index.ts";
+import { formatDuration } from "../util/duration.ts";
+
+export const DEMO_SPEC = join(import.meta.dirname, "spec.md");
+
+export interface DemoOptions {
+  /** Where the demo keeps its database and the app it builds; a new temp dir by default. */
+  dir?: string;
+  maxSessions: number;
+  browser: { executablePath: string } | null;
+  env: Record<string, string | undefined>;
+  out: (line: string) => void;
+}
+
+export interface DemoResult {
+  dir: string;
+  projectDir: string;
+  sessions: number;
+  complete: boolean;
+}
+
+/**
+ * Builds the demo app end to end with the scripted model: the real Claude Agent SDK and Claude
+ * Code binary run every session, but the replies come from Baton's planner and coder scripts,
+ * so no credentials are needed and nothing leaves the machine. It uses its own database.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), "baton-demo-"));
+  mkdirSync(dir, { recursive: true });
+  const model = await startScriptedModel(batonScript);
+  const database = await openDatabase(
+    resolveDatabaseTarget(`sqlite:${join(dir, "baton.db")}`, { home: dir, cwd: dir }),
+  );
+  const started = Date.now();
+  try {
+    const stores = createStores(database.db);
+    const bus = new EventBus();
+    bus.subscribe((event) => {
+      const line = describe(event);
+      if (line) options.out(line);
+    });
+    const project = await createProject(stores, {
+      name: "greeter",
+      directory: join(dir, "greeter"),
+      spec: DEMO_SPEC,
+    });
+    const deps = {
+      stores,
+      bus,
+      env: { ...withoutCredentials(options.env), ...model.env() },
+      workerId: "demo",
+      browser: options.browser,
+    };
+    options.out(`Building "greeter" from ${DEMO_SPEC} in ${project.directory}\n`);
+    let sessions = 0;
+    const init = await runSession(deps, { project, type: "initializer", model: "opus" });
+    sessions++;
+    if (init.status !== "completed") throw new Error(`the demo's planning session failed: ${init.error}`);
+    while (sessions < options.maxSessions && (await stores.plan.nextTask(project.id)) !== null) {
+      const coding = await runSession(deps, { project, type: "coding", model: "sonnet" });
+      sessions++;
+      if (coding.status !== "completed") throw new Error(`the demo's coding session failed: ${coding.error}`);
+    }
+    const progress = await stores.plan.progress(project.id);
+    const complete = progress.finished;
+    if (complete) await stores.projects.markComplete(project.id);
+    options.out(
+      `\n${complete ? "Done" : "Stopped"}: ${sessions} sessions in ${formatDuration(Date.now() - started)}; ` +
+        `${progress.tasks_done}/${progress.tasks_total} tasks, ${progress.tests_passing}/${progress.tests_total} tests passing.\n` +
+        `The app:   ${project.directory}   (try: node src/say-hello.js)\n` +
+        `The logs:  ${join(project.directory, "logs")}\n`,
+    );
+    return { dir, projectDir: project.directory, sessions, complete };
+  } finally {
+    await database.close();
+    await model.close();
+  }
+}
+
+/** One line per event worth watching. */
+function describe(event: BatonEvent): string | null {
+  const p = event.payload as Record<string, unknown>;
+  switch (event.type) {
+    case "session_start":
+      return `\n▶ session ${String(p.session_number)} (${String(p.session_type)})`;
+    case "tool_use":
+      return `  · ${String(p.name).replace(/^mcp__tasks__/, "tasks.")} ${JSON.stringify(p.input).slice(0, 90)}`;
+    case "tool_result":
+      return p.is_error ? `  ✗ ${String(p.content).split("\n")[0]}` : null;
+    case "session_end":
+      return `■ ${String(p.status)} in ${formatDuration(Number(p.duration_ms))}`;
+    default:
+      return null;
+  }
+}
