@@ -1,0 +1,45 @@
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { BatonEvent } from "../events/catalog.ts";
+import { formatEventText, formatSummary, type SessionSummary } from "./text-format.ts";
+
+export const LOGS_DIR = "logs";
+
+/** `session_007_20261124T201500Z` — the shared stem of a session's two log files. */
+export function sessionLogStem(sessionNumber: number, startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `session_${String(sessionNumber).padStart(3, "0")}_${stamp}`;
+}
+
+/**
+ * The two log files of one session in `<project>/logs/`: `.jsonl` (every event, one per line, as
+ * stored) and `.txt` (for people: trimmed tool traffic, errors in full, a summary block).
+ * Writes are synchronous appends, so what was logged survives a crash of the process.
+ */
+export class SessionLog {
+  readonly jsonlPath: string;
+  readonly txtPath: string;
+
+  constructor(
+    projectDir: string,
+    readonly stem: string,
+    private readonly startedAt: number,
+    header: string,
+  ) {
+    const dir = join(projectDir, LOGS_DIR);
+    mkdirSync(dir, { recursive: true });
+    this.jsonlPath = join(dir, `${stem}.jsonl`);
+    this.txtPath = join(dir, `${stem}.txt`);
+    appendFileSync(this.jsonlPath, "");
+    appendFileSync(this.txtPath, `${header}\n${"─".repeat(60)}\n`);
+  }
+
+  write(event: BatonEvent): void {
+    appendFileSync(this.jsonlPath, `${JSON.stringify(event)}\n`);
+    appendFileSync(this.txtPath, `${formatEventText(event, this.startedAt)}\n`);
+  }
+
+  close(summary: SessionSummary): void {
+    appendFileSync(this.txtPath, formatSummary(summary));
+  }
+}
