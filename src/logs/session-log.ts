@@ -7,7 +7,10 @@ export const LOGS_DIR = "logs";
 
 /** `session_007_20261124T201500Z` — the shared stem of a session's two log files. */
 export function sessionLogStem(sessionNumber: number, startedAt: Date): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `session_${String(sessionNumber).padStart(3, "0")}_${stamp}`;
 }
 

@@ -45,7 +45,11 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
       const took = e.payload.duration_ms === null ? "" : ` (${formatDuration(e.payload.duration_ms)})`;
       return e.payload.is_error
         ? block(stamp, "ERROR  ", `${e.payload.name} failed${took}:\n${e.payload.content}`)
-        : block(stamp, "RESULT ", `${e.payload.name} ok${took}: ${oneLine(e.payload.content, TRIM.toolResult)}`);
+        : block(
+            stamp,
+            "RESULT ",
+            `${e.payload.name} ok${took}: ${oneLine(e.payload.content, TRIM.toolResult)}`,
+          );
     }
     case "system":
       return block(stamp, "SYSTEM ", `${e.payload.subtype}: ${e.payload.message}`);
@@ -89,5 +93,11 @@ export function formatSummary(summary: SessionSummary): string {
     ["Browser checks", n("browser_verifications")],
   ];
   const width = Math.max(...lines.map(([k]) => (k ?? "").length));
-  return ["", "─".repeat(60), "Summary", ...lines.map(([k, v]) => `  ${(k ?? "").padEnd(width)}  ${v}`), ""].join("\n");
+  return [
+    "",
+    "─".repeat(60),
+    "Summary",
+    ...lines.map(([k, v]) => `  ${(k ?? "").padEnd(width)}  ${v}`),
+    "",
+  ].join("\n");
 }
