@@ -141,6 +141,23 @@ describeEachDatabase("session store", (db) => {
       cost_usd: 0.75,
     });
     expect((await t.stores.projects.get(p.id)).total_cost_usd).toBeCloseTo(0.75, 10);
+    const other = await t.stores.sessions.create(p.id, { type: "coding", model: "sonnet" });
+    await t.stores.sessions.addUsage(other.id, { input_tokens: 1, tasks_completed: 2, cost_usd: 0.25 });
+    const totals = await t.stores.sessions.totals(p.id);
+    expect(totals).toMatchObject({
+      sessions: 2,
+      input_tokens: 1501,
+      output_tokens: 200,
+      tasks_completed: 2,
+      tool_calls: 3,
+    });
+    expect(totals.cost_usd).toBeCloseTo(1, 10);
+    expect(totals.cache_read_tokens).toBe(5_000_000_000);
+    expect(await t.stores.sessions.totals((await makeProject(t)).id)).toMatchObject({
+      sessions: 0,
+      cost_usd: 0,
+      input_tokens: 0,
+    });
     await expect(t.stores.sessions.addUsage(s.id, { tool_calls: -1 })).rejects.toThrow(
       "tool_calls must be a number ≥ 0",
     );

@@ -7,6 +7,7 @@ import {
   type SessionType,
   type TerminalSessionStatus,
   USAGE_COUNTERS,
+  type UsageCounter,
   type UsageDelta,
 } from "../../sessions/model.ts";
 import { type Clock, isoNow } from "../clock.ts";
@@ -147,6 +148,23 @@ export class SessionStore {
       }
       return row;
     });
+  }
+
+  /** A project's usage: every session counter and the cost, summed over all of its sessions. */
+  async totals(projectId: number): Promise<Record<UsageCounter | "cost_usd" | "sessions", number>> {
+    const row = await this.deps.db
+      .selectFrom("sessions")
+      .select((eb) => [
+        eb.fn.countAll<number>().as("sessions"),
+        eb.fn.coalesce(eb.fn.sum<number>("cost_usd"), eb.lit(0)).as("cost_usd"),
+        ...USAGE_COUNTERS.map((c) => eb.fn.coalesce(eb.fn.sum<number>(c), eb.lit(0)).as(c)),
+      ])
+      .where("project_id", "=", projectId)
+      .executeTakeFirstOrThrow();
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as Record<
+      UsageCounter | "cost_usd" | "sessions",
+      number
+    >;
   }
 
   /** Appends one event with the session's next sequence number (1, 2, 3, …). */
