@@ -78,6 +78,19 @@ export const Config = z.strictObject({
   timing: z
     .strictObject({
       auto_continue_delay_s: numberAtLeast(0, 3),
+      heartbeat_interval_s: numberAtLeast(1, 15),
+      stale_after_s: numberAtLeast(10, 120),
+    })
+    .prefault({}),
+  stuck: z
+    .strictObject({
+      repeated_failures: intAtLeast(2, 5),
+      no_progress_minutes: numberAtLeast(1, 30),
+    })
+    .prefault({}),
+  orchestrator: z
+    .strictObject({
+      max_concurrent_projects: intAtLeast(1, 3),
     })
     .prefault({}),
   project: z

@@ -31,6 +31,8 @@ export interface ProjectsTable {
   init_commit_sha: string | null;
   work_sessions_created: Counter;
   review_sessions_created: Counter;
+  stop_after_current: ColumnType<number, number | undefined, number>;
+  paused_until: Timestamp | null;
   completed_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -111,9 +113,9 @@ export interface SessionsTable {
 
 export interface SessionEventsTable {
   id: Generated<number>;
-  session_id: number;
+  session_id: number | null;
   project_id: number;
-  seq: number;
+  seq: number | null;
   ts: Timestamp;
   type: string;
   payload: Json;

@@ -49,7 +49,27 @@ export const EVENT_PAYLOADS = {
     duration_ms: z.number(),
     metrics: z.record(z.string(), z.number()),
   }),
+  // Project-level events: between sessions, not part of any session's log.
+  run_started: z.object({ kind: z.string(), max_iterations: z.number().nullable() }),
+  auto_continue: z.object({ delay_s: z.number(), next_session: z.number() }),
+  paused: z.object({ until: z.string(), reason: z.string() }),
+  resumed: z.object({ reason: z.string() }),
+  recovered: z.object({ session_number: z.number(), reason: z.string() }),
+  project_complete: z.object({ sessions: z.number(), cost_usd: z.number() }),
+  run_stopped: z.object({ reason: z.string(), message: z.string() }),
 } as const;
+
+/** Events that belong to a project rather than to one session. */
+export const PROJECT_EVENT_TYPES = [
+  "run_started",
+  "auto_continue",
+  "paused",
+  "resumed",
+  "recovered",
+  "project_complete",
+  "run_stopped",
+] as const satisfies readonly (keyof typeof EVENT_PAYLOADS)[];
+export type ProjectEventType = (typeof PROJECT_EVENT_TYPES)[number];
 
 export type EventType = keyof typeof EVENT_PAYLOADS;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
@@ -59,8 +79,10 @@ export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
 export interface BatonEvent<T extends EventType = EventType> {
   id: number;
   project_id: number;
-  session_id: number;
-  seq: number;
+  /** Null for project-level events. */
+  session_id: number | null;
+  /** The per-session sequence number; null for project-level events. */
+  seq: number | null;
   ts: string;
   type: T;
   payload: EventPayload<T>;

@@ -63,6 +63,28 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
       );
     case "session_end":
       return block(stamp, "END    ", `${e.payload.status}${e.payload.reason ? `: ${e.payload.reason}` : ""}`);
+    case "run_started":
+      return block(
+        stamp,
+        "RUN    ",
+        `${e.payload.kind}${e.payload.max_iterations === null ? "" : `, at most ${e.payload.max_iterations} sessions`}`,
+      );
+    case "auto_continue":
+      return block(stamp, "NEXT   ", `session ${e.payload.next_session} starts in ${e.payload.delay_s}s`);
+    case "paused":
+      return block(stamp, "PAUSED ", `until ${e.payload.until}: ${e.payload.reason}`);
+    case "resumed":
+      return block(stamp, "RESUMED", e.payload.reason);
+    case "recovered":
+      return block(stamp, "RECOVER", `session ${e.payload.session_number}: ${e.payload.reason}`);
+    case "project_complete":
+      return block(
+        stamp,
+        "DONE   ",
+        `project complete after ${e.payload.sessions} sessions, $${e.payload.cost_usd.toFixed(4)}`,
+      );
+    case "run_stopped":
+      return block(stamp, "STOPPED", `${e.payload.reason}: ${e.payload.message}`);
     default:
       return assertNever(e, "event type");
   }

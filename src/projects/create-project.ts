@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
 import { ensureRepository } from "../util/git.ts";
 import type { Project, ProjectSettings } from "./model.ts";
 import { copySpec, readSpec } from "./spec.ts";
+
+export const PROJECT_GITIGNORE = "# Baton\nlogs/\nnode_modules/\n.env\n";
 
 export interface CreateProjectInput {
   name: string;
@@ -41,6 +43,8 @@ export async function createProject(stores: Stores, input: CreateProjectInput): 
   try {
     mkdirSync(directory, { recursive: true });
     copySpec(spec, directory);
+    // Session logs hold prompts and tool output: they stay out of the app's history.
+    writeFileSync(join(directory, ".gitignore"), PROJECT_GITIGNORE);
     await ensureRepository(directory);
     return project;
   } catch (error) {

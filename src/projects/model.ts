@@ -33,6 +33,10 @@ export const Project = z.object({
   budget_usd: z.number().nullable(),
   total_cost_usd: z.number(),
   init_commit_sha: z.string().nullable(),
+  /** A person asked the run to stop once the running session ends. */
+  stop_after_current: z.boolean(),
+  /** The run waits on a rate limit until then. */
+  paused_until: z.string().nullable(),
   completed_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -68,6 +72,9 @@ export const ProjectPatch = z
       .string()
       .regex(/^[0-9a-f]{7,64}$/, "a git commit sha is 7 to 64 hex characters")
       .nullable(),
+    stop_after_current: z.boolean(),
+    paused_until: z.string().nullable(),
+    completed_at: z.string().nullable(),
   })
   .partial();
 export type ProjectPatch = z.input<typeof ProjectPatch>;

@@ -68,9 +68,11 @@ export type Session = z.infer<typeof Session>;
 
 export const SessionEvent = z.object({
   id: z.number().int().positive(),
-  session_id: z.number().int().positive(),
+  /** Null for project-level events (between sessions). */
+  session_id: z.number().int().positive().nullable(),
   project_id: z.number().int().positive(),
-  seq: z.number().int().positive(),
+  /** The per-session sequence number; null for project-level events. */
+  seq: z.number().int().positive().nullable(),
   ts: z.string(),
   type: z.string(),
   payload: z.unknown(),

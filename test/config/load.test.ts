@@ -12,7 +12,9 @@ describe("loadConfig: defaults", () => {
 
     expect(loaded.config).toEqual({
       models: { initializer: "opus", coding: "sonnet", review: "sonnet" },
-      timing: { auto_continue_delay_s: 3 },
+      timing: { auto_continue_delay_s: 3, heartbeat_interval_s: 15, stale_after_s: 120 },
+      stuck: { repeated_failures: 5, no_progress_minutes: 30 },
+      orchestrator: { max_concurrent_projects: 3 },
       project: { generations_dir: "generations", max_iterations: null, budget_usd: null },
       sandbox: { type: "os" },
       security: { mode: "blocklist", extra_blocked_commands: [], extra_allowed_commands: [] },

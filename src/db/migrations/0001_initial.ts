@@ -33,11 +33,16 @@ export function initial(dialect: Dialect): Migration {
         // serializes concurrent creators, so numbers are never handed out twice.
         .addColumn("work_sessions_created", "integer", (c) => c.notNull().defaultTo(0))
         .addColumn("review_sessions_created", "integer", (c) => c.notNull().defaultTo(0))
+        // Orchestration state that must be visible to every process: a person's request to stop
+        // once the running session ends, and until when the run waits on a rate limit.
+        .addColumn("stop_after_current", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("paused_until", "text")
         .addColumn("completed_at", "text")
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("updated_at", "text", (c) => c.notNull())
         .addCheckConstraint("projects_status_check", oneOf("status", PROJECT_STATUSES))
         .addCheckConstraint("projects_budget_check", sql`budget_usd is null or budget_usd > 0`)
+        .addCheckConstraint("projects_stop_after_current_check", sql`stop_after_current in (0, 1)`)
         .execute();
 
       await db.schema
@@ -197,13 +202,16 @@ export function initial(dialect: Dialect): Migration {
       await db.schema
         .createTable("session_events")
         .addColumn("id", dialect === "postgres" ? "bigint" : "integer", id)
-        .addColumn("session_id", "integer", (c) => c.notNull().references("sessions.id").onDelete("cascade"))
+        // Project-level events (between sessions: countdowns, pauses, completion) have no session
+        // and no per-session sequence number; the id orders every event of a project.
+        .addColumn("session_id", "integer", (c) => c.references("sessions.id").onDelete("cascade"))
         .addColumn("project_id", "integer", (c) => c.notNull().references("projects.id").onDelete("cascade"))
-        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("seq", "integer")
         .addColumn("ts", "text", (c) => c.notNull())
         .addColumn("type", "text", (c) => c.notNull())
         .addColumn("payload", "text", (c) => c.notNull())
         .addUniqueConstraint("session_events_session_seq_unique", ["session_id", "seq"])
+        .addCheckConstraint("session_events_seq_check", sql`(session_id is null) = (seq is null)`)
         .execute();
       await db.schema
         .createIndex("session_events_project")

@@ -12,8 +12,18 @@ const OPEN_TASK_STATUSES = TASK_STATUSES.filter(isOpenTask);
 
 export function toProject(row: ProjectRow): Project {
   // The session counters are the session store's bookkeeping, not part of a project.
-  const { work_sessions_created: _w, review_sessions_created: _r, settings, ...rest } = row;
-  return { ...rest, settings: JSON.parse(settings) as Project["settings"] };
+  const {
+    work_sessions_created: _w,
+    review_sessions_created: _r,
+    settings,
+    stop_after_current,
+    ...rest
+  } = row;
+  return {
+    ...rest,
+    stop_after_current: stop_after_current === 1,
+    settings: JSON.parse(settings) as Project["settings"],
+  };
 }
 
 /** Projects: one row per app being built. Deleting one removes every row that belongs to it. */
@@ -91,12 +101,13 @@ export class ProjectStore {
 
   async update(id: number, patch: ProjectPatch): Promise<Project> {
     const p = parseInput(ProjectPatch, patch, "project update");
-    const { settings, ...rest } = p;
+    const { settings, stop_after_current, ...rest } = p;
     const row = await this.deps.db
       .updateTable("projects")
       .set({
         ...rest,
         ...(settings === undefined ? {} : { settings: JSON.stringify(settings) }),
+        ...(stop_after_current === undefined ? {} : { stop_after_current: stop_after_current ? 1 : 0 }),
         updated_at: isoNow(this.deps.clock),
       })
       .where("id", "=", id)

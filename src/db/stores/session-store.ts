@@ -193,6 +193,42 @@ export class SessionStore {
     });
   }
 
+  /** Appends an event that belongs to the project, not to a session (no session, no sequence number). */
+  async appendProjectEvent(
+    projectId: number,
+    event: { type: string; payload: unknown },
+  ): Promise<SessionEvent> {
+    const row = await this.deps.db
+      .insertInto("session_events")
+      .values({
+        session_id: null,
+        project_id: projectId,
+        seq: null,
+        ts: isoNow(this.deps.clock),
+        type: event.type,
+        payload: JSON.stringify(event.payload ?? null),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { ...row, payload: JSON.parse(row.payload) as unknown };
+  }
+
+  /** A project's events (session and project-level) after the given event id, oldest first. */
+  async listProjectEvents(
+    projectId: number,
+    options: { afterId?: number; limit?: number } = {},
+  ): Promise<SessionEvent[]> {
+    const rows = await this.deps.db
+      .selectFrom("session_events")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("id", ">", options.afterId ?? 0)
+      .orderBy("id")
+      .limit(options.limit ?? 1_000)
+      .execute();
+    return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+  }
+
   async listEvents(
     sessionId: number,
     options: { afterSeq?: number; limit?: number } = {},
