@@ -30,6 +30,9 @@ export const ERROR_CATALOG = {
   BATON_CREDENTIALS_MISSING: { status: 412, exit: 1 },
   BATON_SPEC_INVALID: { status: 400, exit: 2 },
   BATON_SESSION_FAILED: { status: 502, exit: 1 },
+  BATON_PROJECT_BUSY: { status: 409, exit: 1 },
+  BATON_BUDGET_SPENT: { status: 409, exit: 1 },
+  BATON_RESET_IMPOSSIBLE: { status: 409, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
