@@ -23,6 +23,7 @@ export const ERROR_CATALOG = {
   BATON_SESSION_NOT_FOUND: { status: 404, exit: 1 },
   BATON_SESSION_ALREADY_RUNNING: { status: 409, exit: 1 },
   BATON_SESSION_INVALID_TRANSITION: { status: 409, exit: 1 },
+  BATON_LOG_NOT_FOUND: { status: 404, exit: 1 },
   BATON_PLAN_EXISTS: { status: 409, exit: 1 },
   BATON_PROMPT_VERSION_NOT_FOUND: { status: 404, exit: 1 },
   BATON_ANALYSIS_NOT_FOUND: { status: 404, exit: 1 },

@@ -1,4 +1,9 @@
-import type { McpServerConfig, Options } from "@anthropic-ai/claude-agent-sdk";
+import type {
+  HookCallbackMatcher,
+  HookEvent,
+  McpServerConfig,
+  Options,
+} from "@anthropic-ai/claude-agent-sdk";
 import { TASK_SERVER_NAME, TASK_TOOLS } from "../tasks/tools.ts";
 
 /** Claude Code's built-in tools a session may use. Web tools are left out: sessions build, they don't browse. */
@@ -28,6 +33,9 @@ export interface SessionOptionsInput {
   extraAllowedTools?: string[];
   abortController: AbortController;
   maxTurns?: number;
+  hooks?: Partial<Record<HookEvent, HookCallbackMatcher[]>>;
+  /** The SDK ends the session once it has cost this much. */
+  maxBudgetUsd?: number;
   stderr?: (text: string) => void;
 }
 
@@ -52,6 +60,8 @@ export function sessionOptions(input: SessionOptionsInput): Options {
     abortController: input.abortController,
     persistSession: false,
     ...(input.maxTurns === undefined ? {} : { maxTurns: input.maxTurns }),
+    ...(input.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: input.maxBudgetUsd }),
+    ...(input.hooks === undefined ? {} : { hooks: input.hooks }),
     ...(input.stderr === undefined ? {} : { stderr: input.stderr }),
   };
 }

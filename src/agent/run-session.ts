@@ -1,12 +1,17 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { query, type SDKMessage, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
+import {
+  type HookInput,
+  query,
+  type SDKResultMessage,
+  type SyncHookJSONOutput,
+} from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { SessionRecorder } from "../events/recorder.ts";
-import { LOGS_DIR, SessionLog, sessionLogStem } from "../logs/session-log.ts";
+import { browserLogDir, LOGS_DIR, SessionLog, sessionLogStem } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import { SPEC_DIR } from "../projects/spec.ts";
 import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
@@ -15,15 +20,11 @@ import { headCommit } from "../util/git.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { MessageMapper } from "./message-mapper.ts";
-import {
-  classifyModelError,
-  fatalModelErrorMessage,
-  UNREACHABLE_AFTER_ATTEMPTS,
-  unreachableMessage,
-} from "./model-errors.ts";
+import { classifyModelError } from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
 import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
+import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
 import { taskServer } from "./task-server.ts";
 
 export interface AgentDeps {
@@ -48,17 +49,28 @@ export interface SessionRequest {
   /** Stops the session; it ends as `interrupted`, with its logs, events and metrics complete. */
   signal?: AbortSignal;
   maxTurns?: number;
+  /** The most this session may cost (what is left of the project's budget); the SDK ends it there. */
+  maxCostUsd?: number | null;
+  /** When to call the session stuck. */
+  limits?: WatchLimits;
+  /** The model service asked to wait (rate limit, overload) until about `until`; and when it answered again. */
+  onWait?: (until: Date, reason: string) => void | Promise<void>;
+  onResume?: () => void | Promise<void>;
 }
 
 export interface SessionOutcome {
   session: Session;
   status: TerminalSessionStatus;
   error: string | null;
+  /** Why the session was ended early, if it was; null when it ended by itself. */
+  stop: StopCause | null;
   credentials: Credentials;
   logs: { jsonl: string; txt: string };
 }
 
 const STDERR_LINES_KEPT = 20;
+/** How long a session ended by the watch may take to stop at its next tool call before it is aborted. */
+const GRACEFUL_STOP_MS = 30_000;
 
 /**
  * Runs one initializer or coding session of a project to its end, recording everything.
@@ -100,16 +112,63 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   heartbeat.unref();
 
   const abort = new AbortController();
-  const onAbort = () => abort.abort();
-  if (request.signal?.aborted) abort.abort();
+  const onAbort = () => end({ kind: "user", message: abortReason(request.signal) ?? "stopped" });
+  if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
   const stderr: string[] = [];
 
   let final: SDKResultMessage | undefined;
   let failure: string | null = null;
-  /** Set when Baton itself ends the session because retrying cannot help. */
-  let stopped: string | null = null;
-  let answered = false;
+  /** Set when the session is ended early, by Baton's watch or by the caller. */
+  let stop: StopCause | null = null;
+  let waiting = false;
+  const watch = new SessionWatch(request.limits ?? {}, credentials, request.model, () => clock().getTime());
+  /**
+   * Ends the session. Stops the pre-tool hook can enforce (a stuck or idle session) let Claude Code
+   * stop by itself at its next tool call, keeping its hooks working, and abort only if it has not
+   * stopped within a grace period; anything else aborts at once.
+   */
+  let fallback: NodeJS.Timeout | undefined;
+  const end = (cause: StopCause) => {
+    stop ??= cause;
+    if (abort.signal.aborted) return;
+    if (cause.kind === "stuck" || cause.kind === "no_progress") {
+      fallback ??= setTimeout(() => abort.abort(), GRACEFUL_STOP_MS);
+      fallback.unref();
+    } else {
+      abort.abort();
+    }
+  };
+  /** After every tool call: the watch counts failures and progress (Claude Code does not wait on these). */
+  const afterTool = async (input: HookInput, failed: boolean): Promise<SyncHookJSONOutput> => {
+    if (input.hook_event_name === "PostToolUse" || input.hook_event_name === "PostToolUseFailure") {
+      const cause = watch.toolOutcome(input.tool_name, input.tool_input, failed);
+      if (cause) end(cause);
+    }
+    return {};
+  };
+  /**
+   * Before every tool call (Claude Code waits on this one): once the session is being ended, no
+   * further tool runs and Claude Code is told to stop at once, without waiting for the abort.
+   */
+  const beforeTool = async (): Promise<SyncHookJSONOutput> => {
+    return stop === null
+      ? {}
+      : {
+          continue: false,
+          stopReason: stop.message,
+          hookSpecificOutput: {
+            hookEventName: "PreToolUse",
+            permissionDecision: "deny",
+            permissionDecisionReason: `Baton is ending this session: ${stop.message}`,
+          },
+        };
+  };
+  const ticker = setInterval(() => {
+    const cause = watch.tick();
+    if (cause) end(cause);
+  }, 1_000);
+  ticker.unref();
   try {
     await recorder.record("session_start", {
       session_number: session.number,
@@ -144,55 +203,82 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           : {
               [BROWSER_SERVER]: browserServer({
                 executablePath: deps.browser.executablePath,
-                outputDir: join(project.directory, LOGS_DIR, "browser", stem),
+                outputDir: join(project.directory, browserLogDir(stem)),
               }),
             }),
       },
       extraAllowedTools: deps.browser === null ? [] : BROWSER_ALLOWED_TOOLS,
       abortController: abort,
       maxTurns: request.maxTurns,
+      maxBudgetUsd: request.maxCostUsd ?? undefined,
+      hooks: {
+        PreToolUse: [{ hooks: [beforeTool] }],
+        PostToolUse: [{ hooks: [(input) => afterTool(input, false)] }],
+        PostToolUseFailure: [{ hooks: [(input) => afterTool(input, true)] }],
+      },
       stderr: (text) => {
         stderr.push(...text.split("\n").filter(Boolean));
         stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES_KEPT));
       },
     });
     for await (const message of query({ prompt, options })) {
-      if (message.type === "assistant" && message.error === undefined) answered = true;
-      stopped ??= hopeless(message, answered, credentials, request.model);
-      if (stopped !== null && !abort.signal.aborted) abort.abort();
+      const cause = watch.observe(message);
+      if (cause) end(cause);
+      if (
+        message.type === "system" &&
+        message.subtype === "api_retry" &&
+        classifyModelError(message.error) === "wait"
+      ) {
+        waiting = true;
+        await request.onWait?.(
+          new Date(clock().getTime() + message.retry_delay_ms),
+          `the model service said ${message.error}`,
+        );
+      } else if (waiting && message.type === "assistant" && message.error === undefined) {
+        waiting = false;
+        await request.onResume?.();
+      }
       const mapped = mapper.map(message);
       for (const event of mapped.events) await recorder.record(event.type, event.payload);
       if (Object.keys(mapped.usage).length > 0) await stores.sessions.addUsage(session.id, mapped.usage);
       if (mapped.result) final = mapped.result;
     }
   } catch (error) {
-    if (!abort.signal.aborted || stopped !== null) {
+    if (!abort.signal.aborted) {
       failure = `${error instanceof Error ? error.message : String(error)}${stderr.length ? `\n${stderr.join("\n")}` : ""}`;
     }
   } finally {
     clearInterval(heartbeat);
+    clearInterval(ticker);
+    clearTimeout(fallback);
     request.signal?.removeEventListener("abort", onAbort);
   }
 
-  const status: TerminalSessionStatus =
-    stopped !== null
-      ? "error"
-      : abort.signal.aborted
-        ? "interrupted"
-        : failure !== null || final === undefined || final.is_error
-          ? "error"
-          : "completed";
+  if (stop === null && final?.subtype === "error_max_budget_usd") {
+    stop = {
+      kind: "budget",
+      message: `the session reached the budget left for it ($${(request.maxCostUsd ?? 0).toFixed(2)})`,
+    };
+  }
+  if (stop === null && (final?.is_error || final === undefined) && watch.lastModelError === "rate_limit") {
+    stop = {
+      kind: "rate_limit",
+      message: "the model service's rate limit was reached",
+      ...(watch.rateLimitResetsAt ? { resetsAt: watch.rateLimitResetsAt } : {}),
+    };
+  }
+  const status = statusOf(stop, failure, final);
   const error =
     status !== "error"
       ? null
-      : (stopped ??
+      : (stop?.message ??
         failure ??
         (final === undefined
           ? "the session ended without a result"
           : final.subtype === "success"
             ? final.result
             : `${final.subtype}: ${final.errors.join("; ")}`));
-  const reason = status === "interrupted" ? (abortReason(request.signal) ?? "stopped") : null;
+  const reason = status === "interrupted" ? (stop?.message ?? "stopped") : null;
   if (error !== null) await recorder.record("error", { kind: "session", message: error }).catch(() => {});
   const ended = await stores.sessions.finish(session.id, { status, error, interruption_reason: reason });
   const metrics = metricsOf(ended);
@@ -206,21 +292,27 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     const sha = await headCommit(project.directory);
     await stores.projects.update(project.id, { status: "ready", ...(sha ? { init_commit_sha: sha } : {}) });
   }
-  return { session: ended, status, error, credentials, logs: { jsonl: log.jsonlPath, txt: log.txtPath } };
+  return {
+    session: ended,
+    status,
+    error,
+    stop,
+    credentials,
+    logs: { jsonl: log.jsonlPath, txt: log.txtPath },
+  };
 }
 
-/** A retry the SDK announces that cannot succeed: the reason to end the session now, or null. */
-function hopeless(
-  message: SDKMessage,
-  answered: boolean,
-  credentials: Credentials,
-  model: string,
-): string | null {
-  if (message.type !== "system" || message.subtype !== "api_retry") return null;
-  if (classifyModelError(message.error) === "fatal")
-    return fatalModelErrorMessage(message.error, credentials, model);
-  const noAnswer = message.error_status === null && !answered;
-  return noAnswer && message.attempt >= UNREACHABLE_AFTER_ATTEMPTS ? unreachableMessage(credentials) : null;
+/** Errors a person must fix end a session as `error`; a stop by request, budget or watch as `interrupted`. */
+function statusOf(
+  stop: StopCause | null,
+  failure: string | null,
+  final: SDKResultMessage | undefined,
+): TerminalSessionStatus {
+  if (stop !== null)
+    return stop.kind === "fatal" || stop.kind === "unreachable" || stop.kind === "rate_limit"
+      ? "error"
+      : "interrupted";
+  return failure !== null || final === undefined || final.is_error ? "error" : "completed";
 }
 
 async function promptValues(project: Project, session: Session): Promise<Record<string, string | number>> {

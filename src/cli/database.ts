@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { LoadedConfig } from "../config/load.ts";
 import { type Database, type OpenOptions, openDatabase } from "../db/database.ts";
 import { resolveDatabaseTarget } from "../db/url.ts";
 import { loadCliConfig } from "./commands/config.ts";
@@ -10,8 +11,8 @@ export async function withDatabase<T>(
   io: CliIo,
   options: OpenOptions,
   use: (database: Database) => Promise<T>,
+  loaded: LoadedConfig = loadCliConfig(program, io),
 ): Promise<T> {
-  const loaded = loadCliConfig(program, io);
   const target = resolveDatabaseTarget(loaded.config.database.url, { home: loaded.home, cwd: io.cwd });
   const database = await openDatabase(target, options);
   try {

@@ -4,6 +4,10 @@ export interface CliIo {
   err(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Output goes to a terminal: live status lines instead of plain ones. */
+  isTTY?: boolean;
+  /** Where answers to questions come from; a command asks only when this is a terminal. */
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export const processIo: CliIo = {
@@ -11,4 +15,8 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  isTTY: process.stdout.isTTY === true,
+  get input() {
+    return process.stdin;
+  },
 };

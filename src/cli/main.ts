@@ -1,10 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { isBatonError } from "../errors.ts";
 import { registerConfigCommand } from "./commands/config.ts";
+import { registerCoverageCommand } from "./commands/coverage.ts";
 import { registerDbCommands } from "./commands/db.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
+import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMcpCommand } from "./commands/mcp.ts";
+import { registerProjectsCommand } from "./commands/projects.ts";
+import { registerResetCommand } from "./commands/reset.ts";
+import { registerRunCommands } from "./commands/run.ts";
 import { registerStartCommand } from "./commands/start.ts";
+import { registerStatusCommand } from "./commands/status.ts";
 import { type CliIo, processIo } from "./io.ts";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -23,8 +29,14 @@ export function buildProgram(io: CliIo): Command {
   registerStartCommand(program, io);
   registerConfigCommand(program, io);
   registerDbCommands(program, io);
+  registerRunCommands(program, io);
   registerDemoCommand(program, io);
   registerMcpCommand(program, io);
+  registerResetCommand(program, io);
+  registerProjectsCommand(program, io);
+  registerStatusCommand(program, io);
+  registerLogsCommand(program, io);
+  registerCoverageCommand(program, io);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { Migrator } from "kysely";
+import { Migrator, sql } from "kysely";
 import { BatonError } from "../errors.ts";
 import type { Database } from "./database.ts";
 import { migrationProvider } from "./migrations/index.ts";
@@ -11,18 +11,29 @@ export interface MigrationStatus {
   applied_at: string | null;
 }
 
-function migratorFor(database: Database): Migrator {
+/**
+ * On PostgreSQL the migration tables are pinned to the connection's current schema: Kysely's
+ * migrator otherwise looks for them in every schema, and a Baton database in another schema of
+ * the same server would make it skip creating its own.
+ */
+async function migratorFor(database: Database): Promise<Migrator> {
+  const schema =
+    database.dialect === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]
+          ?.schema
+      : undefined;
   return new Migrator({
     db: database.db,
     provider: migrationProvider(database.dialect),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
 
 /** Applies every pending migration (under Kysely's lock, so concurrent starts are safe). */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const { error, results } = await migratorFor(database).migrateToLatest();
+  const { error, results } = await (await migratorFor(database)).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(before any migration ran)";
     const reason = error instanceof Error ? error.message : String(error);
@@ -37,7 +48,7 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
 }
 
 export async function migrationStatus(database: Database): Promise<MigrationStatus[]> {
-  const migrations = await migratorFor(database).getMigrations();
+  const migrations = await (await migratorFor(database)).getMigrations();
   return migrations.map((m) => ({
     name: m.name,
     applied_at: m.executedAt ? m.executedAt.toISOString() : null,

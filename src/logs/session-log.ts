@@ -5,13 +5,22 @@ import { formatEventText, formatSummary, type SessionSummary } from "./text-form
 
 export const LOGS_DIR = "logs";
 
-/** `session_007_20261124T201500Z` — the shared stem of a session's two log files. */
-export function sessionLogStem(sessionNumber: number, startedAt: Date): string {
-  const stamp = startedAt
+/** `20261124T201500Z`: a time to the second (UTC) as it appears in log file and folder names. */
+export function fileTimeStamp(time: Date): string {
+  return time
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
-  return `session_${String(sessionNumber).padStart(3, "0")}_${stamp}`;
+}
+
+/** `session_007_20261124T201500Z` — the shared stem of a session's two log files. */
+export function sessionLogStem(sessionNumber: number, startedAt: Date): string {
+  return `session_${String(sessionNumber).padStart(3, "0")}_${fileTimeStamp(startedAt)}`;
+}
+
+/** Where the screenshots of a session's browser go, relative to the project directory. */
+export function browserLogDir(stem: string): string {
+  return `${LOGS_DIR}/browser/${stem}`;
 }
 
 /**

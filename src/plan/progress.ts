@@ -37,3 +37,22 @@ export function toProgress(counts: PlanCounts): Progress {
       counts.tests_passing === counts.tests_total,
   };
 }
+
+/** Progress as nested counts, as the task tools and `baton status` show it. */
+export function progressCounts(p: Progress) {
+  return {
+    epics: { done: p.epics_done, total: p.epics_total },
+    tasks: {
+      done: p.tasks_done,
+      in_progress: p.tasks_in_progress,
+      blocked: p.tasks_blocked,
+      total: p.tasks_total,
+    },
+    tests: {
+      passing: p.tests_passing,
+      failing: p.tests_failing,
+      unknown: p.tests_unknown,
+      total: p.tests_total,
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import type { EpicSummary, TaskSummary } from "../db/stores/plan-reader.ts";
 import type { Task, TaskWithTests, Test } from "../plan/model.ts";
-import type { Progress } from "../plan/progress.ts";
+import { type Progress, progressCounts } from "../plan/progress.ts";
 import type { Session } from "../sessions/model.ts";
 
 /**
@@ -71,23 +71,7 @@ export function epicLineView(e: EpicSummary, withDescription: boolean) {
 }
 
 export function progressView(p: Progress) {
-  return {
-    epics: { done: p.epics_done, total: p.epics_total },
-    tasks: {
-      done: p.tasks_done,
-      in_progress: p.tasks_in_progress,
-      blocked: p.tasks_blocked,
-      total: p.tasks_total,
-    },
-    tests: {
-      passing: p.tests_passing,
-      failing: p.tests_failing,
-      unknown: p.tests_unknown,
-      total: p.tests_total,
-    },
-    tests_percent: p.tests_percent,
-    finished: p.finished,
-  };
+  return { ...progressCounts(p), tests_percent: p.tests_percent, finished: p.finished };
 }
 
 export function sessionView(s: Session) {

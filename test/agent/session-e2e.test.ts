@@ -1,35 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runSession } from "../../src/agent/run-session.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { EventBus } from "../../src/events/bus.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
 import { createProject } from "../../src/projects/create-project.ts";
-import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
+import { GREETER_SPEC, useScriptedModel } from "../helpers/scripted-model.ts";
 import { makeWorld } from "../helpers/world.ts";
 
-let model: ScriptedModel;
-beforeAll(async () => {
-  model = await startScriptedModel(batonScript);
-});
-afterAll(async () => {
-  await model.close();
-});
-
-const SPEC = `# Greeter
-
-A tiny command-line app.
-
-## Greetings
-- Say hello
-- Say goodbye
-
-## Help
-- Print usage
-`;
+const scripted = useScriptedModel();
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd: dir }).toString().trim();
@@ -39,7 +21,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
   it("plans from the spec, then codes a task, recording logs, events and metrics", async () => {
     const t = db();
     const w = makeWorld();
-    const spec = w.write("greeter.md", SPEC);
+    const spec = w.write("greeter.md", GREETER_SPEC);
     const project = await createProject(t.stores, {
       name: "greeter",
       directory: join(w.root, "greeter"),
@@ -51,7 +33,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
     const deps = {
       stores: t.stores,
       bus,
-      env: { ...process.env, ...model.env() },
+      env: { ...process.env, ...scripted().env() },
       workerId: "test-worker",
       browser: null,
     };
@@ -133,7 +115,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
     expect(existsSync(join(project.directory, `${init.session.log_path ?? "x"}.txt`))).toBe(true);
 
     // The scripted model saw Baton's rendered prompt and the task tools offered directly.
-    const first = model.requests.find(
+    const first = scripted().requests.find(
       (r) => r.kind === "main" && r.body.includes("Session 1 — build greeter"),
     );
     expect(first?.toolNames).toEqual(expect.arrayContaining(["mcp__tasks__get_next_task", "Bash", "Write"]));
@@ -158,7 +140,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       {
         stores: t.stores,
         bus: new EventBus(),
-        env: { ...env, ANTHROPIC_BASE_URL: model.url },
+        env: { ...env, ANTHROPIC_BASE_URL: scripted().url },
         workerId: "w",
         browser: null,
       },

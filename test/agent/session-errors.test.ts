@@ -1,47 +1,41 @@
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runSession } from "../../src/agent/run-session.ts";
 import { EventBus } from "../../src/events/bus.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import {
   errorReply,
   lastToolResult,
-  type ScriptedModel,
+  type Script,
   sequence,
-  startScriptedModel,
   textReply,
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { useScriptedRun } from "../helpers/scripted-run.ts";
 import { makeWorld } from "../helpers/world.ts";
 
-const open: { model?: ScriptedModel; db?: TestDatabase } = {};
-afterEach(async () => {
-  await open.model?.close();
-  await open.db?.cleanup();
-});
+const start = useScriptedRun();
 
-async function setUp(script: Parameters<typeof startScriptedModel>[0]) {
-  open.model = await startScriptedModel(script);
-  open.db = await createTestDatabase("sqlite");
+async function setUp(script: Script) {
+  const { model, t } = await start(script);
   const w = makeWorld();
-  const project = await createProject(open.db.stores, {
+  const project = await createProject(t.stores, {
     name: "p",
     directory: join(w.root, "p"),
     spec: w.write("s.md", "# S\n- a"),
   });
-  const epic = await open.db.stores.plan.createEpic(project.id, { name: "E" });
-  await open.db.stores.plan.expandEpic(project.id, epic.id, [
+  const epic = await t.stores.plan.createEpic(project.id, { name: "E" });
+  await t.stores.plan.expandEpic(project.id, epic.id, [
     { description: "a", action: "do a", tests: [{ description: "a works", steps: ["check"] }] },
   ]);
   const deps = {
-    stores: open.db.stores,
+    stores: t.stores,
     bus: new EventBus(),
-    env: { ...process.env, ...open.model.env() },
+    env: { ...process.env, ...model.env() },
     workerId: "w",
     browser: null,
   };
-  return { project, deps, stores: open.db.stores };
+  return { project, deps, stores: t.stores };
 }
 
 it("ends at once with a clear error when the model service rejects the credentials", async () => {

@@ -2,13 +2,23 @@ import os from "node:os";
 import type { Command } from "commander";
 import { formatConfigJson, formatConfigText } from "../../config/format.ts";
 import { type LoadedConfig, loadConfig } from "../../config/load.ts";
+import type { LeafPath } from "../../config/schema.ts";
 import type { CliIo } from "../io.ts";
 
 /**
  * The config every command runs with: the global `--config FILE` and `--database-url URL`
  * options of `program`, the environment and the working directory of `io`.
  */
-export function loadCliConfig(program: Command, io: CliIo, opts: { projectDir?: string } = {}): LoadedConfig {
+export function loadCliConfig(
+  program: Command,
+  io: CliIo,
+  opts: {
+    projectDir?: string;
+    /** A command's own flags that set config keys, with the flag names for origins and errors. */
+    flags?: Partial<Record<LeafPath, unknown>>;
+    flagNames?: Partial<Record<LeafPath, string>>;
+  } = {},
+): LoadedConfig {
   const options = program.opts();
   const configFile: unknown = options.config;
   const databaseUrl: unknown = options.databaseUrl;
@@ -17,8 +27,8 @@ export function loadCliConfig(program: Command, io: CliIo, opts: { projectDir?: 
     env: io.env,
     projectDir: opts.projectDir,
     configFile: typeof configFile === "string" ? configFile : undefined,
-    flags: { "database.url": typeof databaseUrl === "string" ? databaseUrl : undefined },
-    flagNames: { "database.url": "--database-url" },
+    flags: { ...opts.flags, "database.url": typeof databaseUrl === "string" ? databaseUrl : undefined },
+    flagNames: { ...opts.flagNames, "database.url": "--database-url" },
   });
 }
 

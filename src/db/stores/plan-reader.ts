@@ -1,8 +1,18 @@
-import type { Epic, Task, TaskStatus, TaskWithTests, Test, TestStatus } from "../../plan/model.ts";
+import type { ExpressionBuilder } from "kysely";
+import type {
+  Epic,
+  Task,
+  TaskStatus,
+  TaskWithTests,
+  Test,
+  TestCategory,
+  TestStatus,
+} from "../../plan/model.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
-import { type Progress, percent, toProgress } from "../../plan/progress.ts";
+import { type PlanCounts, type Progress, percent, toProgress } from "../../plan/progress.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../database.ts";
+import type { DatabaseSchema } from "../schema.ts";
 import { epicIn, taskIn, testsOfTask, toTest } from "./plan-rows.ts";
 
 export const OPEN_TASK_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(isOpenTask);
@@ -21,12 +31,56 @@ export interface TaskSummary extends Task {
   tests_passing: number;
 }
 
+export interface TestCount {
+  epic_id: number;
+  category: TestCategory;
+  total: number;
+  passing: number;
+}
+
 export interface TaskFilter {
   epic_id?: number;
   /** A status, or "open" for every status but done. */
   status?: TaskStatus | "open";
   limit?: number;
   offset?: number;
+}
+
+// What progress counts in each table; shared by one project's progress and every project's.
+const epicCounts = (eb: ExpressionBuilder<DatabaseSchema, "epics">) => [
+  eb.fn.countAll<number>().as("total"),
+  eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
+];
+const taskCounts = (eb: ExpressionBuilder<DatabaseSchema, "tasks">) => [
+  eb.fn.countAll<number>().as("total"),
+  eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
+  eb.fn.countAll<number>().filterWhere("status", "=", "in_progress").as("in_progress"),
+  eb.fn.countAll<number>().filterWhere("status", "=", "blocked").as("blocked"),
+];
+const testCounts = (eb: ExpressionBuilder<DatabaseSchema, "tests">) => [
+  eb.fn.countAll<number>().as("total"),
+  eb.fn.countAll<number>().filterWhere("status", "=", "passing").as("passing"),
+  eb.fn.countAll<number>().filterWhere("status", "=", "failing").as("failing"),
+];
+
+type Counted<K extends string> = { [key in K]: number | string | bigint };
+
+function planCounts(
+  epics: Counted<"total" | "done">,
+  tasks: Counted<"total" | "done" | "in_progress" | "blocked"> | undefined,
+  tests: Counted<"total" | "passing" | "failing"> | undefined,
+): PlanCounts {
+  return {
+    epics_total: Number(epics.total),
+    epics_done: Number(epics.done),
+    tasks_total: Number(tasks?.total ?? 0),
+    tasks_done: Number(tasks?.done ?? 0),
+    tasks_in_progress: Number(tasks?.in_progress ?? 0),
+    tasks_blocked: Number(tasks?.blocked ?? 0),
+    tests_total: Number(tests?.total ?? 0),
+    tests_passing: Number(tests?.passing ?? 0),
+    tests_failing: Number(tests?.failing ?? 0),
+  };
 }
 
 /** Reads of the plan aggregate: progress, next task, epics, tasks and tests. No writes here. */
@@ -46,45 +100,62 @@ export class PlanReader {
   async progress(projectId: number): Promise<Progress> {
     const { db } = this.deps;
     const [epics, tasks, tests] = await Promise.all([
+      db.selectFrom("epics").select(epicCounts).where("project_id", "=", projectId).executeTakeFirstOrThrow(),
+      db.selectFrom("tasks").select(taskCounts).where("project_id", "=", projectId).executeTakeFirstOrThrow(),
+      db.selectFrom("tests").select(testCounts).where("project_id", "=", projectId).executeTakeFirstOrThrow(),
+    ]);
+    return toProgress(planCounts(epics, tasks, tests));
+  }
+
+  /** The progress of every project that has a plan, by project id: three queries for any number of projects. */
+  async progressByProject(): Promise<Map<number, Progress>> {
+    const { db } = this.deps;
+    const [epics, tasks, tests] = await Promise.all([
       db
         .selectFrom("epics")
-        .select((eb) => [
-          eb.fn.countAll<number>().as("total"),
-          eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
-        ])
-        .where("project_id", "=", projectId)
-        .executeTakeFirstOrThrow(),
+        .select((eb) => ["project_id", ...epicCounts(eb)])
+        .groupBy("project_id")
+        .execute(),
       db
         .selectFrom("tasks")
-        .select((eb) => [
-          eb.fn.countAll<number>().as("total"),
-          eb.fn.countAll<number>().filterWhere("status", "=", "done").as("done"),
-          eb.fn.countAll<number>().filterWhere("status", "=", "in_progress").as("in_progress"),
-          eb.fn.countAll<number>().filterWhere("status", "=", "blocked").as("blocked"),
-        ])
-        .where("project_id", "=", projectId)
-        .executeTakeFirstOrThrow(),
+        .select((eb) => ["project_id", ...taskCounts(eb)])
+        .groupBy("project_id")
+        .execute(),
       db
         .selectFrom("tests")
-        .select((eb) => [
-          eb.fn.countAll<number>().as("total"),
-          eb.fn.countAll<number>().filterWhere("status", "=", "passing").as("passing"),
-          eb.fn.countAll<number>().filterWhere("status", "=", "failing").as("failing"),
-        ])
-        .where("project_id", "=", projectId)
-        .executeTakeFirstOrThrow(),
+        .select((eb) => ["project_id", ...testCounts(eb)])
+        .groupBy("project_id")
+        .execute(),
     ]);
-    return toProgress({
-      epics_total: Number(epics.total),
-      epics_done: Number(epics.done),
-      tasks_total: Number(tasks.total),
-      tasks_done: Number(tasks.done),
-      tasks_in_progress: Number(tasks.in_progress),
-      tasks_blocked: Number(tasks.blocked),
-      tests_total: Number(tests.total),
-      tests_passing: Number(tests.passing),
-      tests_failing: Number(tests.failing),
-    });
+    const tasksBy = new Map(tasks.map((r) => [r.project_id, r]));
+    const testsBy = new Map(tests.map((r) => [r.project_id, r]));
+    // A plan starts with an epic: projects without epics have no tasks or tests either.
+    return new Map(
+      epics.map((e) => [
+        e.project_id,
+        toProgress(planCounts(e, tasksBy.get(e.project_id), testsBy.get(e.project_id))),
+      ]),
+    );
+  }
+
+  /**
+   * Tests counted by epic and category (total and passing), in no particular order; epics
+   * without tests have no rows. What coverage is computed from.
+   */
+  async testCounts(projectId: number): Promise<TestCount[]> {
+    const rows = await this.deps.db
+      .selectFrom("tests")
+      .innerJoin("tasks", "tasks.id", "tests.task_id")
+      .select((eb) => [
+        "tasks.epic_id",
+        "tests.category",
+        eb.fn.countAll<number>().as("total"),
+        eb.fn.countAll<number>().filterWhere("tests.status", "=", "passing").as("passing"),
+      ])
+      .where("tests.project_id", "=", projectId)
+      .groupBy(["tasks.epic_id", "tests.category"])
+      .execute();
+    return rows.map((r) => ({ ...r, total: Number(r.total), passing: Number(r.passing) }));
   }
 
   /**

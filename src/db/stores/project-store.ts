@@ -7,6 +7,7 @@ import type { Db } from "../database.ts";
 import type { ProjectRow } from "../schema.ts";
 import { isUniqueViolation } from "../sql-errors.ts";
 import { parseInput } from "../validate.ts";
+import { previewReset, type ResetChanges, resetRows } from "./project-reset.ts";
 
 const OPEN_TASK_STATUSES = TASK_STATUSES.filter(isOpenTask);
 
@@ -152,6 +153,22 @@ export class ProjectStore {
         .executeTakeFirstOrThrow();
       return toProject(row);
     });
+  }
+
+  /** What resetToInitialization would change, without changing anything. */
+  async resetPreview(id: number): Promise<ResetChanges> {
+    return previewReset(this.deps.db, id);
+  }
+
+  /**
+   * Back to right after initialization, in one transaction: every task pending, every test
+   * unknown, every epic pending (the plan's rows and ids stay); every session but the
+   * initializer's deleted with its events and quality checks; project-level events deleted; the
+   * session counter, the total cost (of the sessions that remain) and the project's state
+   * (ready, not complete, not stopping, not paused) set to match. Refused while a session runs.
+   */
+  async resetToInitialization(id: number): Promise<ResetChanges> {
+    return this.deps.db.transaction().execute((trx) => resetRows(trx, id, isoNow(this.deps.clock)));
   }
 
   /** Removes the project and, through the foreign keys, its plan, sessions, events and reviews. */

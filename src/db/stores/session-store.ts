@@ -101,6 +101,16 @@ export class SessionStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** The number the project's next initializer or coding session will get. */
+  async nextWorkNumber(projectId: number): Promise<number> {
+    const row = await this.deps.db
+      .selectFrom("projects")
+      .select("work_sessions_created")
+      .where("id", "=", projectId)
+      .executeTakeFirst();
+    return Number(row?.work_sessions_created ?? 0);
+  }
+
   /** Ends a pending or running session. A finished session cannot be finished again. */
   async finish(
     sessionId: number,
@@ -301,6 +311,30 @@ export class SessionStore {
       .where("type", "!=", "review")
       .executeTakeFirst();
     return row ?? null;
+  }
+
+  /** The newest initializer or coding session of a project (reviews aside), if it has any. */
+  async latest(projectId: number): Promise<Session | null> {
+    const row = await this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("type", "!=", "review")
+      .orderBy("number", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  /** Every running initializer or coding session, of all projects, by project id. */
+  async runningByProject(): Promise<Map<number, Session>> {
+    const rows = await this.deps.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("status", "=", "running")
+      .where("type", "!=", "review")
+      .execute();
+    return new Map(rows.map((s) => [s.project_id, s]));
   }
 
   /** Running sessions whose heartbeat is older than `cutoff`: their worker is presumed dead. */

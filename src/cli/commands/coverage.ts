@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+import { planCoverage } from "../../plan/coverage.ts";
+import { formatCoverageText } from "../../views/coverage-view.ts";
+import type { CliIo } from "../io.ts";
+import { PROJECT_ARGUMENT, withProject } from "../project-arg.ts";
+
+export function registerCoverageCommand(program: Command, io: CliIo): void {
+  program
+    .command("coverage")
+    .description("how well the plan's tests cover its tasks and epics, with a verdict: good, fair or poor")
+    .argument(...PROJECT_ARGUMENT)
+    .option("--json", "print JSON")
+    .action(async (arg: string | undefined, options: { json?: boolean }) => {
+      await withProject(program, io, arg, async ({ stores, project }) => {
+        const [epics, tasks, testCounts] = await Promise.all([
+          stores.plan.listEpics(project.id),
+          stores.plan.listTasks(project.id),
+          stores.plan.testCounts(project.id),
+        ]);
+        const coverage = planCoverage({ epics, tasks, testCounts });
+        io.out(
+          options.json
+            ? `${JSON.stringify({ project: project.name, ...coverage }, null, 2)}\n`
+            : formatCoverageText(project.name, coverage),
+        );
+      });
+    });
+}

@@ -1,0 +1,166 @@
+import { hostname } from "node:os";
+import type { Command } from "commander";
+import { findChromium } from "../../agent/browser.ts";
+import type { LeafPath } from "../../config/schema.ts";
+import { createStores } from "../../db/stores/index.ts";
+import { BatonError } from "../../errors.ts";
+import { EventBus } from "../../events/bus.ts";
+import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.ts";
+import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
+import { createProject } from "../../projects/create-project.ts";
+import { projectDirectory, projectNameFor } from "../../projects/locate.ts";
+import { withDatabase } from "../database.ts";
+import type { CliIo } from "../io.ts";
+import { RunOutput } from "../run-output.ts";
+import { loadCliConfig } from "./config.ts";
+
+interface RunFlags {
+  projectDir: string;
+  spec?: string;
+  maxIterations?: string;
+  model?: string;
+  initializerModel?: string;
+  codingModel?: string;
+  auto?: boolean;
+  verbose?: boolean;
+}
+
+/** A graceful stop (first Ctrl+C or SIGTERM) ends with 0; a forced one (the second) with 130. */
+export const FORCED_EXIT_CODE = 130;
+
+export function registerRunCommands(program: Command, io: CliIo): void {
+  const common = (command: Command) =>
+    command
+      .requiredOption(
+        "--project-dir <dir>",
+        "the project's directory; a bare name goes under project.generations_dir",
+      )
+      .option("--spec <path>", "the spec (.md/.txt file or a folder of them) to create the project from")
+      .option("--model <model>", "the model of every session (default: models.initializer / models.coding)")
+      .option("--initializer-model <model>", "the model of the planning session")
+      .option("--verbose", "show every tool call");
+  common(program.command("run"))
+    .description("create or resume a project: plan it if needed, then code session after session")
+    .option("--max-iterations <n>", "stop after this many coding sessions")
+    .option("--coding-model <model>", "the model of coding sessions")
+    .option("--auto", "after planning, go straight on into coding (no stop for review)")
+    .action((flags: RunFlags) => runCommand(program, io, flags, {}));
+  common(program.command("init"))
+    .description("create a project and run only its planning session (session 0)")
+    .action((flags: RunFlags) => runCommand(program, io, flags, { initializeOnly: true }));
+}
+
+async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: RunOptions): Promise<void> {
+  const maxIterations =
+    flags.maxIterations === undefined ? undefined : wholeNumber("--max-iterations", flags.maxIterations);
+  const configFlags: Partial<Record<LeafPath, unknown>> = {
+    "models.initializer": flags.initializerModel ?? flags.model,
+    "models.coding": flags.codingModel ?? flags.model,
+    "project.max_iterations": maxIterations,
+  };
+  const flagNames: Partial<Record<LeafPath, string>> = {
+    "models.initializer": flags.initializerModel ? "--initializer-model" : "--model",
+    "models.coding": flags.codingModel ? "--coding-model" : "--model",
+    "project.max_iterations": "--max-iterations",
+  };
+  const base = loadCliConfig(program, io);
+  const directory = projectDirectory(flags.projectDir, {
+    cwd: io.cwd,
+    generationsDir: base.config.project.generations_dir,
+  });
+  const loaded = loadCliConfig(program, io, { projectDir: directory, flags: configFlags, flagNames });
+
+  const code = await withDatabase(
+    program,
+    io,
+    {},
+    async (database) => {
+      const stores = createStores(database.db);
+      let project = await stores.projects.findByDirectory(directory);
+      if (!project) {
+        if (flags.spec === undefined) {
+          throw new BatonError(
+            "BATON_USAGE",
+            `there is no project in ${directory} yet; give --spec FILE (or a folder of .md/.txt files) to create it`,
+          );
+        }
+        project = await createProject(stores, {
+          name: projectNameFor(directory),
+          directory,
+          spec: flags.spec,
+        });
+        io.out(`created project ${project.name} in ${directory}\n`);
+      } else if (flags.spec !== undefined) {
+        io.out(
+          `project ${project.name} exists in ${directory}; --spec is ignored (the plan comes from its first spec)\n`,
+        );
+      }
+
+      const budget = loaded.config.project.budget_usd;
+      if (budget !== null && budget !== project.budget_usd) {
+        project = await stores.projects.update(project.id, { budget_usd: budget });
+        io.out(`budget set to $${budget.toFixed(2)} (project.budget_usd)\n`);
+      }
+
+      const bus = new EventBus();
+      const chromium = findChromium();
+      const orchestrator = new Orchestrator({
+        stores,
+        bus,
+        config: loaded.config,
+        env: io.env,
+        workerId: `cli:${hostname()}:${process.pid}`,
+        browser: chromium ? { executablePath: chromium } : null,
+      });
+      const output = new RunOutput(io, stores, project.id, { verbose: flags.verbose === true });
+      if (!chromium)
+        output.line(
+          "no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)",
+        );
+      let pending = Promise.resolve();
+      bus.subscribe((event) => {
+        pending = pending.then(() => output.handle(event)).catch(() => {});
+      });
+
+      const projectId = project.id;
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals === 1) {
+          output.line(
+            `${signal}: stopping; the running session is being finished (press Ctrl+C again to force)`,
+          );
+          orchestrator.stopNow(projectId, `stopped by ${signal}`);
+        } else {
+          process.exit(FORCED_EXIT_CODE);
+        }
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const result = await orchestrator.run(project.id, {
+          ...mode,
+          auto: flags.auto === true,
+          maxIterations: loaded.config.project.max_iterations,
+        });
+        await pending;
+        output.close();
+        io.out(`${result.end.replace(/_/g, " ")}: ${result.message}\n`);
+        return isSuccessfulEnd(result.end) ? 0 : 1;
+      } finally {
+        output.close();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    },
+    loaded,
+  );
+  if (code !== 0) throw new BatonError("BATON_SESSION_FAILED", "the run stopped on an error (see above)");
+}
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new BatonError("BATON_USAGE", `${flag}: expected a whole number ≥ 1, got "${value}"`);
+  return n;
+}

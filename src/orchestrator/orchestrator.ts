@@ -1,0 +1,399 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  type AgentDeps,
+  runSession,
+  type SessionOutcome,
+  type WorkSessionType,
+} from "../agent/run-session.ts";
+import type { Config } from "../config/schema.ts";
+import { type Clock, systemClock } from "../db/clock.ts";
+import type { Stores } from "../db/stores/index.ts";
+import { BatonError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { EventPayload, ProjectEventType } from "../events/catalog.ts";
+import { recordProjectEvent } from "../events/project-events.ts";
+import type { Project, ProjectStatus } from "../projects/model.ts";
+import type { Session } from "../sessions/model.ts";
+import { formatDuration } from "../util/duration.ts";
+import { isSuccessfulEnd, type RunEnd } from "./run-end.ts";
+
+export interface OrchestratorDeps {
+  stores: Stores;
+  bus: EventBus;
+  config: Config;
+  /** The environment of every session (credentials, ANTHROPIC_BASE_URL, PATH, …). */
+  env: Record<string, string | undefined>;
+  workerId: string;
+  browser: AgentDeps["browser"];
+  clock?: Clock;
+}
+
+export interface RunOptions {
+  /** Only the initializer (refused when a plan exists). */
+  initializeOnly?: boolean;
+  /** After initializing, go straight on into coding instead of stopping for review. */
+  auto?: boolean;
+  /** Coding sessions in this run at most; default `project.max_iterations` (null: no limit). */
+  maxIterations?: number | null;
+}
+
+export interface RunResult {
+  end: RunEnd;
+  message: string;
+  sessions: SessionOutcome[];
+}
+
+/** A failure that is not a stop: after this many in a row the run stops. */
+const FAILURES_BEFORE_STOP = 2;
+/** Waiting on a rate limit without a reset time: start here, double, cap. */
+const RATE_LIMIT_BACKOFF_MS = { first: 60_000, max: 30 * 60_000 };
+
+interface ActiveRun {
+  /** Aborted to stop now: ends the running session and any wait. */
+  stop: AbortController;
+}
+
+/**
+ * The session lifecycle of every project: initialize, code session after session, stop on
+ * completion, limits, budget, a person's request or an error that says stop; pause on rate
+ * limits; recover sessions whose worker died. The CLI and the API server call it; no lifecycle
+ * rule lives anywhere else.
+ */
+export class Orchestrator {
+  private readonly active = new Map<number, ActiveRun>();
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: OrchestratorDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  isRunning(projectId: number): boolean {
+    return this.active.has(projectId);
+  }
+
+  /** Ends the running session of a project (it ends `interrupted`) and the run. */
+  stopNow(projectId: number, reason = "stopped by a person"): boolean {
+    const run = this.active.get(projectId);
+    if (!run) return false;
+    run.stop.abort(reason);
+    return true;
+  }
+
+  /** Every project this process is running: stop them all (e.g. on SIGTERM). */
+  stopAll(reason: string): void {
+    for (const run of this.active.values()) run.stop.abort(reason);
+  }
+
+  /** Lets the running session finish, then stops the run; `false` clears the request. */
+  async setStopAfterCurrent(projectId: number, on: boolean): Promise<Project> {
+    return this.deps.stores.projects.update(projectId, { stop_after_current: on });
+  }
+
+  /**
+   * Marks sessions left `running` by a worker that stopped sending heartbeats as `interrupted`,
+   * never a session this process runs or whose heartbeat is fresh.
+   */
+  async recover(projectId?: number): Promise<Session[]> {
+    const { stores, config } = this.deps;
+    const cutoff = new Date(this.clock().getTime() - config.timing.stale_after_s * 1000);
+    const stale = (await stores.sessions.listStale(cutoff)).filter(
+      (s) => (projectId === undefined || s.project_id === projectId) && !this.active.has(s.project_id),
+    );
+    const recovered: Session[] = [];
+    for (const session of stale) {
+      const reason = `its worker (${session.worker_id ?? "unknown"}) stopped sending heartbeats; the last was at ${session.heartbeat_at}`;
+      try {
+        recovered.push(
+          await stores.sessions.finish(session.id, { status: "interrupted", interruption_reason: reason }),
+        );
+      } catch {
+        continue; // another process finished it meanwhile
+      }
+      await this.event(session.project_id, "recovered", { session_number: session.number, reason });
+    }
+    return recovered;
+  }
+
+  /** Runs a project: initializes it if it has no plan, then codes until a stop condition. */
+  async run(projectId: number, options: RunOptions = {}): Promise<RunResult> {
+    const { stores, config } = this.deps;
+    if (this.active.has(projectId)) {
+      throw new BatonError("BATON_PROJECT_BUSY", "this project is already running in this process", {
+        project_id: projectId,
+      });
+    }
+    if (this.active.size >= config.orchestrator.max_concurrent_projects) {
+      throw new BatonError(
+        "BATON_PROJECT_BUSY",
+        `${this.active.size} projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish`,
+        { running: this.active.size },
+      );
+    }
+    await this.recover(projectId);
+    const alive = await stores.sessions.running(projectId);
+    if (alive) {
+      throw new BatonError(
+        "BATON_PROJECT_BUSY",
+        `session ${alive.number} of this project is running (worker ${alive.worker_id ?? "unknown"}); stop it first`,
+        { session_id: alive.id },
+      );
+    }
+    const run: ActiveRun = { stop: new AbortController() };
+    this.active.set(projectId, run);
+    const sessions: SessionOutcome[] = [];
+    let result: RunResult;
+    try {
+      result = await this.loop(projectId, options, run, sessions);
+    } catch (error) {
+      await this.setStatus(projectId, "error").catch(() => {});
+      throw error;
+    } finally {
+      this.active.delete(projectId);
+    }
+    await this.setStatus(
+      projectId,
+      result.end === "complete" ? "complete" : isSuccessfulEnd(result.end) ? "ready" : "error",
+    );
+    if (result.end !== "complete")
+      await this.event(projectId, "run_stopped", { reason: result.end, message: result.message });
+    return result;
+  }
+
+  private async loop(
+    projectId: number,
+    options: RunOptions,
+    run: ActiveRun,
+    sessions: SessionOutcome[],
+  ): Promise<RunResult> {
+    const { stores, config } = this.deps;
+    const done = (end: RunEnd, message: string): RunResult => ({ end, message, sessions });
+    const hasPlan = await stores.plan.hasPlan(projectId);
+    if (options.initializeOnly && hasPlan) {
+      throw new BatonError("BATON_PLAN_EXISTS", "this project already has a plan; run it to start coding", {
+        project_id: projectId,
+      });
+    }
+    const maxIterations =
+      options.maxIterations === undefined ? config.project.max_iterations : options.maxIterations;
+    /** The session before the next one, in this run: the delay and stop-after-current follow it. */
+    let previous: SessionOutcome | undefined;
+
+    if (!hasPlan) {
+      await this.event(projectId, "run_started", { kind: "initialize", max_iterations: null });
+      await this.setStatus(projectId, "initializing");
+      let init = await this.session(projectId, "initializer", run, sessions);
+      // One retry with a fresh session, when the failure may pass and no plan was written yet.
+      if (init.status !== "completed" && retryable(init) && !(await stores.plan.hasPlan(projectId))) {
+        init = await this.session(projectId, "initializer", run, sessions);
+      }
+      if (init.status !== "completed") return this.failedEnd(init, true, sessions);
+      previous = init;
+      const p = await stores.plan.progress(projectId);
+      const summary = `the plan is ready: ${p.epics_total} epics, ${p.tasks_total} tasks, ${p.tests_total} tests`;
+      if (options.initializeOnly || !options.auto) {
+        return done(
+          "initialized",
+          `${summary}; review it (baton status --epics), then run again to start coding`,
+        );
+      }
+    }
+
+    await this.event(projectId, "run_started", { kind: "coding", max_iterations: maxIterations });
+    let iterations = 0;
+    let failuresInARow = 0;
+    let waits = 0;
+    for (;;) {
+      if (run.stop.signal.aborted) return done("stopped", String(run.stop.signal.reason ?? "stopped"));
+      const project = await stores.projects.get(projectId);
+      if (previous && project.stop_after_current) {
+        await stores.projects.update(projectId, { stop_after_current: false });
+        return done("stop_after_current", `stopped after session ${previous.session.number}, as asked`);
+      }
+      const progress = await stores.plan.progress(projectId);
+      if (progress.finished) {
+        await stores.projects.markComplete(projectId);
+        const totals = await stores.sessions.totals(projectId);
+        await this.event(projectId, "project_complete", {
+          sessions: totals.sessions,
+          cost_usd: totals.cost_usd,
+        });
+        return done("complete", `every task is done and all ${progress.tests_total} tests pass`);
+      }
+      if ((await stores.plan.nextTask(projectId)) === null) {
+        return done(
+          "no_task",
+          `no task can be worked on: ${progress.tasks_blocked} blocked; unblock them, then run again`,
+        );
+      }
+      if (maxIterations !== null && iterations >= maxIterations) {
+        return done(
+          "max_iterations",
+          `ran ${iterations} coding session${iterations === 1 ? "" : "s"}, the limit for this run`,
+        );
+      }
+      const left = project.budget_usd === null ? null : project.budget_usd - project.total_cost_usd;
+      if (left !== null && left <= 0) {
+        return done(
+          "budget",
+          `spent $${project.total_cost_usd.toFixed(2)} of the $${project.budget_usd?.toFixed(2)} budget`,
+        );
+      }
+      if (previous) {
+        const delay = config.timing.auto_continue_delay_s;
+        await this.event(projectId, "auto_continue", {
+          delay_s: delay,
+          next_session: await stores.sessions.nextWorkNumber(projectId),
+        });
+        if (!(await this.wait(delay * 1000, run))) continue;
+      }
+
+      await this.setStatus(projectId, "running");
+      const outcome = await this.session(projectId, "coding", run, sessions, left);
+      iterations++;
+      previous = outcome;
+      const stop = outcome.stop;
+      if (outcome.status === "completed") {
+        failuresInARow = 0;
+        waits = 0;
+        continue;
+      }
+      switch (stop?.kind) {
+        case "user":
+          return done("stopped", stop.message);
+        case "budget":
+          return done("budget", stop.message);
+        case "fatal":
+        case "unreachable":
+          return done("fatal", stop.message);
+        case "rate_limit": {
+          const backoff = Math.min(RATE_LIMIT_BACKOFF_MS.first * 2 ** waits, RATE_LIMIT_BACKOFF_MS.max);
+          const until = stop.resetsAt ?? new Date(this.clock().getTime() + backoff);
+          waits++;
+          await this.pause(projectId, until, stop.message, run);
+          continue;
+        }
+        default: {
+          failuresInARow++;
+          if (failuresInARow >= FAILURES_BEFORE_STOP) return this.failedEnd(outcome, false, sessions);
+        }
+      }
+    }
+  }
+
+  /** The end of a run whose last session failed (after the one retry, or at once for a fatal error). */
+  private failedEnd(last: SessionOutcome, initializer: boolean, sessions: SessionOutcome[]): RunResult {
+    const kind = last.stop?.kind;
+    const what = initializer ? "the initializer" : `session ${last.session.number}`;
+    const end: RunEnd =
+      kind === "user"
+        ? "stopped"
+        : kind === "fatal" || kind === "unreachable"
+          ? "fatal"
+          : kind === "stuck" || kind === "no_progress"
+            ? "stuck"
+            : "failed";
+    const message =
+      end === "stopped" || end === "fatal"
+        ? (last.stop?.message ?? "stopped")
+        : `${what} ${initializer ? "failed" : "failed again"}: ${last.error ?? last.session.interruption_reason ?? "unknown error"}`;
+    return { end, message, sessions };
+  }
+
+  private async session(
+    projectId: number,
+    type: WorkSessionType,
+    run: ActiveRun,
+    sessions: SessionOutcome[],
+    budgetLeft: number | null = null,
+  ): Promise<SessionOutcome> {
+    const { stores, config } = this.deps;
+    const project = await stores.projects.get(projectId);
+    const outcome = await runSession(
+      {
+        stores,
+        bus: this.deps.bus,
+        env: this.deps.env,
+        workerId: this.deps.workerId,
+        browser: this.deps.browser,
+        clock: this.clock,
+        heartbeatMs: config.timing.heartbeat_interval_s * 1000,
+      },
+      {
+        project,
+        type,
+        model: type === "initializer" ? config.models.initializer : config.models.coding,
+        signal: run.stop.signal,
+        maxCostUsd: budgetLeft,
+        limits: {
+          repeatedFailures: config.stuck.repeated_failures,
+          noProgressMs: config.stuck.no_progress_minutes * 60_000,
+        },
+        onWait: (until, reason) => this.markPaused(projectId, until, reason),
+        onResume: () => this.markResumed(projectId, "the model service answered again"),
+      },
+    );
+    sessions.push(outcome);
+    return outcome;
+  }
+
+  /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */
+  private async pause(projectId: number, until: Date, reason: string, run: ActiveRun): Promise<void> {
+    await this.markPaused(projectId, until, reason);
+    const resumed = await this.wait(until.getTime() - this.clock().getTime(), run);
+    if (resumed)
+      await this.markResumed(
+        projectId,
+        `the wait of ${formatDuration(until.getTime() - this.clock().getTime())} is over`,
+      );
+  }
+
+  private async markPaused(projectId: number, until: Date, reason: string): Promise<void> {
+    await this.deps.stores.projects.update(projectId, {
+      status: "paused",
+      paused_until: until.toISOString(),
+    });
+    await this.event(projectId, "paused", { until: until.toISOString(), reason });
+  }
+
+  private async markResumed(projectId: number, reason: string): Promise<void> {
+    await this.deps.stores.projects.update(projectId, { status: "running", paused_until: null });
+    await this.event(projectId, "resumed", { reason });
+  }
+
+  /** Sleeps unless the run is stopped first; true when the full time passed. */
+  private async wait(ms: number, run: ActiveRun): Promise<boolean> {
+    if (ms <= 0) return !run.stop.signal.aborted;
+    try {
+      await sleep(ms, undefined, { signal: run.stop.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async setStatus(projectId: number, status: ProjectStatus): Promise<void> {
+    await this.deps.stores.projects.update(projectId, {
+      status,
+      ...(status === "paused" ? {} : { paused_until: null }),
+    });
+  }
+
+  private async event<T extends ProjectEventType>(
+    projectId: number,
+    type: T,
+    payload: EventPayload<T>,
+  ): Promise<void> {
+    await recordProjectEvent(
+      { sessions: this.deps.stores.sessions, bus: this.deps.bus },
+      projectId,
+      type,
+      payload,
+    );
+  }
+}
+
+/** A failed session worth one more try: not stopped by a person, the budget, or an error a person must fix. */
+function retryable(outcome: SessionOutcome): boolean {
+  const kind = outcome.stop?.kind;
+  return kind !== "user" && kind !== "budget" && kind !== "fatal" && kind !== "unreachable";
+}

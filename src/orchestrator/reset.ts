@@ -1,0 +1,333 @@
+import { copyFileSync, existsSync, mkdirSync, realpathSync, renameSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { PROGRESS_NOTE } from "../agent/progress-note.ts";
+import { type Clock, systemClock } from "../db/clock.ts";
+import type { Stores } from "../db/stores/index.ts";
+import type { ResetChanges, ResetSession } from "../db/stores/project-reset.ts";
+import { projectBusy } from "../db/stores/project-reset.ts";
+import { BatonError, isBatonError } from "../errors.ts";
+import { browserLogDir, fileTimeStamp, LOGS_DIR } from "../logs/session-log.ts";
+import type { Project } from "../projects/model.ts";
+import { assertNever } from "../util/assert-never.ts";
+import {
+  cleanUntracked,
+  commitExists,
+  commitsSince,
+  pathsChangedSince,
+  repositoryRoot,
+  resetHard,
+  untrackedPaths,
+} from "../util/git.ts";
+
+/**
+ * `baton reset`: a project back to the state right after its initializer: the init commit's
+ * tree, the plan with no progress, session 0 and its logs, and nothing of what came after (whose
+ * logs and progress note are kept under `logs/old_attempts/<time>/`).
+ *
+ * Order: check everything first (nothing runs, the init commit is in the repository), then
+ * files, then git, then the database. The database goes last because it is the record of what
+ * the reset must do: until its transaction commits, the sessions to remove and their log paths
+ * are still there, so when any step fails, running the reset again finishes the job (every step
+ * can be repeated: moved logs are no longer there to move, a tree at the init commit resets to
+ * itself). Had the database gone first, a failure in the files or git would leave logs nobody
+ * lists any more in `logs/`, beside the next attempt's. The logs move before git so that a
+ * repository that does not ignore `logs/` still cannot lose them (the clean also keeps `/logs/`).
+ */
+
+export interface ResetDeps {
+  stores: Stores;
+  clock?: Clock;
+}
+
+export type ResetStepName = "logs" | "progress-note" | "git" | "database";
+
+export interface ResetStep {
+  name: ResetStepName;
+  /** What applying the step will change, with counts and paths. The dry run prints exactly this. */
+  description: string;
+}
+
+export interface ResetStepResult extends ResetStep {
+  /** What applying it did. */
+  done: string;
+}
+
+/** A file or folder to move, relative to the project directory. */
+export interface FileMove {
+  from: string;
+  to: string;
+}
+
+export interface ResetPlan {
+  project: Project;
+  initCommit: string;
+  /** Where the deleted sessions' logs and the progress note go, relative to the project directory. */
+  archiveDir: string;
+  /** In the order they are applied. */
+  steps: ResetStep[];
+  logMoves: FileMove[];
+  /** Log paths of deleted sessions that are not under `logs/` (left alone). */
+  skippedLogPaths: string[];
+  progressNote: FileMove | null;
+  git: { dropped: string[]; changed: string[]; untracked: string[] };
+  database: ResetChanges;
+}
+
+export interface ResetReport {
+  plan: ResetPlan;
+  steps: ResetStepResult[];
+}
+
+export const OLD_ATTEMPTS_DIR = `${LOGS_DIR}/old_attempts`;
+/** `git clean` never removes these, even where the init commit's .gitignore does not list them. */
+const KEPT_BY_CLEAN = [`/${LOGS_DIR}/`];
+/** How many paths a description names before it says how many more there are. */
+const PATHS_SHOWN = 8;
+const SAFE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** Works out every step of a reset and what each will change; changes nothing. */
+export async function planReset(deps: ResetDeps, projectId: number): Promise<ResetPlan> {
+  const { stores } = deps;
+  const project = await stores.projects.get(projectId);
+  const running = await stores.sessions.running(projectId);
+  if (running) throw projectBusy(projectId, running);
+  const initCommit = await checkInitCommit(deps, project);
+
+  const database = await stores.projects.resetPreview(projectId);
+  const review = database.sessions.find((s) => s.status === "running");
+  if (review) throw projectBusy(projectId, review);
+
+  const dir = project.directory;
+  const archiveDir = freeArchiveDir(dir, fileTimeStamp((deps.clock ?? systemClock)()));
+  const { moves: logMoves, skipped: skippedLogPaths } = logMovesOf(dir, database.sessions, archiveDir);
+  const progressNote = existsSync(join(dir, PROGRESS_NOTE))
+    ? { from: PROGRESS_NOTE, to: `${archiveDir}/${PROGRESS_NOTE}` }
+    : null;
+  const git = {
+    dropped: await commitsSince(dir, initCommit),
+    changed: await pathsChangedSince(dir, initCommit),
+    untracked: await untrackedPaths(dir, KEPT_BY_CLEAN),
+  };
+  const plan = { project, initCommit, archiveDir, logMoves, skippedLogPaths, progressNote, git, database };
+  return { ...plan, steps: STEP_ORDER.map((name) => ({ name, description: describe(name, plan) })) };
+}
+
+/**
+ * Plans the reset, then applies its steps in order; `onStep` hears of each one as it is done.
+ * A step that fails stops the reset with an error that says what was done; running the reset
+ * again finishes it.
+ */
+export async function applyReset(
+  deps: ResetDeps,
+  projectId: number,
+  options: { onStep?: (result: ResetStepResult) => void } = {},
+): Promise<ResetReport> {
+  const plan = await planReset(deps, projectId);
+  const results: ResetStepResult[] = [];
+  for (const step of plan.steps) {
+    let done: string;
+    try {
+      done = await applyStep(deps, plan, step.name);
+    } catch (error) {
+      throw stoppedAt(plan, step.name, results, error);
+    }
+    const result = { ...step, done };
+    results.push(result);
+    options.onStep?.(result);
+  }
+  return { plan, steps: results };
+}
+
+type PlanFacts = Omit<ResetPlan, "steps">;
+
+const STEP_ORDER: readonly ResetStepName[] = ["logs", "progress-note", "git", "database"];
+
+async function applyStep(deps: ResetDeps, plan: ResetPlan, name: ResetStepName): Promise<string> {
+  const dir = plan.project.directory;
+  switch (name) {
+    case "logs": {
+      const moved = plan.logMoves.filter((m) => moveIfThere(dir, m));
+      return moved.length === 0 ? "nothing to move" : `moved ${countLogs(moved)} to ${plan.archiveDir}/`;
+    }
+    case "progress-note": {
+      const note = plan.progressNote;
+      if (note === null || !existsSync(join(dir, note.from))) return "nothing to back up";
+      mkdirSync(dirname(join(dir, note.to)), { recursive: true });
+      copyFileSync(join(dir, note.from), join(dir, note.to));
+      return `copied ${note.from} to ${note.to}`;
+    }
+    case "git": {
+      await resetHard(dir, plan.initCommit);
+      const removed = await cleanUntracked(dir, KEPT_BY_CLEAN);
+      return `HEAD is the init commit ${short(plan.initCommit)}; ${count(plan.git.dropped.length, "commit")} dropped, ${count(removed.length, "untracked path")} removed${listed(removed)}`;
+    }
+    case "database":
+      return describeDatabase(await deps.stores.projects.resetToInitialization(plan.project.id));
+    default:
+      return assertNever(name, "reset step");
+  }
+}
+
+function describe(name: ResetStepName, plan: PlanFacts): string {
+  switch (name) {
+    case "logs": {
+      const skipped =
+        plan.skippedLogPaths.length === 0
+          ? ""
+          : `; left alone, not under ${LOGS_DIR}/: ${plan.skippedLogPaths.join(", ")}`;
+      if (plan.logMoves.length === 0) return `no logs of deleted sessions to move${skipped}`;
+      return `move ${countLogs(plan.logMoves)} of ${sessionList(plan.database.sessions)} to ${plan.archiveDir}/${listed(plan.logMoves.map((m) => m.from))}${skipped}`;
+    }
+    case "progress-note":
+      return plan.progressNote === null
+        ? `no ${PROGRESS_NOTE}: nothing to back up`
+        : `copy ${plan.progressNote.from} to ${plan.progressNote.to} (the git step then brings back the init commit's version)`;
+    case "git": {
+      const { dropped, changed, untracked } = plan.git;
+      return (
+        `git reset --hard ${short(plan.initCommit)} (drops ${count(dropped.length, "commit")}${listed(dropped)}; ` +
+        `resets ${count(changed.length, "tracked file")} that differ from it${listed(changed)}), ` +
+        `then git clean -fd (removes ${count(untracked.length, "untracked path")}${listed(untracked)}; ` +
+        `ignored files such as ${LOGS_DIR}/ and node_modules/ stay)`
+      );
+    }
+    case "database":
+      return describeDatabase(plan.database);
+    default:
+      return assertNever(name, "reset step");
+  }
+}
+
+/** One phrasing for the plan and the result: the same facts before and after. */
+function describeDatabase(c: ResetChanges): string {
+  const deleted =
+    c.sessions.length === 0
+      ? "no sessions to delete"
+      : `${sessionList(c.sessions)} deleted with ${count(c.session_events, "event")} and ${count(c.quality_checks, "quality check")}`;
+  return [
+    `${count(c.tasks, "task")} back to pending, ${count(c.tests, "test")} to unknown, ${count(c.epics, "epic")} to pending`,
+    deleted,
+    `${count(c.project_events, "project event")} deleted`,
+    `next session: number ${c.next_session_number}`,
+    `total cost $${c.total_cost_usd.before.toFixed(4)} → $${c.total_cost_usd.after.toFixed(4)}`,
+    `status ${c.status.before} → ${c.status.after}`,
+  ].join("; ");
+}
+
+async function checkInitCommit(deps: ResetDeps, project: Project): Promise<string> {
+  const sha = project.init_commit_sha;
+  const impossible = (why: string) =>
+    new BatonError("BATON_RESET_IMPOSSIBLE", `cannot reset ${project.name}: ${why}`, {
+      project: project.name,
+      init_commit_sha: sha,
+    });
+  if (sha === null) {
+    throw impossible(
+      "it has no recorded init commit, so there is no state after initialization to go back to; run its initializer (session 0) to the end first, or create a new project",
+    );
+  }
+  if (!(await deps.stores.plan.hasPlan(project.id))) {
+    throw impossible(
+      "it has no plan, so there is no state after initialization to go back to; run its initializer (session 0) to the end first, or create a new project",
+    );
+  }
+  const dir = project.directory;
+  if (!existsSync(dir)) throw impossible(`its directory ${dir} is missing`);
+  const root = await repositoryRoot(dir);
+  if (root === null || realpathSync(root) !== realpathSync(dir)) {
+    throw impossible(
+      `${dir} is not the top of its own git repository${root === null ? "" : ` (that is ${root})`}, so resetting it could change files of other projects`,
+    );
+  }
+  if (!(await commitExists(dir, sha))) {
+    throw impossible(
+      `its init commit ${short(sha)} is not in the repository at ${dir}; was the history rewritten? Restore that commit, or create a new project`,
+    );
+  }
+  return sha;
+}
+
+/** `logs/old_attempts/<time>`, or `<time>-2`, … when a reset in the same second took it. */
+function freeArchiveDir(dir: string, stamp: string): string {
+  for (let n = 1; ; n++) {
+    const candidate = `${OLD_ATTEMPTS_DIR}/${n === 1 ? stamp : `${stamp}-${n}`}`;
+    if (!existsSync(join(dir, candidate))) return candidate;
+  }
+}
+
+function logMovesOf(
+  dir: string,
+  sessions: ResetSession[],
+  archiveDir: string,
+): { moves: FileMove[]; skipped: string[] } {
+  const moves: FileMove[] = [];
+  const skipped: string[] = [];
+  for (const { log_path } of sessions) {
+    if (log_path === null) continue;
+    // A log path comes from the database: only `logs/<stem>` is trusted to name files to move.
+    const stem = log_path.startsWith(`${LOGS_DIR}/`) ? log_path.slice(LOGS_DIR.length + 1) : "";
+    if (!SAFE_STEM.test(stem)) {
+      skipped.push(log_path);
+      continue;
+    }
+    const candidates: FileMove[] = [
+      { from: `${log_path}.jsonl`, to: `${archiveDir}/${stem}.jsonl` },
+      { from: `${log_path}.txt`, to: `${archiveDir}/${stem}.txt` },
+      { from: browserLogDir(stem), to: `${archiveDir}/browser/${stem}` },
+    ];
+    moves.push(...candidates.filter((m) => existsSync(join(dir, m.from))));
+  }
+  return { moves, skipped };
+}
+
+function moveIfThere(dir: string, move: FileMove): boolean {
+  const from = join(dir, move.from);
+  if (!existsSync(from)) return false;
+  const to = join(dir, move.to);
+  mkdirSync(dirname(to), { recursive: true });
+  renameSync(from, to);
+  return true;
+}
+
+function stoppedAt(
+  plan: ResetPlan,
+  step: ResetStepName,
+  done: ResetStepResult[],
+  error: unknown,
+): BatonError {
+  const why = error instanceof Error ? error.message : String(error);
+  const before =
+    done.length === 0 ? "nothing was changed" : `done before it: ${done.map((d) => d.name).join(", ")}`;
+  return new BatonError(
+    isBatonError(error) ? error.code : "BATON_RESET_IMPOSSIBLE",
+    `the reset of ${plan.project.name} stopped at the ${step} step: ${why} (${before}); once the cause is fixed, run the reset again to finish it`,
+    { project: plan.project.name, step, done: done.map((d) => d.name) },
+    { cause: error },
+  );
+}
+
+function countLogs(moves: FileMove[]): string {
+  const folders = moves.filter((m) => m.from.startsWith(`${LOGS_DIR}/browser/`)).length;
+  const files = count(moves.length - folders, "log file");
+  return folders === 0 ? files : `${files} and ${count(folders, "browser folder")}`;
+}
+
+function sessionList(sessions: ResetSession[]): string {
+  const names = sessions.map((s) => (s.type === "review" ? `review ${s.number}` : String(s.number)));
+  return `${sessions.length === 1 ? "session" : "sessions"} ${names.join(", ")}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** `: a, b, c (+4 more)`, or nothing for an empty list. */
+function listed(items: readonly string[]): string {
+  if (items.length === 0) return "";
+  const shown = items.slice(0, PATHS_SHOWN).join(", ");
+  return `: ${shown}${items.length > PATHS_SHOWN ? ` (+${items.length - PATHS_SHOWN} more)` : ""}`;
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}

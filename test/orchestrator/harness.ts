@@ -1,0 +1,56 @@
+import { join } from "node:path";
+import { withoutCredentials } from "../../src/agent/credentials.ts";
+import { type Config, Config as ConfigSchema } from "../../src/config/schema.ts";
+import { createStores, type Stores } from "../../src/db/stores/index.ts";
+import { EventBus } from "../../src/events/bus.ts";
+import type { BatonEvent } from "../../src/events/catalog.ts";
+import { Orchestrator } from "../../src/orchestrator/orchestrator.ts";
+import { createProject } from "../../src/projects/create-project.ts";
+import type { Project } from "../../src/projects/model.ts";
+import type { ScriptedModel } from "../../src/scripted-model/index.ts";
+import type { TestDatabase } from "../helpers/databases.ts";
+import { makeWorld } from "../helpers/world.ts";
+
+export const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n\n## Search\n- Find note\n";
+
+/** A fast config for tests: no delay between sessions. */
+export function testConfig(overrides: Partial<{ [K in keyof Config]: Partial<Config[K]> }> = {}): Config {
+  return ConfigSchema.parse({ timing: { auto_continue_delay_s: 0, ...overrides.timing }, ...overrides });
+}
+
+export interface Harness {
+  /** Stores on the system clock, like the orchestrator's (it compares times with heartbeats). */
+  stores: Stores;
+  project: Project;
+  orchestrator: Orchestrator;
+  events: BatonEvent[];
+}
+
+/** A project from SPEC and an orchestrator whose sessions talk to the scripted model. */
+export async function harness(
+  t: TestDatabase,
+  model: ScriptedModel,
+  config = testConfig(),
+  budget?: number,
+): Promise<Harness> {
+  const w = makeWorld();
+  const stores = createStores(t.database.db);
+  const project = await createProject(stores, {
+    name: "notes",
+    directory: join(w.root, "notes"),
+    spec: w.write("spec.md", SPEC),
+    ...(budget === undefined ? {} : { budget_usd: budget }),
+  });
+  const bus = new EventBus();
+  const events: BatonEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const orchestrator = new Orchestrator({
+    stores,
+    bus,
+    config,
+    env: { ...withoutCredentials(process.env), ...model.env() },
+    workerId: "test",
+    browser: null,
+  });
+  return { stores, project, orchestrator, events };
+}

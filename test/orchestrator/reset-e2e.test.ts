@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
+import { runSession } from "../../src/agent/run-session.ts";
+import { EventBus } from "../../src/events/bus.ts";
+import { applyReset } from "../../src/orchestrator/reset.ts";
+import { createProject } from "../../src/projects/create-project.ts";
+import { describeEachDatabase } from "../helpers/databases.ts";
+import { GREETER_SPEC, useScriptedModel } from "../helpers/scripted-model.ts";
+import { makeWorld } from "../helpers/world.ts";
+import { git, gitStateOf, rowsOf } from "./reset-fixtures.ts";
+
+const scripted = useScriptedModel();
+
+/** Git's view of the tree, plus every untracked file, ignored ones too, but the logs. */
+function treeOf(dir: string) {
+  const everyUntracked = git(dir, "ls-files", "--others")
+    .split("\n")
+    .filter((f) => f !== "" && !f.startsWith("logs/"));
+  return { ...gitStateOf(dir), everyUntracked };
+}
+
+describeEachDatabase("baton reset after real sessions", (db) => {
+  it("goes back to right after the initializer, and the next coding session is number 1 doing the first task again", async () => {
+    const t = db();
+    const w = makeWorld();
+    const created = await createProject(t.stores, {
+      name: "greeter",
+      directory: join(w.root, "greeter"),
+      spec: w.write("greeter.md", GREETER_SPEC),
+    });
+    const dir = created.directory;
+    const deps = {
+      stores: t.stores,
+      bus: new EventBus(),
+      env: { ...process.env, ...scripted().env() },
+      workerId: "test-worker",
+      browser: null,
+    };
+    const init = await runSession(deps, { project: created, type: "initializer", model: "opus" });
+    expect(init.status).toBe("completed");
+    const project = await t.stores.projects.get(created.id);
+    const afterInit = { rows: await rowsOf(t, project.id), tree: treeOf(dir) };
+    expect(afterInit.tree.head).toBe(project.init_commit_sha);
+    expect(afterInit.rows.sessions.map((s) => s.number)).toEqual([0]);
+    const initNote = readFileSync(join(dir, PROGRESS_NOTE), "utf8");
+
+    const coded = [];
+    for (let i = 0; i < 2; i++) {
+      const outcome = await runSession(deps, { project, type: "coding", model: "sonnet" });
+      expect(outcome.status).toBe("completed");
+      coded.push(outcome.session);
+    }
+    expect(coded.map((s) => s.number)).toEqual([1, 2]);
+    expect(git(dir, "log", "--format=%s")).toBe("Task 2\nTask 1\nPlan and skeleton");
+    const codedNote = readFileSync(join(dir, PROGRESS_NOTE), "utf8");
+    expect(codedNote).not.toBe(initNote);
+
+    const report = await applyReset({ stores: t.stores }, project.id);
+
+    expect(report.steps.map((s) => `${s.name}: ${s.done}`)).toEqual([
+      expect.stringMatching(/^logs: moved 4 log files to logs\/old_attempts\/\d{8}T\d{6}Z\/$/),
+      expect.stringMatching(/^progress-note: copied claude-progress\.md to logs\/old_attempts\//),
+      expect.stringMatching(
+        /^git: HEAD is the init commit [0-9a-f]{7}; 2 commits dropped, 0 untracked paths removed$/,
+      ),
+      expect.stringMatching(
+        /^database: 2 tasks back to pending, 2 tests to unknown, 1 epic to pending; sessions 1, 2 deleted with \d+ events and 0 quality checks; 0 project events deleted; next session: number 1; /,
+      ),
+    ]);
+    expect(await rowsOf(t, project.id)).toEqual(afterInit.rows);
+    expect(treeOf(dir)).toEqual(afterInit.tree);
+    expect(readFileSync(join(dir, PROGRESS_NOTE), "utf8")).toBe(initNote);
+
+    // The coding sessions' logs moved aside with the progress note; session 0's stayed.
+    const archive = join(dir, report.plan.archiveDir);
+    const stemOf = (logPath: string | null) => (logPath ?? "?").replace(/^logs\//, "");
+    expect(readdirSync(archive).sort()).toEqual(
+      [
+        PROGRESS_NOTE,
+        ...coded.flatMap((s) => [`${stemOf(s.log_path)}.jsonl`, `${stemOf(s.log_path)}.txt`]),
+      ].sort(),
+    );
+    expect(readFileSync(join(archive, PROGRESS_NOTE), "utf8")).toBe(codedNote);
+    const initLog = init.session.log_path ?? "?";
+    expect(existsSync(join(dir, `${initLog}.jsonl`))).toBe(true);
+    expect(existsSync(join(dir, `${initLog}.txt`))).toBe(true);
+    for (const s of coded) expect(existsSync(join(dir, `${s.log_path}.txt`))).toBe(false);
+
+    const again = await runSession(deps, {
+      project: await t.stores.projects.get(project.id),
+      type: "coding",
+      model: "sonnet",
+    });
+    expect(again.status).toBe("completed");
+    expect(again.session.number).toBe(1);
+    expect((await t.stores.plan.listTasks(project.id, { status: "done" })).map((x) => x.description)).toEqual(
+      ["Say hello"],
+    );
+    expect(git(dir, "log", "--format=%s")).toBe("Task 1\nPlan and skeleton");
+  });
+});
