@@ -37,6 +37,8 @@ export interface SessionOptionsInput {
   /** The SDK ends the session once it has cost this much. */
   maxBudgetUsd?: number;
   stderr?: (text: string) => void;
+  /** Starts the Claude Code process (Baton runs it in its own process group). */
+  spawn?: Options["spawnClaudeCodeProcess"];
 }
 
 /**
@@ -63,5 +65,6 @@ export function sessionOptions(input: SessionOptionsInput): Options {
     ...(input.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: input.maxBudgetUsd }),
     ...(input.hooks === undefined ? {} : { hooks: input.hooks }),
     ...(input.stderr === undefined ? {} : { stderr: input.stderr }),
+    ...(input.spawn === undefined ? {} : { spawnClaudeCodeProcess: input.spawn }),
   };
 }

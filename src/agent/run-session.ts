@@ -22,6 +22,7 @@ import { type Credentials, describeCredentials, detectCredentials } from "./cred
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
+import { SessionProcesses } from "./process-group.ts";
 import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
@@ -116,6 +117,10 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
   const stderr: string[] = [];
+  const processes = new SessionProcesses((text) => {
+    stderr.push(...text.split("\n").filter(Boolean));
+    stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES_KEPT));
+  });
 
   let final: SDKResultMessage | undefined;
   let failure: string | null = null;
@@ -216,10 +221,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
         PostToolUse: [{ hooks: [(input) => afterTool(input, false)] }],
         PostToolUseFailure: [{ hooks: [(input) => afterTool(input, true)] }],
       },
-      stderr: (text) => {
-        stderr.push(...text.split("\n").filter(Boolean));
-        stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES_KEPT));
-      },
+      spawn: processes.spawn,
     });
     for await (const message of query({ prompt, options })) {
       const cause = watch.observe(message);
@@ -251,6 +253,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     clearInterval(heartbeat);
     clearInterval(ticker);
     clearTimeout(fallback);
+    await processes.endAll();
     request.signal?.removeEventListener("abort", onAbort);
   }
 

@@ -13,6 +13,7 @@ import {
   type ScriptedModel,
   startScriptedModel,
 } from "../../src/scripted-model/index.ts";
+import { processesIn } from "../helpers/processes.ts";
 import { makeWorld } from "../helpers/world.ts";
 import { SPEC } from "./harness.ts";
 
@@ -65,20 +66,6 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
-}
-
-/** Processes whose working directory is inside `dir` (the session's Claude Code, its children). */
-function processesIn(dir: string): number[] {
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return readlinkSync(`/proc/${p}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 async function storesFor(home: string): Promise<{ stores: Stores; close: () => Promise<void> }> {

@@ -1,0 +1,95 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { SpawnedProcess, SpawnOptions } from "@anthropic-ai/claude-agent-sdk";
+
+const TERM_GRACE_MS = 2_000;
+/** Every process of a session inherits this variable; its value is the session's mark. */
+export const SESSION_MARK_VARIABLE = "BATON_SESSION_MARK";
+
+/** Processes whose environment carries `mark` (Linux: /proc); empty elsewhere. */
+function markedProcesses(mark: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const needle = `${SESSION_MARK_VARIABLE}=${mark}\0`;
+  return entries
+    .filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)
+    .filter((e) => {
+      try {
+        return readFileSync(`/proc/${e}/environ`, "latin1").includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Starts a session's Claude Code process so that everything it starts can be ended with it: no
+ * process of a session (shells, dev servers, browsers) outlives the session. Claude Code runs in
+ * its own process group, and carries a mark in its environment that every descendant inherits —
+ * also those that leave the group or are re-parented (Claude Code gives each shell command its own
+ * session, and `cmd &` outlives that shell). At the end, marked processes (found through /proc on
+ * Linux) and the group get SIGTERM, then SIGKILL after a grace period.
+ */
+export class SessionProcesses {
+  private pgid: number | null = null;
+  readonly mark = randomUUID();
+
+  constructor(private readonly onStderr: (text: string) => void) {}
+
+  /** The SDK's `spawnClaudeCodeProcess` hook. */
+  readonly spawn = (options: SpawnOptions): SpawnedProcess => {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: { ...options.env, [SESSION_MARK_VARIABLE]: this.mark },
+      signal: options.signal,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    child.stderr.on("data", (chunk) => this.onStderr(String(chunk)));
+    this.pgid = child.pid ?? null;
+    return child;
+  };
+
+  private remaining(): number[] {
+    const pids = markedProcesses(this.mark);
+    if (this.pgid !== null) {
+      try {
+        process.kill(-this.pgid, 0);
+        pids.push(-this.pgid);
+      } catch {
+        // the group is empty
+      }
+    }
+    return pids;
+  }
+
+  /** Ends every process of the session that is still running. */
+  async endAll(): Promise<void> {
+    let left = this.remaining();
+    if (left.length === 0) return;
+    signal(left, "SIGTERM");
+    const deadline = Date.now() + TERM_GRACE_MS;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(50);
+      left = this.remaining();
+    }
+    signal(left, "SIGKILL");
+  }
+}
