@@ -34,8 +34,6 @@ export interface SessionOptionsInput {
   abortController: AbortController;
   maxTurns?: number;
   hooks?: Partial<Record<HookEvent, HookCallbackMatcher[]>>;
-  /** The SDK ends the session once it has cost this much. */
-  maxBudgetUsd?: number;
   stderr?: (text: string) => void;
   /** Starts the Claude Code process (Baton runs it in its own process group). */
   spawn?: Options["spawnClaudeCodeProcess"];
@@ -62,7 +60,6 @@ export function sessionOptions(input: SessionOptionsInput): Options {
     abortController: input.abortController,
     persistSession: false,
     ...(input.maxTurns === undefined ? {} : { maxTurns: input.maxTurns }),
-    ...(input.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: input.maxBudgetUsd }),
     ...(input.hooks === undefined ? {} : { hooks: input.hooks }),
     ...(input.stderr === undefined ? {} : { stderr: input.stderr }),
     ...(input.spawn === undefined ? {} : { spawnClaudeCodeProcess: input.spawn }),

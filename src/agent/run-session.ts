@@ -14,7 +14,7 @@ import { SessionRecorder } from "../events/recorder.ts";
 import { browserLogDir, LOGS_DIR, SessionLog, sessionLogStem } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import { SPEC_DIR } from "../projects/spec.ts";
-import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
+import { type Session, type TerminalSessionStatus, unitCosts } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
@@ -22,6 +22,7 @@ import { type Credentials, describeCredentials, detectCredentials } from "./cred
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
+import { estimateCostUsd } from "./pricing.ts";
 import { SessionProcesses } from "./process-group.ts";
 import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
@@ -50,7 +51,7 @@ export interface SessionRequest {
   /** Stops the session; it ends as `interrupted`, with its logs, events and metrics complete. */
   signal?: AbortSignal;
   maxTurns?: number;
-  /** The most this session may cost (what is left of the project's budget); the SDK ends it there. */
+  /** The most this session may cost (what is left of the project's budget): it is ended there. */
   maxCostUsd?: number | null;
   /** When to call the session stuck. */
   limits?: WatchLimits;
@@ -127,6 +128,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   /** Set when the session is ended early, by Baton's watch or by the caller. */
   let stop: StopCause | null = null;
   let waiting = false;
+  let estimatedCost = 0;
   const watch = new SessionWatch(request.limits ?? {}, credentials, request.model, () => clock().getTime());
   /**
    * Ends the session. Stops the pre-tool hook can enforce (a stuck or idle session) let Claude Code
@@ -137,7 +139,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   const end = (cause: StopCause) => {
     stop ??= cause;
     if (abort.signal.aborted) return;
-    if (cause.kind === "stuck" || cause.kind === "no_progress") {
+    if (cause.kind === "stuck" || cause.kind === "no_progress" || cause.kind === "budget") {
       fallback ??= setTimeout(() => abort.abort(), GRACEFUL_STOP_MS);
       fallback.unref();
     } else {
@@ -215,7 +217,6 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       extraAllowedTools: deps.browser === null ? [] : BROWSER_ALLOWED_TOOLS,
       abortController: abort,
       maxTurns: request.maxTurns,
-      maxBudgetUsd: request.maxCostUsd ?? undefined,
       hooks: {
         PreToolUse: [{ hooks: [beforeTool] }],
         PostToolUse: [{ hooks: [(input) => afterTool(input, false)] }],
@@ -243,6 +244,11 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       const mapped = mapper.map(message);
       for (const event of mapped.events) await recorder.record(event.type, event.payload);
       if (Object.keys(mapped.usage).length > 0) await stores.sessions.addUsage(session.id, mapped.usage);
+      estimatedCost += estimateCostUsd(request.model, mapped.usage);
+      const left = request.maxCostUsd;
+      if (left !== undefined && left !== null && estimatedCost >= left) {
+        end({ kind: "budget", message: `the session reached the budget left for it ($${left.toFixed(2)})` });
+      }
       if (mapped.result) final = mapped.result;
     }
   } catch (error) {
@@ -257,12 +263,6 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     request.signal?.removeEventListener("abort", onAbort);
   }
 
-  if (stop === null && final?.subtype === "error_max_budget_usd") {
-    stop = {
-      kind: "budget",
-      message: `the session reached the budget left for it ($${(request.maxCostUsd ?? 0).toFixed(2)})`,
-    };
-  }
   if (stop === null && (final?.is_error || final === undefined) && watch.lastModelError === "rate_limit") {
     stop = {
       kind: "rate_limit",
@@ -345,12 +345,15 @@ function abortReason(signal: AbortSignal | undefined): string | null {
 }
 
 function metricsOf(session: Session): Record<string, number> {
+  const unit = unitCosts(session.cost_usd, session.tasks_completed, session.tests_passed);
   return {
     input_tokens: session.input_tokens,
     output_tokens: session.output_tokens,
     cache_read_tokens: session.cache_read_tokens,
     cache_write_tokens: session.cache_write_tokens,
     cost_usd: session.cost_usd,
+    ...(unit.per_task_usd === null ? {} : { cost_per_task_usd: unit.per_task_usd }),
+    ...(unit.per_passing_test_usd === null ? {} : { cost_per_passing_test_usd: unit.per_passing_test_usd }),
     tool_calls: session.tool_calls,
     tool_errors: session.tool_errors,
     tasks_completed: session.tasks_completed,

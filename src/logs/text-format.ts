@@ -108,7 +108,10 @@ export function formatSummary(summary: SessionSummary): string {
       "Tokens",
       `${n("input_tokens")} in, ${n("output_tokens")} out, ${n("cache_read_tokens")} cache read, ${n("cache_write_tokens")} cache write`,
     ],
-    ["Cost", `$${(m.cost_usd ?? 0).toFixed(4)}`],
+    [
+      "Cost",
+      `$${(m.cost_usd ?? 0).toFixed(4)}${m.cost_per_task_usd === undefined ? "" : `, $${m.cost_per_task_usd.toFixed(4)} a task`}${m.cost_per_passing_test_usd === undefined ? "" : `, $${m.cost_per_passing_test_usd.toFixed(4)} a passing test`}`,
+    ],
     ["Tool calls", `${n("tool_calls")} (${n("tool_errors")} errors)`],
     ["Tasks completed", n("tasks_completed")],
     ["Tests passed", n("tests_passed")],

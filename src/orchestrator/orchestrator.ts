@@ -96,8 +96,9 @@ export class Orchestrator {
   async recover(projectId?: number): Promise<Session[]> {
     const { stores, config } = this.deps;
     const cutoff = new Date(this.clock().getTime() - config.timing.stale_after_s * 1000);
+    // A session of this very worker is alive by definition; the heartbeat guards the others.
     const stale = (await stores.sessions.listStale(cutoff)).filter(
-      (s) => (projectId === undefined || s.project_id === projectId) && !this.active.has(s.project_id),
+      (s) => (projectId === undefined || s.project_id === projectId) && s.worker_id !== this.deps.workerId,
     );
     const recovered: Session[] = [];
     for (const session of stale) {
@@ -129,17 +130,23 @@ export class Orchestrator {
         { running: this.active.size },
       );
     }
-    await this.recover(projectId);
-    const alive = await stores.sessions.running(projectId);
-    if (alive) {
-      throw new BatonError(
-        "BATON_PROJECT_BUSY",
-        `session ${alive.number} of this project is running (worker ${alive.worker_id ?? "unknown"}); stop it first`,
-        { session_id: alive.id },
-      );
-    }
+    // The slot is taken before anything is awaited, so concurrent calls cannot exceed the limit.
     const run: ActiveRun = { stop: new AbortController() };
     this.active.set(projectId, run);
+    try {
+      await this.recover(projectId);
+      const alive = await stores.sessions.running(projectId);
+      if (alive) {
+        throw new BatonError(
+          "BATON_PROJECT_BUSY",
+          `session ${alive.number} of this project is running (worker ${alive.worker_id ?? "unknown"}); stop it first`,
+          { session_id: alive.id },
+        );
+      }
+    } catch (error) {
+      this.active.delete(projectId);
+      throw error;
+    }
     const sessions: SessionOutcome[] = [];
     let result: RunResult;
     try {

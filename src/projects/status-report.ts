@@ -4,6 +4,7 @@ import { BatonError, isBatonError } from "../errors.ts";
 import type { TaskStatus, TaskWithTests } from "../plan/model.ts";
 import { type Progress, progressCounts } from "../plan/progress.ts";
 import type { Session } from "../sessions/model.ts";
+import { unitCosts } from "../sessions/model.ts";
 import { taskLineView } from "../tasks/views.ts";
 import type { Project } from "./model.ts";
 
@@ -36,7 +37,13 @@ export interface StatusSummary {
   tasks: { done: number; in_progress: number; blocked: number; total: number; percent: number };
   tests: { passing: number; failing: number; unknown: number; total: number; percent: number };
   finished: boolean;
-  cost: { total_usd: number; sessions: number; per_session_usd: number };
+  cost: {
+    total_usd: number;
+    sessions: number;
+    per_session_usd: number;
+    per_task_usd: number | null;
+    per_passing_test_usd: number | null;
+  };
   running: RunningSession | null;
   next_task: { id: number; epic_id: number; description: string; status: TaskStatus } | null;
 }
@@ -174,6 +181,7 @@ async function readSummary(stores: Stores, p: Project, now: Date): Promise<Statu
       total_usd: p.total_cost_usd,
       sessions: totals.sessions,
       per_session_usd: totals.sessions === 0 ? 0 : totals.cost_usd / totals.sessions,
+      ...unitCosts(p.total_cost_usd, progress.tasks_done, progress.tests_passing),
     },
     running: running && runningSession(running, now),
     next_task: next && {

@@ -78,3 +78,15 @@ export const SessionEvent = z.object({
   payload: z.unknown(),
 });
 export type SessionEvent = z.infer<typeof SessionEvent>;
+
+/** What work cost per unit: per task completed and per test passed; null when there were none. */
+export function unitCosts(
+  costUsd: number,
+  tasksCompleted: number,
+  testsPassed: number,
+): { per_task_usd: number | null; per_passing_test_usd: number | null } {
+  return {
+    per_task_usd: tasksCompleted > 0 ? costUsd / tasksCompleted : null,
+    per_passing_test_usd: testsPassed > 0 ? costUsd / testsPassed : null,
+  };
+}

@@ -41,7 +41,9 @@ function formatSummary(report: StatusReport, s: StatusSummary): string {
   const budget = p.budget_usd === null ? "" : ` of a ${usd(p.budget_usd)} budget`;
   rows.push([
     "Cost",
-    `${usd(s.cost.total_usd)}${budget} · ${usd(s.cost.per_session_usd)} a session on average (${plural(s.cost.sessions, "session")})`,
+    `${usd(s.cost.total_usd)}${budget} · ${usd(s.cost.per_session_usd)} a session on average (${plural(s.cost.sessions, "session")})` +
+      (s.cost.per_task_usd === null ? "" : ` · ${usd(s.cost.per_task_usd)} a finished task`) +
+      (s.cost.per_passing_test_usd === null ? "" : ` · ${usd(s.cost.per_passing_test_usd)} a passing test`),
   ]);
   const r = s.running;
   rows.push([

@@ -101,6 +101,11 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       status: "completed",
       metrics: { tasks_completed: 1, tests_passed: 1 },
     });
+    // Cost per finished task and per passing test are recorded with the session's end.
+    const metrics =
+      (events.at(-1)?.payload as { metrics: Record<string, number> } | undefined)?.metrics ?? {};
+    expect(metrics.cost_per_task_usd).toBeCloseTo(s1.cost_usd, 10);
+    expect(metrics.cost_per_passing_test_usd).toBeCloseTo(s1.cost_usd, 10);
 
     // Logs: JSONL has every event; the text log reads as a story with a summary.
     expect(s1.log_path).toMatch(/^logs\/session_001_\d{8}T\d{6}Z$/);

@@ -32,12 +32,13 @@ export async function harness(
   model: ScriptedModel,
   config = testConfig(),
   budget?: number,
+  name = "notes",
 ): Promise<Harness> {
   const w = makeWorld();
   const stores = createStores(t.database.db);
   const project = await createProject(stores, {
-    name: "notes",
-    directory: join(w.root, "notes"),
+    name,
+    directory: join(w.root, name),
     spec: w.write("spec.md", SPEC),
     ...(budget === undefined ? {} : { budget_usd: budget }),
   });

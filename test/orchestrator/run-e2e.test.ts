@@ -206,3 +206,45 @@ it("never marks a live session as stale", async () => {
   );
   expect((await h.stores.sessions.get(live.id)).status).toBe("running");
 });
+
+it("runs several projects at once up to the configured limit, and refuses one more", async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const { model, t } = await setUp(async (request, context) => {
+    if (/Session 0 — plan/.test(firstUserText(request)) && assistantTurns(request) === 0) await held;
+    return batonScript(request, context);
+  });
+  const a = await harness(t, model, testConfig({ orchestrator: { max_concurrent_projects: 1 } }));
+  const second = await harness(t, model, testConfig(), undefined, "other");
+  const b = { ...second, orchestrator: a.orchestrator };
+  const running = a.orchestrator.run(a.project.id);
+  await expect(b.orchestrator.run(b.project.id)).rejects.toThrow(
+    "1 projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish",
+  );
+  await expect(a.orchestrator.run(a.project.id)).rejects.toThrow(
+    "this project is already running in this process",
+  );
+  release();
+  expect((await running).end).toBe("initialized");
+  expect((await b.orchestrator.run(b.project.id)).end).toBe("initialized");
+});
+
+it("ends a session when its cost passes what is left of the budget, and stops the run", async () => {
+  const { model, t } = await setUp();
+  // Planning costs about $0.32 with the scripted model; a coding session about $0.20.
+  const h = await harness(t, model, testConfig(), 0.4);
+  const result = await h.orchestrator.run(h.project.id, { auto: true });
+  expect(result.end).toBe("budget");
+  const coding = result.sessions[1];
+  expect(coding?.status).toBe("interrupted");
+  expect(coding?.session.interruption_reason).toMatch(
+    /^the session reached the budget left for it \(\$0\.\d\d\)$/,
+  );
+  const left = 0.4 - (result.sessions[0]?.session.cost_usd ?? 0);
+  // The running estimate (list prices) errs early rather than late: the budget is never overrun by
+  // more than the turn in flight.
+  expect(coding?.session.cost_usd).toBeLessThan(left + 0.05);
+  expect(result.sessions).toHaveLength(2);
+});

@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { findChromium } from "../../agent/browser.ts";
+import { detectCredentials } from "../../agent/credentials.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
 import { BatonError } from "../../errors.ts";
@@ -78,6 +80,8 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
       const stores = createStores(database.db);
       let project = await stores.projects.findByDirectory(directory);
       if (!project) {
+        // Nothing is created without credentials to run it with.
+        detectCredentials(io.env);
         if (flags.spec === undefined) {
           throw new BatonError(
             "BATON_USAGE",
@@ -87,7 +91,7 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         project = await createProject(stores, {
           name: projectNameFor(directory),
           directory,
-          spec: flags.spec,
+          spec: resolve(io.cwd, flags.spec),
         });
         io.out(`created project ${project.name} in ${directory}\n`);
       } else if (flags.spec !== undefined) {
