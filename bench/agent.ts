@@ -9,7 +9,7 @@
  *    prompt, the session prompt and the task tool definitions), for plans of 10 and 900 tests.
  *    Goal: ≤ 4,000 and the same for both. Tokens are the scripted model's estimate (JSON chars / 4).
  *
- * BENCH_ROUNDS (default 3) sets how many times each variant of (1) runs; the median is reported.
+ * BENCH_ROUNDS (default 7) sets how many times each variant of (1) runs; the median is reported.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +37,7 @@ import {
 } from "../src/scripted-model/index.ts";
 
 const TOOL_CALLS = 200;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const env = () => withoutCredentials(process.env);
 
 /** 200 turns, each reading a small file, then a final answer. */

@@ -1,11 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type HookInput,
-  query,
-  type SDKResultMessage,
-  type SyncHookJSONOutput,
-} from "@anthropic-ai/claude-agent-sdk";
+import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
@@ -28,6 +23,7 @@ import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
 import { taskServer } from "./task-server.ts";
+import { UsageBuffer } from "./usage-buffer.ts";
 
 export interface AgentDeps {
   stores: Stores;
@@ -129,47 +125,26 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   let stop: StopCause | null = null;
   let waiting = false;
   let estimatedCost = 0;
+  const inputs = new Map<string, unknown>();
+  const usage = new UsageBuffer((delta) => stores.sessions.addUsage(session.id, delta));
   const watch = new SessionWatch(request.limits ?? {}, credentials, request.model, () => clock().getTime());
   /**
-   * Ends the session. Stops the pre-tool hook can enforce (a stuck or idle session) let Claude Code
-   * stop by itself at its next tool call, keeping its hooks working, and abort only if it has not
-   * stopped within a grace period; anything else aborts at once.
+   * Ends the session. A stuck, idle or over-budget session is interrupted (Claude Code stops its
+   * turn within milliseconds and ends cleanly), with an abort as the fallback after a grace period;
+   * anything else (a person's stop, an error retrying cannot fix) aborts at once.
    */
   let fallback: NodeJS.Timeout | undefined;
+  let running: Query | undefined;
   const end = (cause: StopCause) => {
     stop ??= cause;
     if (abort.signal.aborted) return;
     if (cause.kind === "stuck" || cause.kind === "no_progress" || cause.kind === "budget") {
+      void running?.interrupt().catch(() => {});
       fallback ??= setTimeout(() => abort.abort(), GRACEFUL_STOP_MS);
       fallback.unref();
     } else {
       abort.abort();
     }
-  };
-  /** After every tool call: the watch counts failures and progress (Claude Code does not wait on these). */
-  const afterTool = async (input: HookInput, failed: boolean): Promise<SyncHookJSONOutput> => {
-    if (input.hook_event_name === "PostToolUse" || input.hook_event_name === "PostToolUseFailure") {
-      const cause = watch.toolOutcome(input.tool_name, input.tool_input, failed);
-      if (cause) end(cause);
-    }
-    return {};
-  };
-  /**
-   * Before every tool call (Claude Code waits on this one): once the session is being ended, no
-   * further tool runs and Claude Code is told to stop at once, without waiting for the abort.
-   */
-  const beforeTool = async (): Promise<SyncHookJSONOutput> => {
-    return stop === null
-      ? {}
-      : {
-          continue: false,
-          stopReason: stop.message,
-          hookSpecificOutput: {
-            hookEventName: "PreToolUse",
-            permissionDecision: "deny",
-            permissionDecisionReason: `Baton is ending this session: ${stop.message}`,
-          },
-        };
   };
   const ticker = setInterval(() => {
     const cause = watch.tick();
@@ -217,14 +192,10 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       extraAllowedTools: deps.browser === null ? [] : BROWSER_ALLOWED_TOOLS,
       abortController: abort,
       maxTurns: request.maxTurns,
-      hooks: {
-        PreToolUse: [{ hooks: [beforeTool] }],
-        PostToolUse: [{ hooks: [(input) => afterTool(input, false)] }],
-        PostToolUseFailure: [{ hooks: [(input) => afterTool(input, true)] }],
-      },
       spawn: processes.spawn,
     });
-    for await (const message of query({ prompt, options })) {
+    running = query({ prompt, options });
+    for await (const message of running) {
       const cause = watch.observe(message);
       if (cause) end(cause);
       if (
@@ -242,8 +213,20 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
         await request.onResume?.();
       }
       const mapped = mapper.map(message);
-      for (const event of mapped.events) await recorder.record(event.type, event.payload);
-      if (Object.keys(mapped.usage).length > 0) await stores.sessions.addUsage(session.id, mapped.usage);
+      for (const event of mapped.events) {
+        await recorder.record(event.type, event.payload);
+        // The watch learns of tool outcomes from the stream; the pre-tool hook enforces its stops.
+        if (event.type === "tool_use") inputs.set(event.payload.tool_use_id, event.payload.input);
+        if (event.type === "tool_result") {
+          const cause = watch.toolOutcome(
+            event.payload.name,
+            inputs.get(event.payload.tool_use_id),
+            event.payload.is_error,
+          );
+          if (cause) end(cause);
+        }
+      }
+      usage.add(mapped.usage);
       estimatedCost += estimateCostUsd(request.model, mapped.usage);
       const left = request.maxCostUsd;
       if (left !== undefined && left !== null && estimatedCost >= left) {
@@ -252,10 +235,12 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       if (mapped.result) final = mapped.result;
     }
   } catch (error) {
-    if (!abort.signal.aborted) {
+    // After an interrupt or abort that Baton asked for, the SDK's error is expected, not a failure.
+    if (!abort.signal.aborted && stop === null) {
       failure = `${error instanceof Error ? error.message : String(error)}${stderr.length ? `\n${stderr.join("\n")}` : ""}`;
     }
   } finally {
+    await usage.flush().catch(() => {});
     clearInterval(heartbeat);
     clearInterval(ticker);
     clearTimeout(fallback);

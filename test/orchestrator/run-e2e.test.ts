@@ -155,16 +155,13 @@ it("ends a session that repeats the same failing call, retries once with a fresh
       .join(","),
   );
   expect(result.end).toBe("stuck");
-  // Three failed calls, then the fourth attempt is refused by Baton and the session ends there.
-  expect(result.sessions.slice(1).map((s) => [s.status, s.session.tool_calls])).toEqual([
-    ["interrupted", 4],
-    ["interrupted", 4],
-  ]);
-  const results = (await h.stores.sessions.listEvents(result.sessions[1]?.session.id ?? 0))
-    .filter((e) => e.type === "tool_result")
-    .map((e) => (e.payload as { content: string }).content);
-  expect(results.slice(0, 3).every((c) => c.includes("cannot be marked done"))).toBe(true);
-  expect(results[3]).toContain("Baton is ending this session: the same tool call failed 3 times in a row");
+  // Interrupted right after the third failure; a call already in flight may still complete.
+  for (const outcome of result.sessions.slice(1)) {
+    expect(outcome.status).toBe("interrupted");
+    expect(outcome.session.tool_calls).toBeGreaterThanOrEqual(3);
+    expect(outcome.session.tool_calls).toBeLessThanOrEqual(4);
+    expect(outcome.session.tool_errors).toBe(outcome.session.tool_calls);
+  }
   expect(result.sessions[2]?.session.interruption_reason).toMatch(
     /^the same tool call failed 3 times in a row: mcp__tasks__update_task_status \{"task_id":1,"done":true\}/,
   );
