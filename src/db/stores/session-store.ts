@@ -1,3 +1,4 @@
+import type { Selectable } from "kysely";
 import { BatonError } from "../../errors.ts";
 import {
   isTerminal,
@@ -12,7 +13,7 @@ import {
 } from "../../sessions/model.ts";
 import { type Clock, isoNow } from "../clock.ts";
 import type { Db } from "../database.ts";
-import type { SessionRow } from "../schema.ts";
+import type { SessionEventsTable, SessionRow } from "../schema.ts";
 import { isUniqueViolation } from "../sql-errors.ts";
 import type { Executor } from "./plan-rows.ts";
 
@@ -187,19 +188,7 @@ export class SessionStore {
         .returning(["event_count", "project_id"])
         .executeTakeFirst();
       if (!counter) throw notFound(sessionId);
-      const row = await trx
-        .insertInto("session_events")
-        .values({
-          session_id: sessionId,
-          project_id: counter.project_id,
-          seq: Number(counter.event_count),
-          ts: isoNow(this.deps.clock),
-          type: event.type,
-          payload: JSON.stringify(event.payload ?? null),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { ...row, payload: JSON.parse(row.payload) as unknown };
+      return this.insertEvent(trx, counter.project_id, sessionId, Number(counter.event_count), event);
     });
   }
 
@@ -208,19 +197,29 @@ export class SessionStore {
     projectId: number,
     event: { type: string; payload: unknown },
   ): Promise<SessionEvent> {
-    const row = await this.deps.db
+    return this.insertEvent(this.deps.db, projectId, null, null, event);
+  }
+
+  private async insertEvent(
+    db: Executor,
+    projectId: number,
+    sessionId: number | null,
+    seq: number | null,
+    event: { type: string; payload: unknown },
+  ): Promise<SessionEvent> {
+    const row = await db
       .insertInto("session_events")
       .values({
-        session_id: null,
+        session_id: sessionId,
         project_id: projectId,
-        seq: null,
+        seq,
         ts: isoNow(this.deps.clock),
         type: event.type,
         payload: JSON.stringify(event.payload ?? null),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { ...row, payload: JSON.parse(row.payload) as unknown };
+    return toEvent(row);
   }
 
   /** A project's events (session and project-level) after the given event id, oldest first. */
@@ -236,7 +235,7 @@ export class SessionStore {
       .orderBy("id")
       .limit(options.limit ?? 1_000)
       .execute();
-    return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+    return rows.map(toEvent);
   }
 
   async listEvents(
@@ -251,7 +250,7 @@ export class SessionStore {
       .orderBy("seq")
       .limit(options.limit ?? 1_000)
       .execute();
-    return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+    return rows.map(toEvent);
   }
 
   async get(sessionId: number): Promise<Session> {
@@ -382,6 +381,10 @@ export class SessionStore {
     }
     return Number(row[counter]) - 1;
   }
+}
+
+function toEvent(row: Selectable<SessionEventsTable>): SessionEvent {
+  return { ...row, payload: JSON.parse(row.payload) as unknown };
 }
 
 function notFound(sessionId: number): BatonError {
