@@ -69,16 +69,7 @@ async function throughBaton(model: ScriptedModel): Promise<number> {
   const w = await workspace("baton");
   try {
     const t0 = performance.now();
-    const outcome = await runSession(
-      {
-        stores: w.stores,
-        bus: new EventBus(),
-        env: { ...env(), ...model.env() },
-        workerId: "bench",
-        browser: null,
-      },
-      { project: w.project, type: "coding", model: "sonnet" },
-    );
+    const outcome = await codingSession(w, model);
     const ms = performance.now() - t0;
     if (outcome.status !== "completed" || outcome.session.tool_calls !== TOOL_CALLS) {
       throw new Error(
@@ -117,6 +108,20 @@ async function throughBareSdk(model: ScriptedModel): Promise<number> {
   }
 }
 
+/** One coding session of the workspace's project against the scripted model. */
+function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: ScriptedModel) {
+  return runSession(
+    {
+      stores: w.stores,
+      bus: new EventBus(),
+      env: { ...env(), ...model.env() },
+      workerId: "bench",
+      browser: null,
+    },
+    { project: w.project, type: "coding", model: "sonnet" },
+  );
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Baton's share of a coding session's first request, for a plan of `tests` tests. */
@@ -150,16 +155,7 @@ async function platformTokens(
     }
     const progress = await w.stores.plan.progress(w.project.id);
     if (progress.tests_total !== tests) throw new Error(`plan has ${progress.tests_total} tests`);
-    await runSession(
-      {
-        stores: w.stores,
-        bus: new EventBus(),
-        env: { ...env(), ...model.env() },
-        workerId: "bench",
-        browser: null,
-      },
-      { project: w.project, type: "coding", model: "sonnet" },
-    );
+    await codingSession(w, model);
     if (!first) throw new Error("the scripted model saw no request");
     const systemAppend = readBuiltinPrompt("system").trim();
     const systemText = JSON.stringify(first.system ?? "");
