@@ -6,6 +6,7 @@ import { registerDbCommands } from "./commands/db.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMcpCommand } from "./commands/mcp.ts";
+import { CommandDeniedExit, registerPolicyCommand } from "./commands/policy.ts";
 import { registerProjectsCommand } from "./commands/projects.ts";
 import { registerResetCommand } from "./commands/reset.ts";
 import { registerRunCommands } from "./commands/run.ts";
@@ -13,7 +14,7 @@ import { registerStartCommand } from "./commands/start.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { type CliIo, processIo } from "./io.ts";
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 3, interrupted: 130 } as const;
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("baton")
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   registerStartCommand(program, io);
   registerConfigCommand(program, io);
   registerDbCommands(program, io);
+  registerPolicyCommand(program, io);
   registerRunCommands(program, io);
   registerDemoCommand(program, io);
   registerMcpCommand(program, io);
@@ -51,6 +53,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       // help and version are "errors" to commander; they have exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // `baton policy check` printed its decision already; a denial is an answer, not a failure.
+    if (error instanceof CommandDeniedExit) return EXIT.denied;
     if (isBatonError(error)) {
       io.err(`baton: ${error.message}\n`);
       return error.exitCode;

@@ -1,0 +1,50 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { decideCommand } from "../../security/command-policy.ts";
+import type { CliIo } from "../io.ts";
+import { loadCliConfig } from "./config.ts";
+
+/** Exit code of `baton policy check` when the command is denied. */
+export const POLICY_DENIED_EXIT = 3;
+
+/**
+ * Thrown by `baton policy check` after it has printed `denied: …`: not a failure of Baton, so
+ * the CLI entry point should return `exitCode` without printing anything more.
+ */
+export class CommandDeniedExit extends Error {
+  override readonly name = "CommandDeniedExit";
+  readonly exitCode = POLICY_DENIED_EXIT;
+  constructor(readonly reason: string) {
+    super(`denied: ${reason}`);
+  }
+}
+
+export function registerPolicyCommand(program: Command, io: CliIo): void {
+  const policy = program.command("policy").description("the shell command policy that sessions run under");
+
+  policy
+    .command("check")
+    .description("say whether a session may run COMMAND, and why (exit 0 allowed, 3 denied)")
+    .argument("<command>", "the shell command, quoted as one argument (put it after --)")
+    .option(
+      "--project-dir <dir>",
+      "the project directory paths are judged against (default: current directory)",
+    )
+    .option("--mode <mode>", "blocklist or allowlist (default: security.mode from the config)")
+    .action(async (command: string, options: { projectDir?: string; mode?: string }) => {
+      const projectDir = path.resolve(io.cwd, options.projectDir ?? ".");
+      const { config } = loadCliConfig(program, io, {
+        projectDir,
+        flags: { "security.mode": options.mode },
+        flagNames: { "security.mode": "--mode" },
+      });
+      const decision = await decideCommand(command, {
+        mode: config.security.mode,
+        projectDir,
+        extraBlocked: config.security.extra_blocked_commands,
+        extraAllowed: config.security.extra_allowed_commands,
+      });
+      io.out(`${decision.allowed ? "allowed" : "denied"}: ${decision.reason}\n`);
+      if (!decision.allowed) throw new CommandDeniedExit(decision.reason);
+    });
+}

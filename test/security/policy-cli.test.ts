@@ -1,0 +1,67 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POLICY_DENIED_EXIT } from "../../src/cli/commands/policy.ts";
+import { baton } from "../helpers/cli.ts";
+import { makePolicyWorld, type PolicyWorld } from "./fixture.ts";
+
+let world: PolicyWorld;
+
+beforeAll(() => {
+  world = makePolicyWorld();
+});
+afterAll(() => world.cleanup());
+
+/** `baton policy …` through the real CLI entry point, in-process. */
+async function policy(args: string[], cwd = world.project) {
+  return baton(["policy", ...args], { cwd, env: { BATON_HOME: path.join(world.root, "baton-home") } });
+}
+
+describe("baton policy check", () => {
+  it("prints `allowed: <reason>` and exits 0 for an allowed command", async () => {
+    const result = await policy(["check", "--", "npm test && git status"]);
+    expect(result).toEqual({
+      code: 0,
+      out: "allowed: permitted by the blocklist policy: npm, git\n",
+      err: "",
+    });
+  });
+
+  it("prints `denied: <reason>` and exits 3 for a denied command", async () => {
+    const result = await policy(["check", "--", "npm test; \\sudo rm -rf /"]);
+    expect(result.code).toBe(POLICY_DENIED_EXIT);
+    expect(result.out).toMatch(/^denied: `sudo` is never allowed.*\n$/);
+  });
+
+  it("judges paths against --project-dir", async () => {
+    expect(
+      (await policy(["check", "--project-dir", world.project, "--", "rm -rf dist"], world.root)).code,
+    ).toBe(0);
+    const outside = await policy(
+      ["check", "--project-dir", world.project, "--", "rm -rf ../outside"],
+      world.root,
+    );
+    expect(outside.code).toBe(3);
+    expect(outside.out).toContain("outside the project");
+  });
+
+  it("takes --mode, and security.mode from baton.yaml otherwise", async () => {
+    expect((await policy(["check", "--mode", "allowlist", "--", "docker ps"])).out).toContain(
+      "not in the allowlist",
+    );
+    expect((await policy(["check", "--", "docker ps"])).code).toBe(0);
+    writeFileSync(
+      path.join(world.project, "baton.yaml"),
+      "security:\n  mode: allowlist\n  extra_allowed_commands: [cargo]\n",
+    );
+    expect((await policy(["check", "--", "docker ps"])).code).toBe(3);
+    expect((await policy(["check", "--", "cargo build"])).code).toBe(0);
+    expect((await policy(["check", "--mode", "blocklist", "--", "docker ps"])).code).toBe(0);
+  });
+
+  it("rejects an unknown mode as invalid configuration", async () => {
+    const result = await policy(["check", "--mode", "yolo", "--", "ls"]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("--mode");
+  });
+});
