@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
+import {
+  type HookInput,
+  type Query,
+  query,
+  type SDKResultMessage,
+  type SyncHookJSONOutput,
+} from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
@@ -13,6 +19,7 @@ import { type Session, type TerminalSessionStatus, unitCosts } from "../sessions
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
+import type { CommandPolicy } from "./command-policy.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
@@ -36,6 +43,8 @@ export interface AgentDeps {
   heartbeatMs?: number;
   /** The Chromium sessions verify UI work with; null: no browser (sessions are told so). */
   browser: { executablePath: string } | null;
+  /** Judges every Bash command before it runs; absent: no command policy (direct callers, tests). */
+  policy?: CommandPolicy | null;
 }
 
 export type WorkSessionType = "initializer" | "coding";
@@ -146,6 +155,27 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       abort.abort();
     }
   };
+  /** Before every Bash call (Claude Code waits on it): the command policy decides. */
+  const checkCommand = async (input: HookInput): Promise<SyncHookJSONOutput> => {
+    if (input.hook_event_name !== "PreToolUse" || !deps.policy) return {};
+    const command = String((input.tool_input as { command?: unknown } | undefined)?.command ?? "");
+    const decision = deps.policy.decide(command, project.directory);
+    if (decision.allowed) return {};
+    usage.add({ denied_commands: 1 });
+    await recorder.record("security", {
+      tool: input.tool_name,
+      command,
+      allowed: false,
+      reason: decision.reason,
+    });
+    return {
+      hookSpecificOutput: {
+        hookEventName: "PreToolUse",
+        permissionDecision: "deny",
+        permissionDecisionReason: `Baton's command policy refused this command: ${decision.reason}`,
+      },
+    };
+  };
   const ticker = setInterval(() => {
     const cause = watch.tick();
     if (cause) end(cause);
@@ -193,6 +223,9 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       abortController: abort,
       maxTurns: request.maxTurns,
       spawn: processes.spawn,
+      ...(deps.policy === null
+        ? {}
+        : { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [checkCommand] }] } }),
     });
     running = query({ prompt, options });
     for await (const message of running) {

@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { commandPolicy } from "../agent/command-policy.ts";
 import { withoutCredentials } from "../agent/credentials.ts";
 import { runSession } from "../agent/run-session.ts";
+import { Config } from "../config/schema.ts";
 import { openDatabase } from "../db/database.ts";
 import { createStores } from "../db/stores/index.ts";
 import { resolveDatabaseTarget } from "../db/url.ts";
@@ -61,6 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       env: { ...withoutCredentials(options.env), ...model.env() },
       workerId: "demo",
       browser: options.browser,
+      policy: await commandPolicy(Config.parse({}).security),
     };
     options.out(`Building "greeter" from ${DEMO_SPEC} in ${project.directory}\n`);
     let sessions = 0;

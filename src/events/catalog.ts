@@ -34,6 +34,7 @@ export const EVENT_PAYLOADS = {
   }),
   system: z.object({ subtype: z.string(), message: z.string(), data: z.unknown().optional() }),
   error: z.object({ message: z.string(), kind: z.string() }),
+  security: z.object({ tool: z.string(), command: z.string(), allowed: z.boolean(), reason: z.string() }),
   result: z.object({
     subtype: z.string(),
     is_error: z.boolean(),

@@ -55,6 +55,12 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
       return block(stamp, "SYSTEM ", `${e.payload.subtype}: ${e.payload.message}`);
     case "error":
       return block(stamp, "ERROR  ", `${e.payload.kind}: ${e.payload.message}`);
+    case "security":
+      return block(
+        stamp,
+        "DENIED ",
+        `${e.payload.tool} ${oneLine(e.payload.command, TRIM.toolInput)}\n${e.payload.reason}`,
+      );
     case "result":
       return block(
         stamp,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { type CommandPolicy, commandPolicy } from "../agent/command-policy.ts";
 import {
   type AgentDeps,
   runSession,
@@ -61,6 +62,7 @@ interface ActiveRun {
  */
 export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
+  private policy: Promise<CommandPolicy> | undefined;
   private readonly clock: Clock;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -322,6 +324,7 @@ export class Orchestrator {
         env: this.deps.env,
         workerId: this.deps.workerId,
         browser: this.deps.browser,
+        policy: await this.commandPolicy(),
         clock: this.clock,
         heartbeatMs: config.timing.heartbeat_interval_s * 1000,
       },
@@ -341,6 +344,12 @@ export class Orchestrator {
     );
     sessions.push(outcome);
     return outcome;
+  }
+
+  /** The command policy of every session, built once from `security.*` (it loads the bash grammar). */
+  private commandPolicy(): Promise<CommandPolicy> {
+    this.policy ??= commandPolicy(this.deps.config.security);
+    return this.policy;
   }
 
   /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */

@@ -1,13 +1,7 @@
-import { join } from "node:path";
 import { expect, it } from "vitest";
-import { withoutCredentials } from "../../src/agent/credentials.ts";
-import { runSession } from "../../src/agent/run-session.ts";
-import { EventBus } from "../../src/events/bus.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import { lastToolResult, sequence, textReply, toolUseReply } from "../../src/scripted-model/index.ts";
 import { processesIn } from "../helpers/processes.ts";
-import { useScriptedRun } from "../helpers/scripted-run.ts";
-import { makeWorld } from "../helpers/world.ts";
+import { codingSession, useScriptedRun } from "../helpers/scripted-run.ts";
 
 const setUp = useScriptedRun();
 
@@ -27,22 +21,7 @@ it("ends every process the session started, background servers included, when th
       },
     ]),
   );
-  const w = makeWorld();
-  const project = await createProject(t.stores, {
-    name: "bg",
-    directory: join(w.root, "bg"),
-    spec: w.write("s.md", "# S"),
-  });
-  const outcome = await runSession(
-    {
-      stores: t.stores,
-      bus: new EventBus(),
-      env: { ...withoutCredentials(process.env), ...model.env() },
-      workerId: "w",
-      browser: null,
-    },
-    { project, type: "coding", model: "sonnet" },
-  );
+  const { project, outcome } = await codingSession(t, model);
   expect(outcome.status).toBe("completed");
   expect(Number(running.trim())).toBeGreaterThanOrEqual(2);
   expect(processesIn(project.directory)).toEqual([]);

@@ -1,4 +1,10 @@
+import { join } from "node:path";
 import { afterEach } from "vitest";
+import { withoutCredentials } from "../../src/agent/credentials.ts";
+import { type AgentDeps, runSession, type SessionOutcome } from "../../src/agent/run-session.ts";
+import { EventBus } from "../../src/events/bus.ts";
+import { createProject } from "../../src/projects/create-project.ts";
+import type { Project } from "../../src/projects/model.ts";
 import {
   batonScript,
   type Script,
@@ -6,6 +12,7 @@ import {
   startScriptedModel,
 } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
+import { makeWorld } from "./world.ts";
 
 /**
  * For tests that each need their own scripted model and SQLite database: `setUp(script)` starts
@@ -24,4 +31,30 @@ export function useScriptedRun(): (script?: Script) => Promise<{ model: Scripted
     open.db = await createTestDatabase("sqlite");
     return { model: open.model, t: open.db };
   };
+}
+
+/** One coding session of a fresh one-line project against `model`, with optional extra deps. */
+export async function codingSession(
+  t: TestDatabase,
+  model: ScriptedModel,
+  extra: Partial<AgentDeps> = {},
+): Promise<{ project: Project; outcome: SessionOutcome }> {
+  const w = makeWorld();
+  const project = await createProject(t.stores, {
+    name: "p",
+    directory: join(w.root, "p"),
+    spec: w.write("s.md", "# S"),
+  });
+  const outcome = await runSession(
+    {
+      stores: t.stores,
+      bus: new EventBus(),
+      env: { ...withoutCredentials(process.env), ...model.env() },
+      workerId: "w",
+      browser: null,
+      ...extra,
+    },
+    { project, type: "coding", model: "sonnet" },
+  );
+  return { project, outcome };
 }
