@@ -119,6 +119,7 @@ function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: Scripted
       env: { ...env(), ...model.env() },
       workerId: "bench",
       browser: null,
+      policy,
     },
     { project: w.project, type: "coding", model: "sonnet" },
   );
