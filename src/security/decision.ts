@@ -1,0 +1,27 @@
+/** What the command policy answers, and how a denial is built. */
+export type PolicyMode = "blocklist" | "allowlist";
+
+export interface PolicyContext {
+  mode: PolicyMode;
+  projectDir: string;
+  extraBlocked: string[];
+  extraAllowed: string[];
+  /** Defaults to os.homedir(); tests point it elsewhere. */
+  homeDir?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** One line saying why, written for the model that asked. */
+  reason: string;
+  /** The simple command the decision is about (for denials). */
+  command?: string;
+}
+
+export function deny(reason: string, command?: string): Decision {
+  return command === undefined ? { allowed: false, reason } : { allowed: false, reason, command };
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

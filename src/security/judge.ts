@@ -1,0 +1,408 @@
+/**
+ * Walks a parsed command line and judges every simple command in it: names, wrappers, shells
+ * and eval (parsed in turn), find -exec, and the command-specific rules.
+ */
+import path from "node:path";
+import type { Parser } from "web-tree-sitter";
+import {
+  type Invocation,
+  literal,
+  NO_VALUES,
+  nonLiteralOption,
+  skipOptions,
+  withOptions,
+  XARGS_VALUES,
+} from "./arguments.ts";
+import { type Decision, deny, type PolicyContext } from "./decision.ts";
+import { flattenScript, type SimpleCommand, type Word } from "./parse.ts";
+import { interpreter, kill, pipedInterpreter, pkill } from "./process-rules.ts";
+import { ProjectPaths } from "./project-paths.ts";
+import {
+  DEFAULT_ALLOWED,
+  DEFAULT_BLOCKED,
+  INTERPRETERS,
+  isBlocked,
+  PRIVILEGE_ESCALATION,
+  SHELLS,
+} from "./rules.ts";
+
+/** How deep `bash -c "eval '…'"` may nest before the policy gives up and denies. */
+export const MAX_SCRIPT_DEPTH = 5;
+const MAX_WRAPPERS = 16;
+const MAX_COMMANDS = 5_000;
+
+/** Runs commands given as its arguments; the wrapper itself is not judged by the allowlist. */
+const WRAPPERS = new Set([
+  "busybox",
+  "setsid",
+  "stdbuf",
+  "ionice",
+  "env",
+  "command",
+  "builtin",
+  "exec",
+  "nice",
+  "nohup",
+  "timeout",
+  "time",
+  "xargs",
+  "watch",
+]);
+
+export class Judge {
+  readonly seen: string[] = [];
+  private readonly allowed: Set<string>;
+  private readonly paths: ProjectPaths;
+  private count = 0;
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly ctx: PolicyContext,
+  ) {
+    this.paths = new ProjectPaths(ctx.projectDir, ctx.homeDir);
+    this.allowed = new Set([...DEFAULT_ALLOWED, ...ctx.extraAllowed]);
+  }
+
+  script(source: string, depth: number, piped = false): Decision | null {
+    if (depth > MAX_SCRIPT_DEPTH) {
+      return deny(
+        `scripts nested more than ${MAX_SCRIPT_DEPTH} deep (bash -c / eval inside each other)`,
+        source,
+      );
+    }
+    const flat = flattenScript(this.parser, source, piped);
+    if (!flat.ok) return deny(`could not parse the command: ${flat.error}`, depth > 0 ? source : undefined);
+    for (const cmd of flat.commands) {
+      const denial = this.simple(cmd, depth);
+      if (denial !== null) return denial;
+    }
+    return null;
+  }
+
+  private simple(cmd: SimpleCommand, depth: number): Decision | null {
+    return this.invocation(cmd, depth, 0);
+  }
+
+  private invocation(inv: Invocation, depth: number, wrapped: number): Decision | null {
+    const text = inv.text;
+    if (++this.count > MAX_COMMANDS) return deny(`more than ${MAX_COMMANDS} commands in one call`);
+    if (wrapped > MAX_WRAPPERS) return deny(`more than ${MAX_WRAPPERS} nested wrapper commands`, text);
+    const rawName = inv.name.value;
+    if (rawName === null) {
+      return deny(
+        `the command name \`${inv.name.text}\` is not a literal (variables and substitutions can't be checked); write the command name out`,
+        text,
+      );
+    }
+    if (rawName.trim() === "") return deny("the command name is empty", text);
+    if (/[*?[]/.test(rawName) && rawName !== "[") {
+      return deny(`the command name \`${rawName}\` contains a wildcard; write the command name out`, text);
+    }
+    const name = rawName.includes("/") ? path.posix.basename(rawName) : rawName;
+    this.seen.push(name);
+
+    if (PRIVILEGE_ESCALATION.has(name)) {
+      return deny(
+        `\`${name}\` is never allowed: sessions do not escalate privileges; work as the current user inside the project`,
+        text,
+      );
+    }
+    if (this.ctx.mode === "blocklist" && isBlocked(name, DEFAULT_BLOCKED)) {
+      return deny(
+        `\`${name}\` is blocked by the command policy (it changes the system outside the project)`,
+        text,
+      );
+    }
+    if (isBlocked(name, this.ctx.extraBlocked)) {
+      return deny(`\`${name}\` is blocked by security.extra_blocked_commands`, text);
+    }
+    if (
+      this.ctx.mode === "allowlist" &&
+      !WRAPPERS.has(name) &&
+      !this.allowed.has(name) &&
+      !(rawName.includes("/") && this.paths.inProject(rawName))
+    ) {
+      return deny(
+        `\`${name}\` is not in the allowlist (allowlist mode); use an allowed command, or add it to security.extra_allowed_commands`,
+        text,
+      );
+    }
+
+    const args = inv.args;
+    const inner = (start: number, keepStdin: boolean): Decision | null => {
+      const rest = args.slice(start);
+      const [head, ...tail] = rest;
+      if (head === undefined) return null;
+      return this.invocation(
+        {
+          name: head,
+          args: tail,
+          text: rest.map((w) => w.text).join(" "),
+          piped: keepStdin && inv.piped,
+          stdin: keepStdin ? inv.stdin : [],
+        },
+        depth,
+        wrapped + 1,
+      );
+    };
+
+    switch (name) {
+      case "env":
+        return this.env(inv, depth, inner);
+      case "command": {
+        const i = skipOptions(args, NO_VALUES);
+        if (i === null) return nonLiteralOption(text);
+        if (args.slice(0, i).some((w) => /^-[a-zA-Z]*[vV]/.test(w.value ?? ""))) return null;
+        return inner(i, true);
+      }
+      case "builtin":
+        return inner(0, true);
+      case "exec":
+        return withOptions(args, new Set(["-a"]), text, (i) => inner(i, true));
+      case "nice":
+        return withOptions(args, new Set(["-n", "--adjustment"]), text, (i) => inner(i, true));
+      case "nohup":
+      case "setsid":
+      case "busybox":
+        return withOptions(args, NO_VALUES, text, (i) => inner(i, true));
+      case "stdbuf":
+        return withOptions(args, new Set(["-i", "-o", "-e"]), text, (i) => inner(i, true));
+      case "ionice":
+        return withOptions(
+          args,
+          new Set(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]),
+          text,
+          (i) => inner(i, true),
+        );
+      case "ln":
+        return this.paths.ln(args, text);
+      case "time":
+        return withOptions(args, new Set(["-f", "--format", "-o", "--output"]), text, (i) => inner(i, true));
+      case "timeout":
+        return withOptions(args, new Set(["-s", "--signal", "-k", "--kill-after"]), text, (i) =>
+          inner(i + 1, true),
+        );
+      case "xargs":
+        return withOptions(args, XARGS_VALUES, text, (i) => {
+          const target = args[i]?.value;
+          if (
+            target !== undefined &&
+            target !== null &&
+            ["rm", "mv", "cp", "chmod"].includes(path.posix.basename(target))
+          ) {
+            return deny(
+              `\`xargs ${target}\` would act on paths the policy can't see; list the paths, or use \`find DIR … -delete\` inside the project`,
+              text,
+            );
+          }
+          return inner(i, false);
+        });
+      case "watch":
+        return withOptions(args, new Set(["-n", "--interval", "-q", "--equexit"]), text, (i) => {
+          if (args.slice(0, i).some((w) => w.value === "-x" || w.value === "--exec")) return inner(i, false);
+          return this.literalScript(args.slice(i), "watch", text, depth);
+        });
+      case "find":
+        return this.find(inv, depth, wrapped);
+      case "rm":
+        return this.paths.rm(args, text);
+      case "mv":
+        return this.paths.mvOrCp("mv", args, text);
+      case "cp":
+        return this.paths.mvOrCp("cp", args, text);
+      case "chmod":
+        return this.paths.chmod(args, text);
+      case "kill":
+        return kill(args, text);
+      case "pkill":
+      case "killall":
+        return pkill(name, args, text);
+      case "eval":
+        return this.literalScript(args, "eval", text, depth, inv.piped);
+      case "trap": {
+        const i = skipOptions(args, NO_VALUES);
+        if (i === null) return nonLiteralOption(text);
+        const action = args[i];
+        if (action === undefined || args.length <= i + 1) return null;
+        return this.literalScript([action], "trap", text, depth);
+      }
+      case "alias":
+        for (const arg of args) {
+          if (arg.value === null) return deny(`alias \`${arg.text}\` is not a literal`, text);
+          const eq = arg.value.indexOf("=");
+          if (eq > 0) {
+            const denial = this.script(arg.value.slice(eq + 1), depth + 1);
+            if (denial !== null) return denial;
+          }
+        }
+        return null;
+      case "cd":
+      case "pushd":
+      case "popd":
+        this.paths.changeDirectory(name, args);
+        return null;
+    }
+    if (SHELLS.has(name)) return this.shell(name, inv, depth);
+    if (INTERPRETERS.has(name)) return interpreter(name, inv);
+    return null;
+  }
+
+  private env(
+    inv: Invocation,
+    depth: number,
+    inner: (start: number, keepStdin: boolean) => Decision | null,
+  ): Decision | null {
+    const args = inv.args;
+    let i = 0;
+    while (i < args.length) {
+      const v = args[i]?.value;
+      if (v === null || v === undefined) return nonLiteralOption(inv.text);
+      if (v === "--") {
+        i++;
+        break;
+      }
+      if (v.startsWith("-S") || v.startsWith("--split-string")) {
+        // env -S 'cmd args' splits its string into a command line.
+        const inline = v.startsWith("--split-string=")
+          ? v.slice(15)
+          : v.length > 2 && v.startsWith("-S")
+            ? v.slice(2)
+            : null;
+        const parts = [...(inline === null ? [] : [inline]), ...args.slice(i + 1).map((w) => w.value)];
+        if (parts.some((p) => p === null))
+          return deny("the string given to `env -S` is not a literal", inv.text);
+        return this.script(parts.join(" "), depth + 1, inv.piped);
+      }
+      if (v.startsWith("-") && v !== "-") {
+        // env -C DIR runs the command elsewhere: relative paths are no longer vouched for.
+        if (v.startsWith("-C") || v.startsWith("--chdir")) this.paths.leaveProject();
+        i += ["-u", "--unset", "-C", "--chdir"].includes(v) ? 2 : 1;
+        continue;
+      }
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]?.value ?? "")) i++;
+    return inner(i, true);
+  }
+
+  private shell(name: string, inv: Invocation, depth: number): Decision | null {
+    const args = inv.args;
+    let command = false;
+    let fromStdin = false;
+    let i = 0;
+    for (; i < args.length; i++) {
+      const v = args[i]?.value;
+      if (v === null || v === undefined) {
+        if (command) break;
+        return deny(`an argument to \`${name}\` is not a literal (\`${args[i]?.text}\`)`, inv.text);
+      }
+      if (v === "--" || v === "-") {
+        i++;
+        if (v === "-") fromStdin = true;
+        break;
+      }
+      if (/^[-+]o$/.test(v) || v === "--rcfile" || v === "--init-file") {
+        i++;
+        continue;
+      }
+      if (/^-[a-zA-Z]+$/.test(v)) {
+        if (v.includes("c")) command = true;
+        if (v.includes("s")) fromStdin = true;
+        continue;
+      }
+      if (v.startsWith("--") || /^\+[a-zA-Z]+$/.test(v)) continue;
+      break;
+    }
+    if (command) {
+      const scriptWord = args[i];
+      if (scriptWord === undefined) return deny(`\`${name} -c\` without a command string`, inv.text);
+      if (scriptWord.value === null) {
+        return deny(
+          `the script given to \`${name} -c\` is not a literal (\`${scriptWord.text}\`); write the commands out`,
+          inv.text,
+        );
+      }
+      return this.script(scriptWord.value, depth + 1, inv.piped);
+    }
+    if (i < args.length && !fromStdin) return null; // runs a script file; its contents are not judged here
+    if (inv.stdin.length > 0) {
+      for (const body of inv.stdin) {
+        if (body === null) return deny(`the here-string given to \`${name}\` is not a literal`, inv.text);
+        const denial = this.script(body, depth + 1);
+        if (denial !== null) return denial;
+      }
+      return null;
+    }
+    if (inv.piped) return pipedInterpreter(name, inv.text);
+    return null;
+  }
+
+  private literalScript(
+    words: Word[],
+    what: string,
+    text: string,
+    depth: number,
+    piped = false,
+  ): Decision | null {
+    if (words.some((w) => w.value === null)) {
+      return deny(
+        `the string given to \`${what}\` is not a literal (variables and substitutions can't be checked)`,
+        text,
+      );
+    }
+    const source = words.map((w) => w.value).join(" ");
+    return this.script(source, depth + 1, piped);
+  }
+
+  private find(inv: Invocation, depth: number, wrapped: number): Decision | null {
+    const args = inv.args;
+    let i = 0;
+    while (i < args.length && /^-[HLP]$|^-O\d$/.test(args[i]?.value ?? "")) i++;
+    if (args[i]?.value === "-D") i += 2;
+    const starts: Word[] = [];
+    while (i < args.length) {
+      const v = args[i]?.value;
+      if (v !== null && v !== undefined && (v.startsWith("-") || v === "(" || v === "!")) break;
+      starts.push(args[i] as Word);
+      i++;
+    }
+    const execs: Word[][] = [];
+    let deletes = false;
+    for (; i < args.length; i++) {
+      const v = args[i]?.value;
+      if (v === "-delete") deletes = true;
+      if (v === "-exec" || v === "-execdir" || v === "-ok" || v === "-okdir") {
+        const words: Word[] = [];
+        for (i++; i < args.length && args[i]?.value !== ";" && args[i]?.value !== "+"; i++)
+          words.push(args[i] as Word);
+        execs.push(words);
+      }
+    }
+    if (deletes || execs.length > 0) {
+      for (const start of starts.length === 0 ? [literal(".")] : starts) {
+        const problem = this.paths.pathProblem(start, {
+          protect: false,
+          broadGlob: false,
+          allowProjectRoot: true,
+        });
+        if (problem !== null)
+          return deny(`find may only delete or run commands under the project; not ${problem}`, inv.text);
+      }
+    }
+    for (const words of execs) {
+      const [head, ...tail] = words;
+      if (head === undefined) return deny("find -exec without a command", inv.text);
+      const denial = this.invocation(
+        { name: head, args: tail, text: words.map((w) => w.text).join(" "), piped: false, stdin: [] },
+        depth,
+        wrapped + 1,
+      );
+      if (denial !== null) return denial;
+    }
+    return null;
+  }
+}
