@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type HookInput,
@@ -347,7 +348,6 @@ async function promptValues(project: Project, session: Session): Promise<Record<
 }
 
 async function listSpecFiles(dir: string): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
   try {
     return (await readdir(`${dir}/${SPEC_DIR}`)).sort();
   } catch {

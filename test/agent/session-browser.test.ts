@@ -4,9 +4,6 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findChromium } from "../../src/agent/browser.ts";
-import { runSession } from "../../src/agent/run-session.ts";
-import { EventBus } from "../../src/events/bus.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import {
   lastToolResult,
   type ScriptedModel,
@@ -16,7 +13,7 @@ import {
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
-import { makeWorld } from "../helpers/world.ts";
+import { codingSession } from "../helpers/scripted-run.ts";
 
 const chromium = findChromium();
 let app: Server;
@@ -54,22 +51,9 @@ it.skipIf(chromium === null)(
       ]),
     );
     db = await createTestDatabase("sqlite");
-    const w = makeWorld();
-    const project = await createProject(db.stores, {
-      name: "ui",
-      directory: join(w.root, "ui"),
-      spec: w.write("s.md", "# UI"),
+    const { project, outcome } = await codingSession(db, model, {
+      browser: { executablePath: chromium ?? "" },
     });
-    const outcome = await runSession(
-      {
-        stores: db.stores,
-        bus: new EventBus(),
-        env: { ...process.env, ...model.env() },
-        workerId: "w",
-        browser: { executablePath: chromium ?? "" },
-      },
-      { project, type: "coding", model: "sonnet" },
-    );
     expect(outcome.error).toBeNull();
     expect(seenPage).toContain("My todos");
     expect(seenPage).toMatch(/button "Add"/);

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { findChromium } from "../../agent/browser.ts";
 import { runDemo } from "../../demo/run-demo.ts";
-import { BatonError } from "../../errors.ts";
 import type { CliIo } from "../io.ts";
+import { wholeNumber } from "../parse-args.ts";
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
@@ -13,13 +13,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .option("--dir <dir>", "keep the demo's database and app here (default: a new temp dir)")
     .option("--max-sessions <n>", "stop after this many sessions", "20")
     .action(async (options: { dir?: string; maxSessions: string }) => {
-      const maxSessions = Number(options.maxSessions);
-      if (!Number.isInteger(maxSessions) || maxSessions < 1) {
-        throw new BatonError(
-          "BATON_USAGE",
-          `--max-sessions: expected a whole number ≥ 1, got "${options.maxSessions}"`,
-        );
-      }
+      const maxSessions = wholeNumber("--max-sessions", options.maxSessions, 1);
       io.out(
         "SCRIPTED MODEL: this demo runs the real Claude Agent SDK, but every reply comes from Baton's\n" +
           "built-in scripts, not from Claude. No credentials are used and nothing leaves this machine.\n\n",

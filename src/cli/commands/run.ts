@@ -13,6 +13,7 @@ import { createProject } from "../../projects/create-project.ts";
 import { projectDirectory, projectNameFor } from "../../projects/locate.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
+import { wholeNumber } from "../parse-args.ts";
 import { RunOutput } from "../run-output.ts";
 import { loadCliConfig } from "./config.ts";
 
@@ -54,7 +55,7 @@ export function registerRunCommands(program: Command, io: CliIo): void {
 
 async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: RunOptions): Promise<void> {
   const maxIterations =
-    flags.maxIterations === undefined ? undefined : wholeNumber("--max-iterations", flags.maxIterations);
+    flags.maxIterations === undefined ? undefined : wholeNumber("--max-iterations", flags.maxIterations, 1);
   const configFlags: Partial<Record<LeafPath, unknown>> = {
     "models.initializer": flags.initializerModel ?? flags.model,
     "models.coding": flags.codingModel ?? flags.model,
@@ -160,11 +161,4 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
     loaded,
   );
   if (code !== 0) throw new BatonError("BATON_SESSION_FAILED", "the run stopped on an error (see above)");
-}
-
-function wholeNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new BatonError("BATON_USAGE", `${flag}: expected a whole number ≥ 1, got "${value}"`);
-  return n;
 }
