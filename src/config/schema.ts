@@ -64,7 +64,31 @@ const intBetween = (min: number, max: number, fallback: number) =>
 const oneOf = <const V extends readonly [string, ...string[]]>(values: V, fallback: V[number]) =>
   leaf(z.enum(values).default(fallback), `one of ${values.join(", ")}`, "string", false);
 
-const stringList = () => leaf(z.array(z.string()).default([]), "a list of strings", "list", false);
+const stringList = (fallback: string[] = []) =>
+  leaf(z.array(z.string()).default(fallback), "a list of strings", "list", false);
+
+const nonEmptyList = (fallback: string[]) =>
+  leaf(z.array(z.string().min(1)).default(fallback), "a list of non-empty strings", "list", false);
+
+/** Where sandboxed sessions may connect: the package registries a generated web app installs from. */
+export const DEFAULT_ALLOWED_DOMAINS = [
+  "registry.npmjs.org",
+  "registry.yarnpkg.com",
+  "repo.yarnpkg.com",
+  "pypi.org",
+  "files.pythonhosted.org",
+  "nodejs.org",
+];
+
+/** What a session's container is given of Baton's environment (docker sandbox). */
+export const DEFAULT_DOCKER_ENV = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "ANTHROPIC_BASE_URL",
+  "CLAUDE_CODE_USE_BEDROCK",
+  "CLAUDE_CODE_USE_VERTEX",
+];
 
 /** Sections are strict objects; `.prefault({})` lets a missing section take every default. */
 export const Config = z.strictObject({
@@ -103,6 +127,11 @@ export const Config = z.strictObject({
   sandbox: z
     .strictObject({
       type: oneOf(["os", "docker", "none"], "os"),
+      allowed_domains: nonEmptyList(DEFAULT_ALLOWED_DOMAINS),
+      docker_image: nonEmptyText("node:20-bookworm"),
+      docker_memory: nonEmptyText("4g"),
+      docker_cpus: numberAtLeast(0.1, 2),
+      docker_env: nonEmptyList(DEFAULT_DOCKER_ENV),
     })
     .prefault({}),
   security: z

@@ -1,0 +1,91 @@
+/** The files a session may never read: credentials of the user's tools, Baton's data, other `.env` files. */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { isInside } from "./paths.ts";
+
+/** Under the user's home: keys and tokens of the tools a developer has signed in with. */
+export const HOME_SECRETS = [
+  ".ssh",
+  ".aws",
+  ".config/gcloud",
+  ".azure",
+  ".kube",
+  ".gnupg",
+  ".docker/config.json",
+  ".netrc",
+  ".git-credentials",
+  ".npmrc",
+  ".pypirc",
+  ".claude/.credentials.json",
+  ".config/gh/hosts.yml",
+];
+
+export interface SecretScope {
+  /** The project directory (absolute): what lies inside it is the session's own. */
+  projectDir: string;
+  /** The user's home directory. */
+  home: string;
+  /** Baton's own data directory (`BATON_HOME` or `~/.baton`). */
+  batonHome: string;
+}
+
+function isEnvFile(name: string): boolean {
+  return name === ".env" || name.startsWith(".env.");
+}
+
+function envFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => isEnvFile(e.name) && !e.isDirectory())
+      .map((e) => path.join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+function subdirectories(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `.env` files outside the project that exist now: in every directory above the project, in the
+ * home directory, and in the project's sibling directories (other generated apps next to it).
+ */
+export function envFilesOutside(projectDir: string, home: string): string[] {
+  const dirs = new Set<string>([home]);
+  for (let dir = path.dirname(projectDir); ; dir = path.dirname(dir)) {
+    dirs.add(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const sibling of subdirectories(path.dirname(projectDir))) {
+    if (sibling !== projectDir) dirs.add(sibling);
+  }
+  return [...dirs].flatMap(envFilesIn);
+}
+
+/**
+ * Absolute paths (files or whole directories) a session must not read. Paths inside the project
+ * are left out (a project may keep its own `.env`); a secret directory that holds the project (a
+ * project under the Baton home) stays listed, and the project is read-allowed inside it.
+ */
+export function secretPaths(scope: SecretScope): string[] {
+  const projectDir = path.resolve(scope.projectDir);
+  const candidates = [
+    ...HOME_SECRETS.map((p) => path.join(scope.home, p)),
+    path.resolve(scope.batonHome),
+    ...envFilesOutside(projectDir, scope.home),
+  ];
+  return [...new Set(candidates)].filter((p) => !isInside(p, projectDir));
+}
+
+/** Whether reading `file` (absolute, resolved) would read a secret; the project's own files never do. */
+export function isSecret(file: string, secrets: readonly string[], projectDir: string): boolean {
+  if (isInside(file, projectDir)) return false;
+  return secrets.some((secret) => isInside(file, secret));
+}
