@@ -15,11 +15,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { query } from "@anthropic-ai/claude-agent-sdk";
-import { commandPolicy } from "../src/agent/command-policy.ts";
 import { withoutCredentials } from "../src/agent/credentials.ts";
 import { sessionOptions } from "../src/agent/options.ts";
 import { readBuiltinPrompt } from "../src/agent/prompts.ts";
 import { runSession } from "../src/agent/run-session.ts";
+import { sessionSecurity } from "../src/agent/session-security.ts";
 import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores, type Stores } from "../src/db/stores/index.ts";
@@ -119,14 +119,14 @@ function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: Scripted
       env: { ...env(), ...model.env() },
       workerId: "bench",
       browser: null,
-      policy,
+      security,
     },
     { project: w.project, type: "coding", model: "sonnet" },
   );
 }
 
-/** Sessions carry the command policy as in `baton run` (it hooks Bash calls only). */
-const policy = await commandPolicy(Config.parse({}).security);
+/** Sessions carry the security of `baton run` (policy and file hooks; the loop's Read calls pass the file hook). */
+const security = await sessionSecurity(Config.parse({}), join(tmpdir(), "baton-bench-home"));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 

@@ -42,6 +42,7 @@ try {
     env: { ...withoutCredentials(process.env), ...model.env() },
     workerId: "bench",
     browser: null,
+    batonHome: dir,
   });
   const result = await orchestrator.run(project.id, { auto: true });
   if (result.end !== "complete") throw new Error(`run ended ${result.end}: ${result.message}`);

@@ -34,6 +34,8 @@ export const ERROR_CATALOG = {
   BATON_PROJECT_BUSY: { status: 409, exit: 1 },
   BATON_BUDGET_SPENT: { status: 409, exit: 1 },
   BATON_RESET_IMPOSSIBLE: { status: 409, exit: 1 },
+  BATON_SANDBOX_UNAVAILABLE: { status: 412, exit: 1 },
+  BATON_DOCTOR_FAILED: { status: 412, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -3,19 +3,21 @@ import { createCommandPolicy, type Decision } from "../security/command-policy.t
 
 /** The command policy as sessions use it: configured once, asked about each Bash command. */
 export interface CommandPolicy {
-  decide(command: string, projectDir: string): Decision;
+  /** `secrets`: paths the session must not read (`secretPaths()`); commands naming them are denied. */
+  decide(command: string, projectDir: string, secrets?: readonly string[]): Decision;
 }
 
 /** Builds the policy from `security.*` in the config (loads the bash grammar once). */
 export async function commandPolicy(security: Config["security"]): Promise<CommandPolicy> {
   const decide = await createCommandPolicy();
   return {
-    decide: (command, projectDir) =>
+    decide: (command, projectDir, secrets) =>
       decide(command, {
         mode: security.mode,
         projectDir,
         extraBlocked: security.extra_blocked_commands,
         extraAllowed: security.extra_allowed_commands,
+        ...(secrets === undefined ? {} : { secrets }),
       }),
   };
 }

@@ -37,6 +37,8 @@ export interface SessionOptionsInput {
   stderr?: (text: string) => void;
   /** Starts the Claude Code process (Baton runs it in its own process group). */
   spawn?: Options["spawnClaudeCodeProcess"];
+  /** The OS sandbox Bash commands run in; absent: none. */
+  sandbox?: Options["sandbox"];
 }
 
 /**
@@ -63,5 +65,6 @@ export function sessionOptions(input: SessionOptionsInput): Options {
     ...(input.hooks === undefined ? {} : { hooks: input.hooks }),
     ...(input.stderr === undefined ? {} : { stderr: input.stderr }),
     ...(input.spawn === undefined ? {} : { spawnClaudeCodeProcess: input.spawn }),
+    ...(input.sandbox === undefined ? {} : { sandbox: input.sandbox }),
   };
 }

@@ -16,19 +16,21 @@ import { SessionRecorder } from "../events/recorder.ts";
 import { browserLogDir, LOGS_DIR, SessionLog, sessionLogStem } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import { SPEC_DIR } from "../projects/spec.ts";
+import { DockerSessionProcesses, dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
 import { type Session, type TerminalSessionStatus, unitCosts } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
-import type { CommandPolicy } from "./command-policy.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
+import { DEV_SERVER_ALLOWED_TOOLS, DEV_SERVER_NAME, DevServers, devServerMcp } from "./dev-servers.ts";
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
 import { estimateCostUsd } from "./pricing.ts";
-import { SessionProcesses } from "./process-group.ts";
+import { SESSION_MARK_VARIABLE, SessionProcesses } from "./process-group.ts";
 import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
+import { SessionGuard, type SessionSecurity } from "./session-security.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
 import { taskServer } from "./task-server.ts";
 import { UsageBuffer } from "./usage-buffer.ts";
@@ -44,8 +46,11 @@ export interface AgentDeps {
   heartbeatMs?: number;
   /** The Chromium sessions verify UI work with; null: no browser (sessions are told so). */
   browser: { executablePath: string } | null;
-  /** Judges every Bash command before it runs; absent: no command policy (direct callers, tests). */
-  policy?: CommandPolicy | null;
+  /**
+   * The command policy, file access rules and sandbox every session runs under; absent: none of
+   * them (direct callers and tests of other concerns).
+   */
+  security?: SessionSecurity | null;
 }
 
 export type WorkSessionType = "initializer" | "coding";
@@ -124,10 +129,17 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
   const stderr: string[] = [];
-  const processes = new SessionProcesses((text) => {
+  const onStderr = (text: string) => {
     stderr.push(...text.split("\n").filter(Boolean));
     stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES_KEPT));
-  });
+  };
+  // With the docker sandbox, Claude Code (and all it starts) runs in the project's container.
+  const docker = deps.security?.sandbox.type === "docker" ? deps.security.sandbox : null;
+  const processes = docker
+    ? new DockerSessionProcesses(dockerSandboxConfig(docker, project), dockerCli(), onStderr)
+    : new SessionProcesses(onStderr);
+  // The browser and dev servers run on the host, where a container's servers are out of reach.
+  const browser = docker ? null : deps.browser;
 
   let final: SDKResultMessage | undefined;
   let failure: string | null = null;
@@ -156,27 +168,25 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       abort.abort();
     }
   };
-  /** Before every Bash call (Claude Code waits on it): the command policy decides. */
-  const checkCommand = async (input: HookInput): Promise<SyncHookJSONOutput> => {
-    if (input.hook_event_name !== "PreToolUse" || !deps.policy) return {};
-    const command = String((input.tool_input as { command?: unknown } | undefined)?.command ?? "");
-    const decision = deps.policy.decide(command, project.directory);
-    if (decision.allowed) return {};
-    usage.add({ denied_commands: 1 });
-    await recorder.record("security", {
-      tool: input.tool_name,
-      command,
-      allowed: false,
-      reason: decision.reason,
-    });
-    return {
-      hookSpecificOutput: {
-        hookEventName: "PreToolUse",
-        permissionDecision: "deny",
-        permissionDecisionReason: `Baton's command policy refused this command: ${decision.reason}`,
-      },
-    };
-  };
+  const guard = deps.security
+    ? new SessionGuard(deps.security, project.directory, {
+        refused: async (record) => {
+          usage.add({ denied_commands: 1 });
+          await recorder.record("security", record);
+        },
+      })
+    : null;
+  const devServers =
+    guard && processes instanceof SessionProcesses
+      ? new DevServers({
+          projectDir: project.directory,
+          jailed: guard.jailsDevServers,
+          secrets: guard.secretPaths,
+          env: { ...deps.env, [SESSION_MARK_VARIABLE]: processes.mark },
+          logDir: join(project.directory, LOGS_DIR),
+          judge: (command) => guard.judgeCommand(command, `mcp__${DEV_SERVER_NAME}__start_dev_server`),
+        })
+      : null;
   const ticker = setInterval(() => {
     const cause = watch.tick();
     if (cause) end(cause);
@@ -193,11 +203,17 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     });
     const prompt = renderPrompt(version.content, await promptValues(project, session));
     await recorder.record("prompt", { text: prompt });
-    if (deps.browser === null) {
+    if (browser === null) {
       await recorder.record("system", {
         subtype: "browser",
-        message: "no browser: install Chromium (apt-get install chromium) so sessions can verify UI work",
+        message: docker
+          ? "no browser: sessions in the docker sandbox have none (sandbox.type: docker)"
+          : "no browser: install Chromium (apt-get install chromium) so sessions can verify UI work",
       });
+    }
+    await guard?.prepare();
+    for (const warning of guard?.warnings() ?? []) {
+      await recorder.record("system", { subtype: "sandbox", message: warning });
     }
     for (const warning of credentials.warnings) {
       await recorder.record("system", { subtype: "credentials", message: warning });
@@ -211,22 +227,24 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       env: deps.env,
       mcpServers: {
         [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }),
-        ...(deps.browser === null
+        ...(browser === null
           ? {}
           : {
               [BROWSER_SERVER]: browserServer({
-                executablePath: deps.browser.executablePath,
+                executablePath: browser.executablePath,
                 outputDir: join(project.directory, browserLogDir(stem)),
               }),
             }),
+        ...(devServers === null ? {} : { [DEV_SERVER_NAME]: devServerMcp(devServers) }),
       },
-      extraAllowedTools: deps.browser === null ? [] : BROWSER_ALLOWED_TOOLS,
+      extraAllowedTools: [
+        ...(browser === null ? [] : BROWSER_ALLOWED_TOOLS),
+        ...(devServers === null ? [] : DEV_SERVER_ALLOWED_TOOLS),
+      ],
       abortController: abort,
       maxTurns: request.maxTurns,
       spawn: processes.spawn,
-      ...(deps.policy === null
-        ? {}
-        : { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [checkCommand] }] } }),
+      ...(guard === null ? {} : { hooks: guard.hooks(), sandbox: guard.sandboxSettings() }),
     });
     running = query({ prompt, options });
     for await (const message of running) {
@@ -252,6 +270,11 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
         // The watch learns of tool outcomes from the stream; the pre-tool hook enforces its stops.
         if (event.type === "tool_use") inputs.set(event.payload.tool_use_id, event.payload.input);
         if (event.type === "tool_result") {
+          await guard?.checkShellResult(
+            event.payload.name,
+            inputs.get(event.payload.tool_use_id),
+            event.payload.content,
+          );
           const cause = watch.toolOutcome(
             event.payload.name,
             inputs.get(event.payload.tool_use_id),
@@ -278,6 +301,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     clearInterval(heartbeat);
     clearInterval(ticker);
     clearTimeout(fallback);
+    await devServers?.stopAll();
     await processes.endAll();
     request.signal?.removeEventListener("abort", onAbort);
   }

@@ -4,6 +4,7 @@ import { registerConfigCommand } from "./commands/config.ts";
 import { registerCoverageCommand } from "./commands/coverage.ts";
 import { registerDbCommands } from "./commands/db.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
+import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMcpCommand } from "./commands/mcp.ts";
 import { CommandDeniedExit, registerPolicyCommand } from "./commands/policy.ts";
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatusCommand(program, io);
   registerLogsCommand(program, io);
   registerCoverageCommand(program, io);
+  registerDoctorCommand(program, io);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { createStores, type Stores } from "../db/stores/index.ts";
 import { findProject } from "../projects/locate.ts";
@@ -14,6 +15,7 @@ export const PROJECT_ARGUMENT = [
 ] as const;
 
 export interface ProjectContext {
+  config: Config;
   database: Database;
   stores: Stores;
   project: Project;
@@ -40,7 +42,7 @@ export async function withProject<T>(
         cwd: io.cwd,
         generationsDir: loaded.config.project.generations_dir,
       });
-      return use({ database, stores, project });
+      return use({ config: loaded.config, database, stores, project });
     },
     loaded,
   );

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { commandPolicy } from "../agent/command-policy.ts";
 import { withoutCredentials } from "../agent/credentials.ts";
 import { runSession } from "../agent/run-session.ts";
+import { sessionSecurity } from "../agent/session-security.ts";
 import { Config } from "../config/schema.ts";
 import { openDatabase } from "../db/database.ts";
 import { createStores } from "../db/stores/index.ts";
@@ -12,6 +12,7 @@ import { EventBus } from "../events/bus.ts";
 import type { BatonEvent } from "../events/catalog.ts";
 import { createProject } from "../projects/create-project.ts";
 import { batonScript, startScriptedModel } from "../scripted-model/index.ts";
+import { osSandboxAvailability } from "../security/sandbox.ts";
 import { formatDuration } from "../util/duration.ts";
 
 export const DEMO_SPEC = join(import.meta.dirname, "spec.md");
@@ -63,7 +64,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       env: { ...withoutCredentials(options.env), ...model.env() },
       workerId: "demo",
       browser: options.browser,
-      policy: await commandPolicy(Config.parse({}).security),
+      // As `baton run` would, except that the demo still runs where the OS sandbox is missing.
+      security: await sessionSecurity(
+        Config.parse({ sandbox: { type: osSandboxAvailability().available ? "os" : "none" } }),
+        dir,
+      ),
     };
     options.out(`Building "greeter" from ${DEMO_SPEC} in ${project.directory}\n`);
     let sessions = 0;

@@ -34,7 +34,14 @@ export const EVENT_PAYLOADS = {
   }),
   system: z.object({ subtype: z.string(), message: z.string(), data: z.unknown().optional() }),
   error: z.object({ message: z.string(), kind: z.string() }),
-  security: z.object({ tool: z.string(), command: z.string(), allowed: z.boolean(), reason: z.string() }),
+  security: z.object({
+    tool: z.string(),
+    command: z.string(),
+    allowed: z.boolean(),
+    reason: z.string(),
+    /** Which layer refused: the command policy, the file access rules or the OS sandbox. */
+    by: z.enum(["command_policy", "file_access", "sandbox"]).optional(),
+  }),
   result: z.object({
     subtype: z.string(),
     is_error: z.boolean(),

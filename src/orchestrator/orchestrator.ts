@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CommandPolicy, commandPolicy } from "../agent/command-policy.ts";
 import {
   type AgentDeps,
   runSession,
   type SessionOutcome,
   type WorkSessionType,
 } from "../agent/run-session.ts";
+import { type SessionSecurity, sessionSecurity } from "../agent/session-security.ts";
 import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
@@ -14,6 +14,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { EventPayload, ProjectEventType } from "../events/catalog.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import type { Project, ProjectStatus } from "../projects/model.ts";
+import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
 import { isSuccessfulEnd, type RunEnd } from "./run-end.ts";
@@ -26,6 +27,8 @@ export interface OrchestratorDeps {
   env: Record<string, string | undefined>;
   workerId: string;
   browser: AgentDeps["browser"];
+  /** Baton's data directory (sessions may not read it). */
+  batonHome: string;
   clock?: Clock;
 }
 
@@ -62,7 +65,7 @@ interface ActiveRun {
  */
 export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
-  private policy: Promise<CommandPolicy> | undefined;
+  private security: Promise<SessionSecurity> | undefined;
   private readonly clock: Clock;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -120,6 +123,7 @@ export class Orchestrator {
   /** Runs a project: initializes it if it has no plan, then codes until a stop condition. */
   async run(projectId: number, options: RunOptions = {}): Promise<RunResult> {
     const { stores, config } = this.deps;
+    await requireSandbox(config.sandbox.type, this.deps.env);
     if (this.active.has(projectId)) {
       throw new BatonError("BATON_PROJECT_BUSY", "this project is already running in this process", {
         project_id: projectId,
@@ -324,7 +328,7 @@ export class Orchestrator {
         env: this.deps.env,
         workerId: this.deps.workerId,
         browser: this.deps.browser,
-        policy: await this.commandPolicy(),
+        security: await this.sessionSecurity(),
         clock: this.clock,
         heartbeatMs: config.timing.heartbeat_interval_s * 1000,
       },
@@ -346,10 +350,10 @@ export class Orchestrator {
     return outcome;
   }
 
-  /** The command policy of every session, built once from `security.*` (it loads the bash grammar). */
-  private commandPolicy(): Promise<CommandPolicy> {
-    this.policy ??= commandPolicy(this.deps.config.security);
-    return this.policy;
+  /** The security of every session, built once from `security.*` and `sandbox.*` (it loads the bash grammar). */
+  private sessionSecurity(): Promise<SessionSecurity> {
+    this.security ??= sessionSecurity(this.deps.config, this.deps.batonHome);
+    return this.security;
   }
 
   /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, realpathSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PROGRESS_NOTE } from "../agent/progress-note.ts";
+import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { ResetChanges, ResetSession } from "../db/stores/project-reset.ts";
@@ -8,6 +9,12 @@ import { projectBusy } from "../db/stores/project-reset.ts";
 import { BatonError, isBatonError } from "../errors.ts";
 import { browserLogDir, fileTimeStamp, LOGS_DIR } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
+import {
+  containerName,
+  type DockerRunner,
+  dockerCli,
+  removeProjectContainer,
+} from "../security/docker-sandbox.ts";
 import { assertNever } from "../util/assert-never.ts";
 import {
   cleanUntracked,
@@ -32,14 +39,23 @@ import {
  * itself). Had the database gone first, a failure in the files or git would leave logs nobody
  * lists any more in `logs/`, beside the next attempt's. The logs move before git so that a
  * repository that does not ignore `logs/` still cannot lose them (the clean also keeps `/logs/`).
+ *
+ * With `sandbox.type: docker`, the project's container goes first: it holds what sessions left
+ * outside the project directory (their home, global installs, processes), and nothing in it may
+ * still write to the files the reset is about to restore. Removing a container that is not there
+ * is a no-op, so this step can be repeated too.
  */
 
 export interface ResetDeps {
   stores: Stores;
   clock?: Clock;
+  /** The config's sandbox section; with `type: docker` the reset also removes the project's container. */
+  sandbox?: Pick<Config["sandbox"], "type">;
+  /** Runs docker for that step (default: the `docker` CLI). */
+  docker?: DockerRunner;
 }
 
-export type ResetStepName = "logs" | "progress-note" | "git" | "database";
+export type ResetStepName = "container" | "logs" | "progress-note" | "git" | "database";
 
 export interface ResetStep {
   name: ResetStepName;
@@ -69,6 +85,8 @@ export interface ResetPlan {
   /** Log paths of deleted sessions that are not under `logs/` (left alone). */
   skippedLogPaths: string[];
   progressNote: FileMove | null;
+  /** The project's docker container to remove (`sandbox.type: docker`), or null: no container step. */
+  container: string | null;
   git: { dropped: string[]; changed: string[]; untracked: string[] };
   database: ResetChanges;
 }
@@ -108,8 +126,20 @@ export async function planReset(deps: ResetDeps, projectId: number): Promise<Res
     changed: await pathsChangedSince(dir, initCommit),
     untracked: await untrackedPaths(dir, KEPT_BY_CLEAN),
   };
-  const plan = { project, initCommit, archiveDir, logMoves, skippedLogPaths, progressNote, git, database };
-  return { ...plan, steps: STEP_ORDER.map((name) => ({ name, description: describe(name, plan) })) };
+  const container = deps.sandbox?.type === "docker" ? containerName(project.id, project.name) : null;
+  const plan = {
+    project,
+    initCommit,
+    archiveDir,
+    logMoves,
+    skippedLogPaths,
+    progressNote,
+    container,
+    git,
+    database,
+  };
+  const names = STEP_ORDER.filter((name) => name !== "container" || container !== null);
+  return { ...plan, steps: names.map((name) => ({ name, description: describe(name, plan) })) };
 }
 
 /**
@@ -140,11 +170,17 @@ export async function applyReset(
 
 type PlanFacts = Omit<ResetPlan, "steps">;
 
-const STEP_ORDER: readonly ResetStepName[] = ["logs", "progress-note", "git", "database"];
+const STEP_ORDER: readonly ResetStepName[] = ["container", "logs", "progress-note", "git", "database"];
 
 async function applyStep(deps: ResetDeps, plan: ResetPlan, name: ResetStepName): Promise<string> {
   const dir = plan.project.directory;
   switch (name) {
+    case "container": {
+      const container = plan.container;
+      if (container === null) return "no container: sessions do not run in docker";
+      const removed = await removeProjectContainer(plan.project.id, container, deps.docker ?? dockerCli());
+      return removed ? `removed the container ${container}` : `no container ${container} to remove`;
+    }
     case "logs": {
       const moved = plan.logMoves.filter((m) => moveIfThere(dir, m));
       return moved.length === 0 ? "nothing to move" : `moved ${countLogs(moved)} to ${plan.archiveDir}/`;
@@ -170,6 +206,10 @@ async function applyStep(deps: ResetDeps, plan: ResetPlan, name: ResetStepName):
 
 function describe(name: ResetStepName, plan: PlanFacts): string {
   switch (name) {
+    case "container":
+      return plan.container === null
+        ? "no container: sessions do not run in docker"
+        : `remove the docker container ${plan.container} if there is one (docker rm -f), with everything sessions left in it outside the project directory; the next session starts a new one`;
     case "logs": {
       const skipped =
         plan.skippedLogPaths.length === 0

@@ -8,6 +8,12 @@ export interface PolicyContext {
   extraAllowed: string[];
   /** Defaults to os.homedir(); tests point it elsewhere. */
   homeDir?: string;
+  /**
+   * Absolute paths of files and directories a session must not read (`secretPaths()` in
+   * secret-paths.ts). When set, a command naming a path inside one of them (and not inside the
+   * project) is denied.
+   */
+  secrets?: readonly string[];
 }
 
 export interface Decision {

@@ -14,11 +14,11 @@ import {
   XARGS_VALUES,
 } from "./arguments.ts";
 import { type Decision, deny, type PolicyContext } from "./decision.ts";
-import { flattenScript, type SimpleCommand, type Word } from "./parse.ts";
+import { flattenScript, type Word } from "./parse.ts";
 import { interpreter, kill, pipedInterpreter, pkill } from "./process-rules.ts";
 import { ProjectPaths } from "./project-paths.ts";
 import {
-  DEFAULT_ALLOWED,
+  DEFAULT_ALLOWED_SET,
   DEFAULT_BLOCKED,
   INTERPRETERS,
   isBlocked,
@@ -49,9 +49,18 @@ const WRAPPERS = new Set([
   "watch",
 ]);
 
+const WILDCARD = /[*?[]/;
+const EXEC_VALUES: ReadonlySet<string> = new Set(["-a"]);
+const NICE_VALUES: ReadonlySet<string> = new Set(["-n", "--adjustment"]);
+const STDBUF_VALUES: ReadonlySet<string> = new Set(["-i", "-o", "-e"]);
+const IONICE_VALUES: ReadonlySet<string> = new Set(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]);
+const TIME_VALUES: ReadonlySet<string> = new Set(["-f", "--format", "-o", "--output"]);
+const TIMEOUT_VALUES: ReadonlySet<string> = new Set(["-s", "--signal", "-k", "--kill-after"]);
+const WATCH_VALUES: ReadonlySet<string> = new Set(["-n", "--interval", "-q", "--equexit"]);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 export class Judge {
   readonly seen: string[] = [];
-  private readonly allowed: Set<string>;
   private readonly paths: ProjectPaths;
   private count = 0;
 
@@ -59,8 +68,7 @@ export class Judge {
     private readonly parser: Parser,
     private readonly ctx: PolicyContext,
   ) {
-    this.paths = new ProjectPaths(ctx.projectDir, ctx.homeDir);
-    this.allowed = new Set([...DEFAULT_ALLOWED, ...ctx.extraAllowed]);
+    this.paths = new ProjectPaths(ctx.projectDir, ctx.homeDir, ctx.secrets);
   }
 
   script(source: string, depth: number, piped = false): Decision | null {
@@ -72,15 +80,19 @@ export class Judge {
     }
     const flat = flattenScript(this.parser, source, piped);
     if (!flat.ok) return deny(`could not parse the command: ${flat.error}`, depth > 0 ? source : undefined);
-    for (const cmd of flat.commands) {
-      const denial = this.simple(cmd, depth);
+    const secrets = this.paths.guardsSecrets;
+    for (const step of flat.steps) {
+      let denial: Decision | null;
+      if (step.kind === "redirects") {
+        denial = secrets ? this.paths.secretRedirects(step.redirects, step.text) : null;
+      } else {
+        // Its words and redirections are read from where the `cd`s before it left.
+        denial = secrets ? this.paths.secretReads(step.name, step.args, step.redirects, step.text) : null;
+        denial ??= this.invocation(step, depth, 0);
+      }
       if (denial !== null) return denial;
     }
     return null;
-  }
-
-  private simple(cmd: SimpleCommand, depth: number): Decision | null {
-    return this.invocation(cmd, depth, 0);
   }
 
   private invocation(inv: Invocation, depth: number, wrapped: number): Decision | null {
@@ -95,7 +107,7 @@ export class Judge {
       );
     }
     if (rawName.trim() === "") return deny("the command name is empty", text);
-    if (/[*?[]/.test(rawName) && rawName !== "[") {
+    if (WILDCARD.test(rawName) && rawName !== "[") {
       return deny(`the command name \`${rawName}\` contains a wildcard; write the command name out`, text);
     }
     const name = rawName.includes("/") ? path.posix.basename(rawName) : rawName;
@@ -119,7 +131,8 @@ export class Judge {
     if (
       this.ctx.mode === "allowlist" &&
       !WRAPPERS.has(name) &&
-      !this.allowed.has(name) &&
+      !DEFAULT_ALLOWED_SET.has(name) &&
+      !this.ctx.extraAllowed.includes(name) &&
       !(rawName.includes("/") && this.paths.inProject(rawName))
     ) {
       return deny(
@@ -129,6 +142,7 @@ export class Judge {
     }
 
     const args = inv.args;
+    if (!WRAPPERS.has(name)) return this.command(name, inv, depth, wrapped);
     const inner = (start: number, keepStdin: boolean): Decision | null => {
       const rest = args.slice(start);
       const [head, ...tail] = rest;
@@ -158,30 +172,21 @@ export class Judge {
       case "builtin":
         return inner(0, true);
       case "exec":
-        return withOptions(args, new Set(["-a"]), text, (i) => inner(i, true));
+        return withOptions(args, EXEC_VALUES, text, (i) => inner(i, true));
       case "nice":
-        return withOptions(args, new Set(["-n", "--adjustment"]), text, (i) => inner(i, true));
+        return withOptions(args, NICE_VALUES, text, (i) => inner(i, true));
       case "nohup":
       case "setsid":
       case "busybox":
         return withOptions(args, NO_VALUES, text, (i) => inner(i, true));
       case "stdbuf":
-        return withOptions(args, new Set(["-i", "-o", "-e"]), text, (i) => inner(i, true));
+        return withOptions(args, STDBUF_VALUES, text, (i) => inner(i, true));
       case "ionice":
-        return withOptions(
-          args,
-          new Set(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]),
-          text,
-          (i) => inner(i, true),
-        );
-      case "ln":
-        return this.paths.ln(args, text);
+        return withOptions(args, IONICE_VALUES, text, (i) => inner(i, true));
       case "time":
-        return withOptions(args, new Set(["-f", "--format", "-o", "--output"]), text, (i) => inner(i, true));
+        return withOptions(args, TIME_VALUES, text, (i) => inner(i, true));
       case "timeout":
-        return withOptions(args, new Set(["-s", "--signal", "-k", "--kill-after"]), text, (i) =>
-          inner(i + 1, true),
-        );
+        return withOptions(args, TIMEOUT_VALUES, text, (i) => inner(i + 1, true));
       case "xargs":
         return withOptions(args, XARGS_VALUES, text, (i) => {
           const target = args[i]?.value;
@@ -198,10 +203,20 @@ export class Judge {
           return inner(i, false);
         });
       case "watch":
-        return withOptions(args, new Set(["-n", "--interval", "-q", "--equexit"]), text, (i) => {
+        return withOptions(args, WATCH_VALUES, text, (i) => {
           if (args.slice(0, i).some((w) => w.value === "-x" || w.value === "--exec")) return inner(i, false);
           return this.literalScript(args.slice(i), "watch", text, depth);
         });
+    }
+    return null;
+  }
+
+  /** The rules of a command that is not a wrapper. */
+  private command(name: string, inv: Invocation, depth: number, wrapped: number): Decision | null {
+    const { args, text } = inv;
+    switch (name) {
+      case "ln":
+        return this.paths.ln(args, text);
       case "find":
         return this.find(inv, depth, wrapped);
       case "rm":
@@ -239,8 +254,7 @@ export class Judge {
       case "cd":
       case "pushd":
       case "popd":
-        this.paths.changeDirectory(name, args);
-        return null;
+        return this.paths.changeDirectory(name, args, text);
     }
     if (SHELLS.has(name)) return this.shell(name, inv, depth);
     if (INTERPRETERS.has(name)) return interpreter(name, inv);
@@ -279,13 +293,13 @@ export class Judge {
         i += ["-u", "--unset", "-C", "--chdir"].includes(v) ? 2 : 1;
         continue;
       }
-      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+      if (ASSIGNMENT.test(v)) {
         i++;
         continue;
       }
       break;
     }
-    while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]?.value ?? "")) i++;
+    while (i < args.length && ASSIGNMENT.test(args[i]?.value ?? "")) i++;
     return inner(i, true);
   }
 

@@ -2,17 +2,31 @@
  * Flattens a bash AST (tree-sitter-bash) into the simple commands it runs, wherever they sit:
  * lists, pipelines, subshells, compound commands, function bodies, $(…), `…`, <(…), >(…) and
  * here-documents. Words are reduced to their literal value when every part of them is literal.
+ *
+ * Every property read on a tree-sitter node (its type, its end, its children) is a call into
+ * WebAssembly, which dominates the cost of a decision; the walk asks each node only what it
+ * needs, once: a node's type comes from its type id, text is sliced from the source string, and
+ * literal words are not descended into (they cannot hold a command).
  */
-import type { Parser } from "web-tree-sitter";
+import type { Language, Node, Parser } from "web-tree-sitter";
 import type { SyntaxNode } from "./bash-parser.ts";
 
 /** One shell word: `value` is its literal value (quotes and escapes removed), or null when it expands. */
 export interface Word {
   value: string | null;
   text: string;
+  /** When `value` is null only because of brace expansion (`{a,b}`): the value with the braces left in. */
+  braced?: string;
+}
+
+/** A file redirection (`< file`, `> file`, `2>> log`): where it points, and whether it writes there. */
+export interface Redirect {
+  target: Word;
+  writes: boolean;
 }
 
 export interface SimpleCommand {
+  kind: "command";
   name: Word;
   args: Word[];
   /** The command's source text (for messages). */
@@ -21,9 +35,21 @@ export interface SimpleCommand {
   piped: boolean;
   /** Scripts fed to its standard input by here-documents and here-strings (null: not literal). */
   stdin: (string | null)[];
+  /** Its file redirections (opened before it runs, from the same working directory). */
+  redirects: Redirect[];
 }
 
-export type Flattened = { ok: true; commands: SimpleCommand[] } | { ok: false; error: string };
+/** The file redirections of a compound command (`{ …; } < file`, `while …; done > log`), opened before its body runs. */
+export interface RedirectStep {
+  kind: "redirects";
+  redirects: Redirect[];
+  text: string;
+}
+
+/** What runs, in order. */
+export type Step = SimpleCommand | RedirectStep;
+
+export type Flattened = { ok: true; steps: Step[] } | { ok: false; error: string };
 
 /** Longest command judged at all; longer ones are denied rather than parsed. */
 export const MAX_COMMAND_LENGTH = 100_000;
@@ -38,12 +64,35 @@ export function flattenScript(parser: Parser, source: string, piped = false): Fl
   try {
     const root = tree.rootNode;
     if (root.hasError) return { ok: false, error: describeSyntaxError(root) };
-    const out: Collected = { commands: [], problem: null };
-    visit(root, piped, out);
-    return out.problem === null ? { ok: true, commands: out.commands } : { ok: false, error: out.problem };
+    const plain = PIPES_OR_EXPANSIONS.test(source) ? null : plainScript(root, source, piped);
+    if (plain !== null) return { ok: true, steps: plain };
+    const walk = new Walk(source, grammarOf(tree.language));
+    walk.visit(root, walk.typeOf(root), piped, "", null);
+    return walk.problem === null ? { ok: true, steps: walk.steps } : { ok: false, error: walk.problem };
   } finally {
     tree.delete();
   }
+}
+
+/** What gives a command a context (a pipe, a redirection, a here-document, a substitution). */
+const PIPES_OR_EXPANSIONS = /[|<>$`]/;
+
+/**
+ * The commands of a script without pipes, redirections or expansions (`cd web && npm ci && npm
+ * run build`), when every one of them is made of plain words: in the order the walk would find
+ * them (the tree's document order), each fed like the script itself. Null when a command has
+ * other words (the walk then reads them from the tree).
+ */
+function plainScript(root: Node, source: string, piped: boolean): Step[] | null {
+  const steps: Step[] = [];
+  for (const node of root.descendantsOfType("command")) {
+    const text = source.slice(node.startIndex, node.endIndex);
+    const words = plainWords(text);
+    if (words === null) return null;
+    const [name, ...args] = words;
+    if (name !== undefined) steps.push({ kind: "command", name, args, text, piped, stdin: [], redirects: [] });
+  }
+  return steps;
 }
 
 function describeSyntaxError(root: SyntaxNode): string {
@@ -55,24 +104,19 @@ function describeSyntaxError(root: SyntaxNode): string {
   return `syntax error at ${where}${near === "" ? "" : ` near \`${near}\``}`;
 }
 
-/**
- * The grammar parses $(…) inside an unquoted here-document but not `…`, which bash still runs;
- * such here-documents are refused rather than half-judged.
- */
-function uncheckedBackticks(node: SyntaxNode): string | null {
-  const children = node.namedChildren;
-  const start = children.find((c) => c.type === "heredoc_start")?.text ?? "";
-  const body = children.find((c) => c.type === "heredoc_body")?.text ?? "";
-  if (!/['"\\]/.test(start) && body.includes("`")) {
-    return "backquotes inside an unquoted here-document are not checked; use $(…) or quote the delimiter (<<'EOF')";
+function findError(node: SyntaxNode): SyntaxNode | null {
+  if (node.isError || node.isMissing) return node;
+  for (const child of node.children) {
+    if (child.hasError || child.isMissing) {
+      const found = findError(child);
+      if (found !== null) return found;
+    }
   }
   return null;
 }
 
-interface Collected {
-  commands: SimpleCommand[];
-  problem: string | null;
-}
+const UNCHECKED_BACKTICKS =
+  "backquotes inside an unquoted here-document are not checked; use $(…) or quote the delimiter (<<'EOF')";
 
 /** Node types that never contain a command. */
 const LEAVES = new Set([
@@ -93,153 +137,370 @@ const LEAVES = new Set([
   "extglob_pattern",
 ]);
 
-function findError(node: SyntaxNode): SyntaxNode | null {
-  if (node.isError || node.isMissing) return node;
-  for (const child of node.children) {
-    if (child.hasError || child.isMissing) {
-      const found = findError(child);
-      if (found !== null) return found;
-    }
-  }
-  return null;
+/** What the walk needs to know about the grammar, looked up once per language. */
+interface Grammar {
+  /** Type name by type id (as `node.type` gives it). */
+  types: readonly string[];
+  /** Whether a type id is a named node (`node.isNamed`). */
+  named: readonly boolean[];
+  argumentField: number;
+  bodyField: number;
 }
 
-function visit(node: SyntaxNode, piped: boolean, out: Collected): void {
-  const type = node.type;
-  if (LEAVES.has(type)) return;
-  switch (type) {
-    case "command":
-      visitCommand(node, piped, [], out);
-      return;
-    case "redirected_statement": {
-      const body = node.childForFieldName("body");
-      const stdin = stdinScripts(node);
-      if (body?.type === "command") visitCommand(body, piped, stdin, out);
-      else if (body !== null) visit(body, piped, out);
-      for (const child of node.namedChildren) if (child.id !== body?.id) visit(child, false, out);
-      return;
+const grammars = new WeakMap<Language, Grammar>();
+
+function grammarOf(language: Language): Grammar {
+  let grammar = grammars.get(language);
+  if (grammar === undefined) {
+    const types = Array.from(language.types, (t) => t ?? "ERROR");
+    grammar = {
+      types,
+      named: types.map((_, id) => language.nodeTypeIsNamed(id)),
+      argumentField: language.fields.indexOf("argument"),
+      bodyField: language.fields.indexOf("body"),
+    };
+    grammars.set(language, grammar);
+  }
+  return grammar;
+}
+
+/** A child node with its type, read once. */
+interface Kid {
+  node: Node;
+  type: string;
+}
+
+class Walk {
+  readonly steps: Step[] = [];
+  problem: string | null = null;
+
+  constructor(
+    private readonly source: string,
+    private readonly grammar: Grammar,
+  ) {}
+
+  typeOf(node: Node): string {
+    return this.grammar.types[node.typeId] ?? "ERROR";
+  }
+
+  text(node: Node): string {
+    return this.source.slice(node.startIndex, node.endIndex);
+  }
+
+  namedKids(node: Node): Kid[] {
+    const kids: Kid[] = [];
+    for (const child of node.namedChildren) kids.push({ node: child, type: this.typeOf(child) });
+    return kids;
+  }
+
+  /**
+   * `parentType`: the parent's type (a pipeline inside a here-document redirect is fed by it).
+   * `sink`: where file redirections found here belong (the command or compound they apply to).
+   */
+  visit(node: Node, type: string, piped: boolean, parentType: string, sink: Redirect[] | null): void {
+    if (LEAVES.has(type)) return;
+    switch (type) {
+      case "command":
+        this.command(node, piped, []);
+        return;
+      case "redirected_statement":
+        this.redirectedStatement(node, piped);
+        return;
+      case "pipeline": {
+        // `cat <<EOF | sh`: the grammar puts the rest of the pipeline inside the here-document redirect.
+        const insideHeredoc = parentType === "heredoc_redirect";
+        const kids = this.namedKids(node);
+        for (let i = 0; i < kids.length; i++) {
+          const kid = kids[i] as Kid;
+          this.visit(kid.node, kid.type, piped || insideHeredoc || i > 0, type, null);
+        }
+        return;
+      }
+      case "command_substitution":
+        for (const kid of this.namedKids(node)) this.visit(kid.node, kid.type, false, type, null);
+        return;
+      case "process_substitution": {
+        const writesInto = this.source.startsWith(">(", node.startIndex);
+        for (const kid of this.namedKids(node)) this.visit(kid.node, kid.type, writesInto, type, null);
+        return;
+      }
+      case "heredoc_redirect": {
+        const kids = this.namedKids(node);
+        this.problem ??= this.uncheckedBackticks(kids);
+        for (const kid of kids) this.visit(kid.node, kid.type, piped, type, sink);
+        return;
+      }
+      case "file_redirect": {
+        const kids = this.namedKids(node);
+        let target = sink;
+        if (target === null) {
+          target = [];
+          this.steps.push({ kind: "redirects", redirects: target, text: this.text(node) });
+        }
+        const writes = redirectWrites(this.source, node.startIndex);
+        for (const kid of kids) {
+          if (kid.type === "file_descriptor" || kid.type === "comment") continue;
+          target.push({ target: this.word(kid.node, kid.type), writes });
+        }
+        for (const kid of kids) this.visit(kid.node, kid.type, false, type, null);
+        return;
+      }
+      default:
+        for (const kid of this.namedKids(node)) this.visit(kid.node, kid.type, piped, type, null);
     }
-    case "pipeline": {
-      // `cat <<EOF | sh`: the grammar puts the rest of the pipeline inside the here-document redirect.
-      const insideHeredoc = node.parent?.type === "heredoc_redirect";
-      node.namedChildren.forEach((child, index) => {
-        visit(child, piped || insideHeredoc || index > 0, out);
+  }
+
+  private redirectedStatement(node: Node, piped: boolean): void {
+    const body = node.childForFieldId(this.grammar.bodyField);
+    const kids = this.namedKids(node);
+    const stdin = this.stdinScripts(kids);
+    const bodyKid = body === null ? undefined : kids.find((k) => k.node.id === body.id);
+    let sink: Redirect[];
+    if (bodyKid?.type === "command") {
+      sink = this.command(bodyKid.node, piped, stdin);
+    } else {
+      // A compound command's redirections are opened before its body runs.
+      sink = [];
+      this.steps.push({ kind: "redirects", redirects: sink, text: this.text(node) });
+      if (bodyKid !== undefined) this.visit(bodyKid.node, bodyKid.type, piped, "redirected_statement", null);
+    }
+    for (const kid of kids) {
+      if (kid !== bodyKid) this.visit(kid.node, kid.type, false, "redirected_statement", sink);
+    }
+  }
+
+  /** Records a simple command, then walks the substitutions in its words; returns its redirect list. */
+  private command(node: Node, piped: boolean, stdin: (string | null)[]): Redirect[] {
+    const text = this.text(node);
+    const plain = stdin.length === 0 ? plainWords(text) : null;
+    if (plain !== null) {
+      // The parser made this a command, and its words are plain tokens and quotes (see plainWords).
+      const [name, ...args] = plain;
+      const redirects: Redirect[] = [];
+      if (name !== undefined) {
+        this.steps.push({ kind: "command", name, args, text, piped, stdin: [], redirects });
+      }
+      return redirects;
+    }
+    const { named, types } = this.grammar;
+    const argumentIds = new Set<number>();
+    for (const arg of node.childrenForFieldId(this.grammar.argumentField)) argumentIds.add(arg.id);
+    const args: Word[] = [];
+    const nested: Kid[] = [];
+    let name: Word | null = null;
+    let nameKid: Kid | null = null;
+    const redirects: Redirect[] = [];
+    const scripts = [...stdin];
+    for (const child of node.children) {
+      const typeId = child.typeId;
+      const type = types[typeId] ?? "ERROR";
+      if (argumentIds.has(child.id)) {
+        const word = this.word(child, type);
+        args.push(word);
+        // A literal word holds no substitution; anything else is walked for the commands it runs.
+        if (word.value === null && named[typeId] === true) nested.push({ node: child, type });
+        continue;
+      }
+      if (named[typeId] !== true) continue;
+      if (type === "command_name" && name === null) {
+        const inner = child.namedChildren[0];
+        if (inner === undefined) {
+          name = { value: unescapeWord(this.text(child)), text: this.text(child) };
+        } else {
+          const innerType = this.typeOf(inner);
+          name = this.word(inner, innerType);
+          if (name.value === null) nameKid = { node: inner, type: innerType };
+        }
+        if (nameKid !== null) nested.push(nameKid);
+        continue;
+      }
+      if (type === "heredoc_redirect") {
+        scripts.push(this.heredocBody(this.namedKids(child)));
+      } else if (type === "herestring_redirect") {
+        scripts.push(this.herestring(child));
+      }
+      nested.push({ node: child, type });
+    }
+    if (name !== null) {
+      this.steps.push({
+        kind: "command",
+        name,
+        args,
+        text: this.text(node),
+        piped,
+        stdin: scripts,
+        redirects,
       });
-      return;
     }
-    case "command_substitution":
-      for (const child of node.namedChildren) visit(child, false, out);
-      return;
-    case "process_substitution": {
-      const writesInto = node.text.startsWith(">(");
-      for (const child of node.namedChildren) visit(child, writesInto, out);
-      return;
+    // Substitutions inside the words and assignments run too.
+    for (const kid of nested) this.visit(kid.node, kid.type, false, "command", redirects);
+    return redirects;
+  }
+
+  private stdinScripts(kids: Kid[]): (string | null)[] {
+    const scripts: (string | null)[] = [];
+    for (const kid of kids) {
+      if (kid.type === "heredoc_redirect") scripts.push(this.heredocBody(this.namedKids(kid.node)));
+      else if (kid.type === "herestring_redirect") scripts.push(this.herestring(kid.node));
     }
-    case "heredoc_redirect":
-      out.problem ??= uncheckedBackticks(node);
-      for (const child of node.namedChildren) visit(child, piped, out);
-      return;
-    default:
-      for (const child of node.namedChildren) visit(child, piped, out);
+    return scripts;
   }
-}
 
-function visitCommand(node: SyntaxNode, piped: boolean, stdin: (string | null)[], out: Collected): void {
-  const nameNode = node.childForFieldName("name");
-  const nameWord = nameNode?.namedChildren[0] ?? nameNode;
-  if (nameWord !== null && nameWord !== undefined) {
-    out.commands.push({
-      name: toWord(nameWord),
-      args: node.childrenForFieldName("argument").map(toWord),
-      text: node.text,
-      piped,
-      stdin: [...stdin, ...stdinScripts(node)],
-    });
+  private heredocBody(kids: Kid[]): string {
+    const body = kids.find((k) => k.type === "heredoc_body");
+    return body === undefined ? "" : this.text(body.node);
   }
-  // Substitutions inside the words and assignments run too.
-  for (const child of node.namedChildren) visit(child, false, out);
-}
 
-function stdinScripts(node: SyntaxNode): (string | null)[] {
-  const scripts: (string | null)[] = [];
-  for (const child of node.namedChildren) {
-    if (child.type === "heredoc_redirect") {
-      const body = child.namedChildren.find((c) => c.type === "heredoc_body");
-      scripts.push(body?.text ?? "");
-    } else if (child.type === "herestring_redirect") {
-      const word = child.namedChildren[0];
-      scripts.push(word === undefined ? "" : toWord(word).value);
-    }
+  private herestring(node: Node): string | null {
+    const word = node.namedChildren[0];
+    return word === undefined ? "" : this.word(word, this.typeOf(word)).value;
   }
-  return scripts;
-}
 
-export function toWord(node: SyntaxNode): Word {
-  return { value: literalValue(node), text: node.text };
-}
+  /**
+   * The grammar parses $(…) inside an unquoted here-document but not `…`, which bash still runs;
+   * such here-documents are refused rather than half-judged.
+   */
+  private uncheckedBackticks(kids: Kid[]): string | null {
+    const start = kids.find((k) => k.type === "heredoc_start");
+    const body = kids.find((k) => k.type === "heredoc_body");
+    const startText = start === undefined ? "" : this.text(start.node);
+    if (body === undefined || /['"\\]/.test(startText)) return null;
+    return this.text(body.node).includes("`") ? UNCHECKED_BACKTICKS : null;
+  }
 
-/** The literal value of a word node, or null when any part of it expands at run time. */
-export function literalValue(node: SyntaxNode): string | null {
-  switch (node.type) {
-    case "word":
-    case "command_name":
-      if (node.type === "command_name") {
+  word(node: Node, type: string): Word {
+    const text = this.text(node);
+    const value = this.literal(node, type, text, false);
+    if (value !== null || !hasBraceExpansion(text)) return { value, text };
+    const braced = this.literal(node, type, text, true);
+    return braced === null ? { value, text } : { value, text, braced };
+  }
+
+  /** The literal value of a word node, or null when any part of it expands at run time. */
+  private literal(node: Node, type: string, text: string, keepBraces: boolean): string | null {
+    switch (type) {
+      case "word":
+        return !keepBraces && hasBraceExpansion(text) ? null : unescapeWord(text);
+      case "command_name": {
         const inner = node.namedChildren[0];
-        return inner === undefined ? unescapeWord(node.text) : literalValue(inner);
+        return inner === undefined
+          ? unescapeWord(text)
+          : this.literal(inner, this.typeOf(inner), this.text(inner), keepBraces);
       }
-      return hasBraceExpansion(node.text) ? null : unescapeWord(node.text);
-    case "number":
-      return node.text;
-    case "raw_string":
-      return node.text.slice(1, -1);
-    case "string":
-    case "translated_string": {
-      if (node.namedChildren.some((c) => c.type !== "string_content")) return null;
-      const inner = node.type === "string" ? node.text.slice(1, -1) : node.text.slice(2, -1);
-      return inner.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === "\n" ? "" : c));
-    }
-    case "ansi_c_string":
-      return decodeAnsiC(node.text.slice(2, -1));
-    case "concatenation": {
-      if (hasBraceExpansion(node.text)) return null;
-      let value = "";
-      for (const child of node.children) {
-        const part = literalValue(child);
-        if (part === null) return null;
-        value += part;
+      case "number":
+        return text;
+      case "raw_string":
+        return text.slice(1, -1);
+      case "string":
+      case "translated_string": {
+        for (const child of node.namedChildren) if (this.typeOf(child) !== "string_content") return null;
+        const inner = type === "string" ? text.slice(1, -1) : text.slice(2, -1);
+        return inner.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === "\n" ? "" : c));
       }
-      return value;
+      case "ansi_c_string":
+        return decodeAnsiC(text.slice(2, -1));
+      case "concatenation": {
+        if (!keepBraces && hasBraceExpansion(text)) return null;
+        let value = "";
+        for (const child of node.children) {
+          const part = this.literal(child, this.typeOf(child), this.text(child), keepBraces);
+          if (part === null) return null;
+          value += part;
+        }
+        return value;
+      }
+      default:
+        return null;
     }
-    default:
-      return null;
   }
+}
+
+/** Characters of a word outside quotes that never expand or end the word (no `$ \` \\ ~ * ? [ { # = …`). */
+const PLAIN = /[A-Za-z0-9_./:@%+,-]/;
+const EXPANDS_IN_DOUBLE_QUOTES = /[$`\\]/;
+
+/**
+ * The words of a command's text when each is made of plain characters, single-quoted strings
+ * and double-quoted strings without `$`, `` ` `` or `\\` (`git commit -m "fix: x"`, `awk '{print}'`),
+ * and no assignment (`=` in the first word) and no `==`/`=~` operator; otherwise null. Such
+ * words are literal and hold no command, so they need no walk through the tree (whose nodes
+ * cost a call into WebAssembly each). The parser has already made this text one command.
+ */
+export function plainWords(text: string): Word[] | null {
+  const words: Word[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const blank = text[i];
+    if (blank === " " || blank === "\t") {
+      i++;
+      continue;
+    }
+    const start = i;
+    let value = "";
+    let parts = 0;
+    while (i < n) {
+      const c = text[i] as string;
+      if (c === " " || c === "\t") break;
+      if (c === "'" || c === '"') {
+        const end = text.indexOf(c, i + 1);
+        if (end < 0) return null;
+        const inner = text.slice(i + 1, end);
+        if (c === '"' && EXPANDS_IN_DOUBLE_QUOTES.test(inner)) return null;
+        value += inner;
+        i = end + 1;
+      } else {
+        if (!PLAIN.test(c)) return null;
+        let end = i + 1;
+        while (end < n && PLAIN.test(text[end] as string)) end++;
+        value += text.slice(i, end);
+        i = end;
+      }
+      parts++;
+    }
+    const wordText = text.slice(start, i);
+    if (wordText.startsWith("=") || (words.length === 0 && wordText.includes("="))) return null;
+    // As for the tree's concatenations: quoted braces next to other parts count as an expansion.
+    if (parts > 1 && hasBraceExpansion(wordText)) words.push({ value: null, text: wordText, braced: value });
+    else words.push({ value, text: wordText });
+  }
+  return words;
+}
+
+/** Whether the redirection starting at `start` (`2>file`, `{fd}<file`, `&>file`) writes. */
+function redirectWrites(source: string, start: number): boolean {
+  let i = start;
+  if (source[i] === "{") i = source.indexOf("}", i) + 1;
+  while (i < source.length && source.charCodeAt(i) >= 48 && source.charCodeAt(i) <= 57) i++;
+  return source[i] !== "<";
 }
 
 /** `{a,b}` and `{1..3}` expand into several words, so they are not literal. */
 function hasBraceExpansion(text: string): boolean {
-  return /\{[^{}]*(,|\.\.)[^{}]*\}/.test(text);
+  return text.includes("{") && /\{[^{}]*(,|\.\.)[^{}]*\}/.test(text);
 }
 
 function unescapeWord(text: string): string {
-  return text.replace(/\\(\n|[\s\S])/g, (_, c: string) => (c === "\n" ? "" : c));
+  return text.includes("\\") ? text.replace(/\\(\n|[\s\S])/g, (_, c: string) => (c === "\n" ? "" : c)) : text;
 }
 
+const ANSI_C_SIMPLE: Readonly<Record<string, string>> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  E: "\x1b",
+  f: "\f",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  "?": "?",
+};
+
 function decodeAnsiC(body: string): string {
-  const simple: Record<string, string> = {
-    n: "\n",
-    t: "\t",
-    r: "\r",
-    a: "\x07",
-    b: "\b",
-    e: "\x1b",
-    E: "\x1b",
-    f: "\f",
-    v: "\v",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-    "?": "?",
-  };
   return body.replace(
     /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|[\s\S])/g,
     (whole, esc: string) => {
@@ -250,7 +511,7 @@ function decodeAnsiC(body: string): string {
       }
       if (/[0-7]/.test(head)) return String.fromCharCode(Number.parseInt(esc, 8) & 0xff);
       if (head === "c") return String.fromCharCode((esc.charCodeAt(1) || 0) & 0x1f);
-      return simple[esc] ?? whole;
+      return ANSI_C_SIMPLE[esc] ?? whole;
     },
   );
 }

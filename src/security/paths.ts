@@ -1,33 +1,86 @@
 /** Where a path argument really points, and whether that is inside the project. */
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync, realpathSync, type Stats } from "node:fs";
 import path from "node:path";
 import { SYSTEM_DIRS } from "./rules.ts";
 
-/** Resolves `p` like the kernel would: the longest existing prefix through realpath, the rest appended. */
-export function realpathExisting(p: string, cache?: Map<string, string>): string {
-  let current = path.resolve(p);
-  const rest: string[] = [];
-  for (;;) {
-    const known = cache?.get(current);
-    if (known !== undefined) return path.join(known, ...rest.reverse());
-    if (lstatSync(current, { throwIfNoEntry: false }) !== undefined) {
-      try {
-        const real = realpathSync(current);
-        cache?.set(current, real);
-        return path.join(real, ...rest.reverse());
-      } catch {
-        // a dangling symlink or a loop: keep walking up, as for a missing entry
+/**
+ * Resolves `p` like the kernel would: the longest existing prefix through its symlinks, the rest
+ * appended. `cache` (one per decision: the file system does not change while a command line is
+ * judged) keeps the answer for every level looked at. The walk goes down from the nearest known
+ * ancestor with one `lstat` per level and stops at the first missing one; only symlinks are
+ * resolved with `realpath`.
+ */
+export function realpathExisting(p: string, cache: Map<string, string> = new Map()): string {
+  return realOf(path.resolve(p), cache);
+}
+
+function realOf(p: string, cache: Map<string, string>): string {
+  const cached = cache.get(p);
+  if (cached !== undefined) return cached;
+  // p and its ancestors up to (not including) the nearest one whose answer is known, deepest first
+  const levels: string[] = [];
+  let real: string | undefined;
+  let missing = false;
+  for (let dir = p; real === undefined; ) {
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      real = dir; // the root is its own real path
+      break;
+    }
+    levels.push(dir);
+    real = cache.get(parent);
+    if (real !== undefined) missing = cache.has(MISSING + parent);
+    dir = parent;
+  }
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const lexical = levels[i] as string;
+    let next: string | undefined;
+    if (!missing) {
+      const stat = lstatOrMissing(lexical);
+      if (stat === undefined) missing = true;
+      else if (stat.isSymbolicLink()) {
+        try {
+          next = realpathSync.native(lexical);
+        } catch {
+          missing = true; // a dangling symlink or a loop: resolved as a missing entry
+        }
       }
     }
-    const parent = path.dirname(current);
-    if (parent === current) return path.join(current, ...rest.reverse());
-    rest.push(path.basename(current));
-    current = parent;
+    real = next ?? path.join(real, path.basename(lexical));
+    cache.set(lexical, real);
+    if (missing) cache.set(MISSING + lexical, "");
+  }
+  return real;
+}
+
+/** Marks, in a realpathExisting cache, an entry that does not exist (no path holds a NUL). */
+const MISSING = "\0";
+
+/** Errors of `lstat` that mean nothing can be there: below a file, or through a symlink loop. */
+const CANNOT_EXIST = new Set(["ENOTDIR", "ELOOP"]);
+
+/** `lstat`, or undefined when nothing is (or can be) there. Other errors (EACCES) throw. */
+function lstatOrMissing(p: string): Stats | undefined {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false });
+  } catch (error) {
+    if (CANNOT_EXIST.has((error as NodeJS.ErrnoException).code ?? "")) return undefined;
+    throw error;
   }
 }
 
+/** Not a normalized absolute path: `//`, a `.` or `..` segment, or a trailing `/`. */
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
+
 export function isInside(child: string, parent: string): boolean {
   if (child === parent) return true;
+  if (child.startsWith("/") && parent.startsWith("/") && !NOT_NORMAL.test(child) && !NOT_NORMAL.test(parent)) {
+    // What path.relative answers below, without resolving both paths again.
+    if (parent === "/") return !child.startsWith("/..");
+    return (
+      child.startsWith(parent) && child.charCodeAt(parent.length) === 47 && !child.startsWith("..", parent.length + 1)
+    );
+  }
   const rel = path.relative(parent, child);
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }
@@ -38,7 +91,7 @@ export interface PathScope {
   /** The directory relative paths start from (the project unless the command `cd`s away). */
   cwd: string;
   home: string;
-  /** realpath results for this one decision (existing prefixes only). */
+  /** Real paths looked up for this one decision (see realpathExisting). */
   cache?: Map<string, string>;
 }
 
@@ -53,7 +106,7 @@ export function resolveArg(arg: string, scope: PathScope): ResolvedPath | null {
   if (arg === "~" || arg.startsWith("~/")) expanded = scope.home + arg.slice(1);
   else if (arg.startsWith("~")) return null;
   const lexical = path.resolve(scope.cwd, expanded);
-  return { lexical, real: realpathExisting(lexical, scope.cache) };
+  return { lexical, real: realOf(lexical, scope.cache ?? new Map()) };
 }
 
 /** Why a resolved path outside the project is off limits, in a few words. */
@@ -74,4 +127,58 @@ export function describeOutside(resolved: ResolvedPath, scope: PathScope): strin
 /** Inside the project once symlinks are followed. */
 export function insideProject(resolved: ResolvedPath, scope: PathScope): boolean {
   return isInside(resolved.real, scope.project);
+}
+
+/** Whether one path segment holds a glob character. */
+export const GLOB_SEGMENT = /[*?[]/;
+
+/**
+ * Whether the glob `pattern` (one path segment: `*`, `?`, `[…]`) matches the name `name`, as bash
+ * matches it by default: a leading dot must be written out.
+ */
+export function segmentMatches(pattern: string, name: string): boolean {
+  if (!GLOB_SEGMENT.test(pattern)) return pattern === name;
+  if (name.startsWith(".") && !pattern.startsWith(".")) return false;
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "*") source += "[^/]*";
+    else if (c === "?") source += "[^/]";
+    else if (c === "[") {
+      const close = pattern.indexOf("]", i + 2);
+      if (close < 0) source += "\\[";
+      else {
+        const body = pattern.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        source += `[${body}]`;
+        i = close;
+      }
+    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  try {
+    return new RegExp(`^${source}$`).test(name);
+  } catch {
+    return true; // a pattern we cannot read might match anything
+  }
+}
+
+const BRACE_GROUP = /\{([^{}]*(?:,|\.\.)[^{}]*)\}/;
+
+/** The words `{a,b}` brace expansion makes of `word` (a sequence `{1..9}` becomes `*`); at most `limit`. */
+export function expandBraces(word: string, limit = 64): string[] {
+  const out: string[] = [];
+  const pending = [word];
+  while (pending.length > 0 && out.length < limit) {
+    const w = pending.pop() as string;
+    const group = BRACE_GROUP.exec(w);
+    if (group === null) {
+      out.push(w);
+      continue;
+    }
+    const head = w.slice(0, group.index);
+    const tail = w.slice(group.index + group[0].length);
+    const body = group[1] ?? "";
+    if (!body.includes(",")) pending.push(`${head}*${tail}`);
+    else for (const alt of body.split(",").reverse()) pending.push(`${head}${alt}${tail}`);
+  }
+  return out;
 }

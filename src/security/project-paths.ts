@@ -7,32 +7,68 @@ import os from "node:os";
 import path from "node:path";
 import { operands } from "./arguments.ts";
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
+import type { Redirect, Word } from "./parse.ts";
 import {
   describeOutside,
+  expandBraces,
+  GLOB_SEGMENT,
   insideProject,
   isInside,
   type PathScope,
   type ResolvedPath,
   realpathExisting,
   resolveArg,
+  segmentMatches,
 } from "./paths.ts";
 import { CHMOD_NUMERIC, CHMOD_SYMBOLIC, PROTECTED_NAMES } from "./rules.ts";
 
+/** What a secret-read denial says about the secrets (see secret-paths.ts). */
+const SECRET_KINDS = "credentials of your tools, Baton's data, .env files outside the project";
+
+/** Options that make a program work from another directory: its relative paths start there too. */
+const CHDIR_OPTIONS = new Set(["-C", "--chdir", "--directory", "--cwd", "--prefix"]);
+
 export class ProjectPaths {
-  private readonly scope: PathScope;
+  private scopeValue: PathScope | null = null;
   /** Set once a `cd` leaves the project or goes somewhere unknown: relative paths are no longer vouched for. */
   private leftProject = false;
+  /** Set once a `cd` goes somewhere the policy can't know (`cd $X`, `cd -`). */
+  private cwdUnknown = false;
   private readonly dirStack: string[] = [];
+  private readonly resolved = new Map<string, ResolvedPath | null>();
+  /** The secrets in both spellings: as given and through symlinks (looked up on first use). */
+  private secretSpellings: string[] | null = null;
+  private readonly projectDir: string;
+  private readonly homeDir: string;
 
-  constructor(projectDir: string, homeDir: string = os.homedir()) {
-    const project = realpathExisting(path.resolve(projectDir));
-    this.scope = { project, cwd: project, home: path.resolve(homeDir), cache: new Map() };
+  /** `secrets`: absolute paths a session may not read (secretPaths()); none guards nothing. */
+  constructor(
+    projectDir: string,
+    homeDir: string = os.homedir(),
+    private readonly secrets: readonly string[] = [],
+  ) {
+    this.projectDir = path.resolve(projectDir);
+    this.homeDir = path.resolve(homeDir);
+  }
+
+  /** Resolved on first use: a command line that names no path costs no file system call. */
+  private get scope(): PathScope {
+    if (this.scopeValue === null) {
+      const cache = new Map<string, string>();
+      const project = realpathExisting(this.projectDir, cache);
+      this.scopeValue = { project, cwd: project, home: this.homeDir, cache };
+    }
+    return this.scopeValue;
   }
 
   /** The working directory may have left the project (e.g. `env -C DIR`). */
   leaveProject(): void {
     this.leftProject = true;
+  }
+
+  /** Whether there are secrets to guard (the context named some). */
+  get guardsSecrets(): boolean {
+    return this.secrets.length > 0;
   }
 
   /**
@@ -159,7 +195,7 @@ export class ProjectPaths {
         return `\`${v}\` (a broad wildcard: \`.*\` reaches dotfiles and parent entries; name the files)`;
       }
       const base = segments.slice(0, globAt).join("/") || (v.startsWith("/") ? "/" : ".");
-      const resolved = resolveArg(base, this.scope);
+      const resolved = this.resolve(base);
       if (resolved === null) return `\`${v}\` (another user's home directory)`;
       if (!insideProject(resolved, this.scope)) return `\`${v}\` (${describeOutside(resolved, this.scope)})`;
       if (rules.broadGlob && resolved.real === this.scope.project) {
@@ -167,14 +203,14 @@ export class ProjectPaths {
       }
       return null;
     }
-    const resolved = resolveArg(v, this.scope);
+    const resolved = this.resolve(v);
     if (resolved === null) return `\`${v}\` (another user's home directory)`;
     if (!insideProject(resolved, this.scope)) return `\`${v}\` (${describeOutside(resolved, this.scope)})`;
     if (!rules.allowProjectRoot && resolved.real === this.scope.project)
       return `\`${v}\` (the project directory itself)`;
     if (rules.protect) {
       const names = [
-        ...path.relative(this.scope.project, resolved.real).split(path.sep),
+        ...relativeInside(this.scope.project, resolved.real).split(path.sep),
         path.basename(resolved.lexical),
       ];
       const hit = names.find((n) => PROTECTED_NAMES.has(n));
@@ -186,34 +222,219 @@ export class ProjectPaths {
   }
 
   inProject(p: string): boolean {
-    const resolved = resolveArg(p, this.scope);
+    const resolved = this.resolve(p);
     return resolved !== null && insideProject(resolved, this.scope);
   }
 
-  changeDirectory(name: string, args: Word[]): void {
+  /** Follows `cd`/`pushd`/`popd`; a denial when the new directory lies inside a secret. */
+  changeDirectory(name: string, args: Word[], text: string): Decision | null {
     if (name === "popd") {
       const previous = this.dirStack.pop();
-      if (previous === undefined) this.leftProject = true;
+      if (previous === undefined) this.leaveForUnknown();
       else this.setCwd(previous);
-      return;
+      return null;
     }
     const target = args.find((w) => w.value === null || !/^-[LPe@]+$/.test(w.value));
     if (name === "pushd") this.dirStack.push(this.scope.cwd);
     if (target === undefined) {
       this.setCwd(this.scope.home);
-      return;
+      return null;
     }
     if (target.value === null || target.value === "-" || /^[+-]\d+$/.test(target.value)) {
-      this.leftProject = true;
-      return;
+      this.leaveForUnknown();
+      return null;
     }
-    const resolved: ResolvedPath | null = resolveArg(target.value, this.scope);
-    if (resolved === null) this.leftProject = true;
-    else this.setCwd(resolved.real);
+    const resolved: ResolvedPath | null = this.resolve(target.value);
+    if (resolved === null) {
+      this.leaveForUnknown();
+      return null;
+    }
+    // Whatever runs next would read the secret's files by bare names (`cd ~/.aws && cat credentials`).
+    const secret = this.guardsSecrets ? this.secretHolding(resolved) : null;
+    if (secret !== null) return secretDenial("reads", target.value, resolved, text);
+    this.setCwd(resolved.real);
+    return null;
+  }
+
+  private leaveForUnknown(): void {
+    this.leftProject = true;
+    this.cwdUnknown = true;
   }
 
   private setCwd(dir: string): void {
     this.scope.cwd = dir;
     if (!isInside(dir, this.scope.project)) this.leftProject = true;
   }
+
+  /**
+   * Denies a simple command that names a secret: any word of it that looks like a path (holds a
+   * `/`, or starts with `~` or `.`), the value of `--opt=PATH` and `@PATH`, brace expansions and
+   * globs that can reach a secret, and its redirections. Relative paths start from the working
+   * directory the `cd`s before it left, and also from the directory a `-C DIR` option names.
+   */
+  secretReads(name: Word, args: readonly Word[], redirects: readonly Redirect[], text: string): Decision | null {
+    let base: ResolvedPath | null = null;
+    const words = [name, ...args];
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as Word;
+      const problem = this.secretWord(word, "reads", text, base);
+      if (problem !== null) return problem;
+      const v = word.value;
+      if (v === null || !v.startsWith("-")) continue;
+      const eq = v.indexOf("=");
+      const option = eq > 0 ? v.slice(0, eq) : v;
+      if (!CHDIR_OPTIONS.has(option)) continue;
+      const dir = eq > 0 ? v.slice(eq + 1) : words[i + 1]?.value;
+      if (dir !== undefined && dir !== null) base = this.resolve(dir, this.scope.cwd);
+    }
+    return this.secretRedirects(redirects, text);
+  }
+
+  /** Denies redirections (`< ~/.ssh/id_rsa`, `> ~/.aws/config`) into a secret. */
+  secretRedirects(redirects: readonly Redirect[], text: string): Decision | null {
+    for (const r of redirects) {
+      const problem = this.secretWord(r.target, r.writes ? "writes" : "reads", text, null);
+      if (problem !== null) return problem;
+    }
+    return null;
+  }
+
+  private secretWord(
+    word: Word,
+    verb: "reads" | "writes",
+    text: string,
+    base: ResolvedPath | null,
+  ): Decision | null {
+    for (const candidate of pathCandidates(word)) {
+      const relative = !candidate.startsWith("/") && !candidate.startsWith("~");
+      if (relative && this.cwdUnknown) {
+        return deny(
+          `${verb} \`${shownWord(candidate)}\` relative to a directory the policy could not follow (after \`cd\` to a variable, \`cd -\` or \`popd\`); use an absolute path, or stay in the project`,
+          text,
+        );
+      }
+      const starts = relative && base !== null ? [this.scope.cwd, base.real] : [this.scope.cwd];
+      for (const start of starts) {
+        const problem = this.secretCandidate(candidate, start);
+        if (problem !== null) return secretDenial(verb, candidate, problem, text);
+      }
+    }
+    return null;
+  }
+
+  /** Where `candidate` resolves when it lies in (or, as a glob, can reach into) a secret; else null. */
+  private secretCandidate(candidate: string, start: string): ResolvedPath | null {
+    const segments = candidate.split("/");
+    const globAt = segments.findIndex((s) => GLOB_SEGMENT.test(s));
+    if (globAt < 0) {
+      const resolved = this.resolve(candidate, start);
+      return resolved !== null && this.secretHolding(resolved) !== null ? resolved : null;
+    }
+    const literalPart = segments.slice(0, globAt).join("/") || (candidate.startsWith("/") ? "/" : ".");
+    const resolved = this.resolve(literalPart, start);
+    if (resolved === null) return null;
+    if (this.secretHolding(resolved) !== null) return resolved;
+    // A glob below a directory that holds a secret (`~/.s*/id_rsa`, `~/.aws/*`): can it name it?
+    const pattern = segments.slice(globAt).filter((s) => s !== "" && s !== ".");
+    for (const secret of this.spellings()) {
+      if (this.insideProjectPath(secret)) continue;
+      for (const dir of [resolved.real, resolved.lexical]) {
+        if (secret === dir || !isInside(secret, dir)) continue;
+        const names = path.relative(dir, secret).split(path.sep);
+        if (pattern.length >= names.length && names.every((n, i) => segmentMatches(pattern[i] ?? "", n))) {
+          return { lexical: secret, real: secret };
+        }
+      }
+    }
+    return null;
+  }
+
+  /** `arg` resolved from `start` (the working directory by default); each answer is kept for the decision. */
+  private resolve(arg: string, start: string = this.scope.cwd): ResolvedPath | null {
+    const key = `${start}\0${arg}`;
+    let resolved = this.resolved.get(key);
+    if (resolved === undefined) {
+      resolved = resolveArg(arg, start === this.scope.cwd ? this.scope : { ...this.scope, cwd: start });
+      this.resolved.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  /** The secret `r` lies in, unless it is the project's own file (as file-access.ts decides); null if none. */
+  private secretHolding(r: ResolvedPath): string | null {
+    // The real path decides whether a file is the project's own: a symlink inside the project
+    // that leads into ~/.ssh still reads ~/.ssh. The lexical path counts too, outside the project.
+    if (this.insideProjectPath(r.real)) return null;
+    const spellings = this.spellings();
+    for (const secret of spellings) if (isInside(r.real, secret)) return secret;
+    if (this.insideProjectPath(r.lexical)) return null;
+    for (const secret of spellings) if (isInside(r.lexical, secret)) return secret;
+    return null;
+  }
+
+  private insideProjectPath(p: string): boolean {
+    return isInside(p, this.scope.project) || isInside(p, this.projectDir);
+  }
+
+  private spellings(): string[] {
+    if (this.secretSpellings === null) {
+      const given = this.secrets.map((s) => path.resolve(s));
+      const real = given.map((s) => realpathExisting(s, this.scope.cache));
+      this.secretSpellings = [...new Set([...given, ...real])];
+    }
+    return this.secretSpellings;
+  }
+}
+
+/** `path.relative(dir, p)` for `p` inside `dir` (both absolute and normalized, as resolved paths are). */
+function relativeInside(dir: string, p: string): string {
+  if (p === dir) return "";
+  if (dir === "/" && p.startsWith("/")) return p.slice(1);
+  return p.startsWith(dir) && p.charCodeAt(dir.length) === 47 ? p.slice(dir.length + 1) : path.relative(dir, p);
+}
+
+/** The strings in `word` that may name a file: itself, `--opt=PATH`'s PATH, `@PATH`'s PATH, brace expansions, `$HOME/…`. */
+function pathCandidates(word: Word): string[] {
+  let values: string[];
+  if (word.value !== null) values = [word.value];
+  else if (word.braced !== undefined) values = expandBraces(word.braced);
+  else {
+    const home = homeRelative(word.text);
+    if (home === null) return [];
+    values = [home];
+  }
+  const out: string[] = [];
+  for (const v of values) {
+    if (looksLikePath(v)) out.push(v);
+    const eq = v.indexOf("=");
+    if (eq >= 0 && looksLikePath(v.slice(eq + 1))) out.push(v.slice(eq + 1));
+    if (v.startsWith("@") && looksLikePath(v.slice(1))) out.push(v.slice(1));
+  }
+  return out;
+}
+
+function looksLikePath(v: string): boolean {
+  return v.includes("/") || v.startsWith("~") || v.startsWith(".");
+}
+
+/** `$HOME/x`, `${HOME}/x`, `"$HOME/x"` as `~/x` when the rest is plain; otherwise null. */
+function homeRelative(text: string): string | null {
+  const match = /^("?)\$(?:HOME|\{HOME\})("?)(\/[^$`\\'"]*)?("?)$/.exec(text);
+  if (match === null) return null;
+  const quotes = `${match[1]}${match[2]}${match[4]}`;
+  if (quotes.length % 2 !== 0) return null;
+  return `~${match[3] ?? ""}`;
+}
+
+function shownWord(v: string): string {
+  return v.replace(/\n/g, "\\n");
+}
+
+function secretDenial(verb: "reads" | "writes", given: string, resolved: ResolvedPath, text: string): Decision {
+  const shown = shownWord(given);
+  const where = resolved.real === given ? "" : ` (${shownWord(resolved.real)})`;
+  return deny(
+    `${verb === "reads" ? "reads a secret" : "writes to a secret"}: \`${shown}\`${where} is off limits to sessions (${SECRET_KINDS}); use the project's own files`,
+    text,
+  );
 }

@@ -48,7 +48,7 @@ export const DEFAULT_BLOCKED = [
 ] as const;
 
 /** The only commands allowed in allowlist mode (plus security.extra_allowed_commands). */
-export const DEFAULT_ALLOWED = [
+export const DEFAULT_ALLOWED: readonly string[] = [
   // files and text
   "ls",
   "cat",
@@ -191,6 +191,8 @@ export const DEFAULT_ALLOWED = [
   "docker-compose",
 ];
 
+export const DEFAULT_ALLOWED_SET: ReadonlySet<string> = new Set(DEFAULT_ALLOWED);
+
 /** Their standard input is a program when no script is named: `curl … | sh` runs what it downloads. */
 export const INTERPRETERS = new Set([
   "sh",
@@ -267,8 +269,15 @@ export const SYSTEM_DIRS = [
 export const CHMOD_NUMERIC = new Set(["755", "775", "744", "0755", "0775", "0744"]);
 export const CHMOD_SYMBOLIC = /^[ugoa]*\+x$/;
 
+/** DEFAULT_BLOCKED as exact names and prefixes, for the check every command goes through. */
+const DEFAULT_BLOCKED_EXACT: ReadonlySet<string> = new Set(DEFAULT_BLOCKED.filter((p) => !p.endsWith("*")));
+const DEFAULT_BLOCKED_PREFIXES = DEFAULT_BLOCKED.filter((p) => p.endsWith("*")).map((p) => p.slice(0, -1));
+
 /** Whether `name` matches one of `patterns` (exact names, or `prefix*`). */
 export function isBlocked(name: string, patterns: readonly string[]): boolean {
+  if (patterns === DEFAULT_BLOCKED) {
+    return DEFAULT_BLOCKED_EXACT.has(name) || DEFAULT_BLOCKED_PREFIXES.some((p) => name.startsWith(p));
+  }
   for (const pattern of patterns) {
     if (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern) return true;
   }

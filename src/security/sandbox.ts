@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import type { SandboxSettings } from "@anthropic-ai/claude-agent-sdk";
+import { BatonError } from "../errors.ts";
+import { dockerAvailability, dockerCli } from "./docker-sandbox.ts";
 import { type SecretScope, secretPaths } from "./secret-paths.ts";
 
 export interface SandboxAvailability {
@@ -53,19 +55,42 @@ export function osSandboxAvailability(
   if (platform !== "linux") {
     return {
       available: false,
-      problems: [`the OS sandbox runs on Linux and macOS only, not ${platform}: set sandbox.type: docker or none`],
+      problems: [
+        `the OS sandbox runs on Linux and macOS only, not ${platform}: set sandbox.type: docker or none`,
+      ],
     };
   }
   const problems: string[] = [];
   const bwrap = findOnPath("bwrap", envPath);
   if (!bwrap) problems.push("bubblewrap not found: apt-get install bubblewrap (dnf install bubblewrap)");
-  if (!findOnPath("socat", envPath)) problems.push("socat not found: apt-get install socat (dnf install socat)");
+  if (!findOnPath("socat", envPath))
+    problems.push("socat not found: apt-get install socat (dnf install socat)");
   if (bwrap) {
     const broken = bubblewrapWorks(bwrap);
     if (broken) problems.push(broken);
   }
   return { available: problems.length === 0, problems };
 }
+
+/**
+ * While a command runs, Claude Code's sandbox stands empty read-only files in the project for the
+ * shell and editor settings it protects (so a command cannot plant one); `git add -A` would trip
+ * over them, so each project's git excludes them.
+ */
+export const SANDBOX_PLACEHOLDERS = [
+  "/.bash_profile",
+  "/.bashrc",
+  "/.profile",
+  "/.zprofile",
+  "/.zshrc",
+  "/.gitconfig",
+  "/.gitmodules",
+  "/.ripgreprc",
+  "/.mcp.json",
+  "/.idea",
+  "/.vscode",
+  "/.claude/",
+];
 
 export interface OsSandboxInput extends SecretScope {
   /** Hosts sandboxed commands may connect to (`sandbox.allowed_domains`); localhost always. */
@@ -90,14 +115,43 @@ export function osSandboxSettings(input: OsSandboxInput): SandboxSettings {
 
 const VIOLATIONS = /<sandbox_violations>\s*([\s\S]*?)\s*<\/sandbox_violations>/;
 const READ_ONLY = /^.*(Read-only file system|EROFS).*$/m;
+const UNREADABLE = /Permission denied|No such file or directory|EACCES|ENOENT/;
 
 /**
  * What the sandbox refused during a command, from the command's output: Claude Code appends the
- * network denials it saw; a write outside the allowed directories fails with a read-only error.
- * Null when the output shows no refusal.
+ * network denials it saw; a write outside the allowed directories fails as a read-only file
+ * system; a read of a secret fails as denied or missing, naming the secret. Null when the output
+ * shows no refusal.
  */
-export function sandboxRefusal(output: string): string | null {
+export function sandboxRefusal(output: string, secrets: readonly string[] = []): string | null {
   const violations = VIOLATIONS.exec(output)?.[1]?.trim();
   if (violations) return violations;
-  return READ_ONLY.exec(output)?.[0]?.trim() ?? null;
+  const readOnly = READ_ONLY.exec(output)?.[0]?.trim();
+  if (readOnly) return `write outside the project refused: ${readOnly}`;
+  if (!UNREADABLE.test(output)) return null;
+  const secret = secrets.find((p) => output.includes(p));
+  return secret === undefined ? null : `read of a secret refused: ${secret}`;
+}
+
+/**
+ * Refuses to go on when the configured sandbox cannot run here, naming what to install:
+ * `os` needs bubblewrap and socat (Linux) or Seatbelt (macOS), `docker` a reachable Docker engine.
+ */
+export async function requireSandbox(
+  type: "os" | "docker" | "none",
+  /** The environment sessions get: its PATH is where Claude Code looks for bubblewrap and socat. */
+  env: Record<string, string | undefined> = process.env,
+  docker: () => Promise<SandboxAvailability> = () => dockerAvailability(dockerCli()),
+): Promise<void> {
+  if (type === "none") return;
+  const { available, problems } =
+    type === "os" ? osSandboxAvailability(process.platform, env.PATH ?? "") : await docker();
+  if (available) return;
+  const what =
+    type === "os" ? "the OS sandbox (sandbox.type: os)" : "a container per project (sandbox.type: docker)";
+  throw new BatonError(
+    "BATON_SANDBOX_UNAVAILABLE",
+    `sessions run their commands in ${what}, which this machine cannot provide: ${problems.join("; ")}. Fix that (npx baton doctor checks it), or set sandbox.type: none to run commands unconfined`,
+    { problems },
+  );
 }

@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -23,15 +25,27 @@ export async function ensureRepository(dir: string): Promise<void> {
   } catch {
     await run("git", ["init", "--quiet", "--initial-branch=main"], { cwd: dir });
   }
-  for (const [key, value] of [
+  await ensureIdentity(dir, "any");
+}
+
+/**
+ * Writes a commit identity into the repository's own config where git has none: with `any`, when
+ * no config (global included) has one; with `local`, when the repository itself has none (for a
+ * container, which cannot see the user's global config): the user's global identity, or Baton's.
+ */
+export async function ensureIdentity(dir: string, scope: "any" | "local"): Promise<void> {
+  const read = (args: string[]) =>
+    run("git", ["config", ...args], { cwd: dir }).then(
+      (r) => r.stdout.trim(),
+      () => "",
+    );
+  for (const [key, fallback] of [
     ["user.name", "Baton"],
     ["user.email", "baton@localhost"],
   ] as const) {
-    const has = await run("git", ["config", key], { cwd: dir }).then(
-      (r) => r.stdout.trim() !== "",
-      () => false,
-    );
-    if (!has) await run("git", ["config", key, value], { cwd: dir });
+    if ((await read(scope === "local" ? ["--local", key] : [key])) !== "") continue;
+    const value = (scope === "local" ? await read([key]) : "") || fallback;
+    await run("git", ["config", key, value], { cwd: dir });
   }
 }
 
@@ -104,4 +118,25 @@ export async function cleanUntracked(dir: string, keep: readonly string[] = []):
   const removed = await untrackedPaths(dir, keep);
   await run("git", ["clean", "-f", "-d", "--quiet", ...keep.flatMap((k) => ["-e", k])], { cwd: dir });
   return removed;
+}
+
+/**
+ * Adds `patterns` (with a comment line saying why) to the repository's own `.git/info/exclude`,
+ * those not there yet; no-op outside a repository. The project's `.gitignore` is left alone.
+ */
+export async function excludeFromGit(dir: string, patterns: readonly string[], why: string): Promise<void> {
+  let file: string;
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--git-path", "info/exclude"], { cwd: dir });
+    file = path.resolve(dir, stdout.trim());
+  } catch {
+    return;
+  }
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const lines = new Set(current.split("\n"));
+  const missing = patterns.filter((p) => !lines.has(p));
+  if (missing.length === 0) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sep = current === "" || current.endsWith("\n") ? "" : "\n";
+  writeFileSync(file, `${current}${sep}# ${why}\n${missing.join("\n")}\n`);
 }

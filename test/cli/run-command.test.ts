@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { baton } from "../helpers/cli.ts";
 import { makeWorld } from "../helpers/world.ts";
@@ -33,4 +36,33 @@ it("refuses to start without credentials before creating anything", async () => 
   expect(err).toMatch(/^baton: no Claude credentials: set CLAUDE_CODE_OAUTH_TOKEN/);
   const projects = await baton(["projects", "--json"], { cwd: w.cwd, env });
   expect(JSON.parse(projects.out)).toEqual([]);
+});
+
+it("refuses to start where the OS sandbox is missing, naming what to install, before creating anything", async () => {
+  const w = makeWorld();
+  w.write("project/spec.md", "# App\n- one\n");
+  // A PATH with node and git but neither bubblewrap nor socat.
+  const bin = join(w.root, "bin");
+  mkdirSync(bin);
+  for (const tool of ["node", "git"])
+    symlinkSync(execFileSync("which", [tool], { encoding: "utf8" }).trim(), join(bin, tool));
+  const env = { ...w.env, ANTHROPIC_API_KEY: "sk-test", PATH: bin, HOME: process.env.HOME };
+  const { code, err } = await baton(["run", "--project-dir", "app", "--spec", "spec.md"], {
+    cwd: w.cwd,
+    env,
+  });
+  expect(code).toBe(1);
+  expect(err).toMatch(/^baton: sessions run their commands in the OS sandbox \(sandbox.type: os\)/);
+  expect(err).toContain("bubblewrap not found: apt-get install bubblewrap");
+  expect(err).toContain("socat not found: apt-get install socat");
+  expect(err).toContain("set sandbox.type: none");
+  const projects = await baton(["projects", "--json"], { cwd: w.cwd, env });
+  expect(JSON.parse(projects.out)).toEqual([]);
+  // With the sandbox turned off, the same command gets past the check (to the missing model).
+  const off = await baton(["init", "--project-dir", "app", "--spec", "spec.md"], {
+    cwd: w.cwd,
+    env: { ...env, BATON_SANDBOX_TYPE: "none", ANTHROPIC_BASE_URL: "http://127.0.0.1:9" },
+  });
+  expect(off.err).not.toContain("OS sandbox");
+  expect(off.out).toContain("created project app");
 });

@@ -52,6 +52,7 @@ export async function harness(
     env: { ...withoutCredentials(process.env), ...model.env() },
     workerId: "test",
     browser: null,
+    batonHome: w.home,
   });
   return { stores, project, orchestrator, events };
 }

@@ -7,6 +7,7 @@ import { main } from "../../src/cli/main.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { applyReset, planReset } from "../../src/orchestrator/reset.ts";
 import { createProject } from "../../src/projects/create-project.ts";
+import type { DockerOutput, DockerRunner } from "../../src/security/docker-sandbox.ts";
 import { baton } from "../helpers/cli.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { makeWorld } from "../helpers/world.ts";
@@ -47,6 +48,23 @@ function ttyInput(answer: string): PassThrough & { isTTY: boolean } {
   const input = Object.assign(new PassThrough(), { isTTY: true });
   input.end(answer);
   return input;
+}
+
+/** A docker CLI that records each command and answers it with `answer`; it starts nothing. */
+function recordingDocker(
+  answer: (args: readonly string[]) => DockerOutput,
+): DockerRunner & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    calls,
+    run: async (args) => {
+      calls.push([...args]);
+      return answer(args);
+    },
+    start: () => {
+      throw new Error("a reset starts no process in a container");
+    },
+  };
 }
 
 function databaseUrlOf(t: TestDatabase): string {
@@ -121,6 +139,90 @@ describeEachDatabase("baton reset", (db) => {
 
     const report = await applyReset({ stores: t.stores, clock: t.time.clock }, project.id);
     expect(report.plan.steps).toEqual(plan.steps);
+  });
+
+  it("with sandbox.type docker, removes the project's container first, then resets as before", async () => {
+    const t = db();
+    const { project, dir, afterInit } = await workedOnProject(t);
+    const docker = recordingDocker((args) => ({
+      code: 0,
+      stdout: args[0] === "inspect" ? `${project.id}\n` : "",
+      stderr: "",
+    }));
+    const deps = { stores: t.stores, clock: t.time.clock, sandbox: { type: "docker" as const }, docker };
+    const name = `baton-${project.id}-app`;
+
+    const plan = await planReset(deps, project.id);
+    expect(docker.calls).toEqual([]);
+    expect(plan.container).toBe(name);
+    expect(plan.steps[0]).toEqual({
+      name: "container",
+      description: `remove the docker container ${name} if there is one (docker rm -f), with everything sessions left in it outside the project directory; the next session starts a new one`,
+    });
+
+    const report = await applyReset(deps, project.id);
+    expect(report.steps.map((s) => s.name)).toEqual([
+      "container",
+      "logs",
+      "progress-note",
+      "git",
+      "database",
+    ]);
+    expect(report.steps[0]?.done).toBe(`removed the container ${name}`);
+    expect(docker.calls).toEqual([
+      ["inspect", "-f", '{{index .Config.Labels "baton.project"}}', name],
+      ["rm", "-f", name],
+    ]);
+    expect(await rowsOf(t, project.id)).toEqual(afterInit.rows);
+    expect(gitStateOf(dir)).toEqual(afterInit.git);
+  });
+
+  it("with sandbox.type docker, stops before changing anything when docker fails, and finishes when run again", async () => {
+    const t = db();
+    const { project, dir, afterInit } = await workedOnProject(t);
+    const before = await everything(t, project.id, dir);
+    const name = `baton-${project.id}-app`;
+    const down = recordingDocker(() => ({
+      code: 1,
+      stdout: "",
+      stderr:
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n",
+    }));
+    const sandbox = { type: "docker" as const };
+
+    const error = await applyReset(
+      { stores: t.stores, clock: t.time.clock, sandbox, docker: down },
+      project.id,
+    ).catch((e: unknown) => e);
+    expect(isBatonError(error, "BATON_RESET_IMPOSSIBLE")).toBe(true);
+    expect((error as Error).message).toBe(
+      `the reset of app stopped at the container step: docker inspect ${name} failed: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running? (nothing was changed); once the cause is fixed, run the reset again to finish it`,
+    );
+    expect(down.calls).toHaveLength(1);
+    expect(await everything(t, project.id, dir)).toEqual(before);
+
+    const gone = recordingDocker(() => ({
+      code: 1,
+      stdout: "",
+      stderr: `Error: No such object: ${name}\n`,
+    }));
+    const again = await applyReset(
+      { stores: t.stores, clock: t.time.clock, sandbox, docker: gone },
+      project.id,
+    );
+    expect(again.steps[0]).toMatchObject({ name: "container", done: `no container ${name} to remove` });
+    expect(gone.calls.map((c) => c[0])).toEqual(["inspect"]);
+    expect(await rowsOf(t, project.id)).toEqual(afterInit.rows);
+  });
+
+  it("has no container step unless sessions run in docker", async () => {
+    const t = db();
+    const { project } = await initializedProject(t);
+    const docker = recordingDocker(() => ({ code: 0, stdout: "", stderr: "" }));
+    const report = await applyReset({ stores: t.stores, sandbox: { type: "os" }, docker }, project.id);
+    expect(report.plan.container).toBeNull();
+    expect(report.steps.map((s) => s.name)).toEqual(["logs", "progress-note", "git", "database"]);
+    expect(docker.calls).toEqual([]);
   });
 
   it("refuses while a session of the project is running, and changes nothing", async () => {

@@ -11,6 +11,7 @@ import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.t
 import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
 import { createProject } from "../../projects/create-project.ts";
 import { projectDirectory, projectNameFor } from "../../projects/locate.ts";
+import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
@@ -81,7 +82,7 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
       const stores = createStores(database.db);
       let project = await stores.projects.findByDirectory(directory);
       if (!project) {
-        // Nothing is created without credentials to run it with.
+        // Nothing is created without credentials and a sandbox to run it with.
         detectCredentials(io.env);
         if (flags.spec === undefined) {
           throw new BatonError(
@@ -89,6 +90,7 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
             `there is no project in ${directory} yet; give --spec FILE (or a folder of .md/.txt files) to create it`,
           );
         }
+        await requireSandbox(loaded.config.sandbox.type, io.env);
         project = await createProject(stores, {
           name: projectNameFor(directory),
           directory,
@@ -116,6 +118,7 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         env: io.env,
         workerId: `cli:${hostname()}:${process.pid}`,
         browser: chromium ? { executablePath: chromium } : null,
+        batonHome: loaded.home,
       });
       const output = new RunOutput(io, stores, project.id, { verbose: flags.verbose === true });
       if (!chromium)
