@@ -17,7 +17,7 @@ import { createCommandPolicy, type PolicyContext } from "../src/security/command
 import { secretPaths } from "../src/security/secret-paths.ts";
 
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 3000);
-const WARMUP = 500;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
 const GOAL_MS = 1;
 const BUCKETS = [
   { name: "≤200 B", max: 200 },

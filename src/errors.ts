@@ -36,6 +36,14 @@ export const ERROR_CATALOG = {
   BATON_RESET_IMPOSSIBLE: { status: 409, exit: 1 },
   BATON_SANDBOX_UNAVAILABLE: { status: 412, exit: 1 },
   BATON_DOCTOR_FAILED: { status: 412, exit: 1 },
+  BATON_UNAUTHORIZED: { status: 401, exit: 1 },
+  BATON_LOGIN_FAILED: { status: 401, exit: 1 },
+  BATON_TOO_MANY_REQUESTS: { status: 429, exit: 1 },
+  BATON_NOT_FOUND: { status: 404, exit: 1 },
+  BATON_PAYLOAD_TOO_LARGE: { status: 413, exit: 1 },
+  BATON_UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 1 },
+  BATON_SERVER_INSECURE: { status: 400, exit: 2 },
+  BATON_INTERNAL: { status: 500, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -69,6 +69,8 @@ export interface SessionRequest {
   /** The model service asked to wait (rate limit, overload) until about `until`; and when it answered again. */
   onWait?: (until: Date, reason: string) => void | Promise<void>;
   onResume?: () => void | Promise<void>;
+  /** Called once the session exists and is running (its id and number are final). */
+  onStarted?: (session: Session) => void;
 }
 
 export interface SessionOutcome {
@@ -108,6 +110,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     prompt_version_id: version.id,
   });
   const session = await stores.sessions.start(created.id, { workerId: deps.workerId });
+  request.onStarted?.(session);
   const startedAt = clock();
   const stem = sessionLogStem(session.number, startedAt);
   const log = new SessionLog(

@@ -11,7 +11,7 @@ import { CommandDeniedExit, registerPolicyCommand } from "./commands/policy.ts";
 import { registerProjectsCommand } from "./commands/projects.ts";
 import { registerResetCommand } from "./commands/reset.ts";
 import { registerRunCommands } from "./commands/run.ts";
-import { registerStartCommand } from "./commands/start.ts";
+import { registerServeCommand } from "./commands/serve.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { type CliIo, processIo } from "./io.ts";
 
@@ -28,7 +28,7 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (s) => io.err(s),
     })
     .exitOverride();
-  registerStartCommand(program, io);
+  registerServeCommand(program, io);
   registerConfigCommand(program, io);
   registerDbCommands(program, io);
   registerPolicyCommand(program, io);

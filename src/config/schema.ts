@@ -151,6 +151,18 @@ export const Config = z.strictObject({
     .strictObject({
       host: nonEmptyText("127.0.0.1"),
       port: intBetween(1, 65535, 8000),
+      cors_origins: stringList(),
+      max_upload_kb: intAtLeast(1, 1024),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      // null: no password (development mode: the server binds to loopback only).
+      ui_password: nullableText({ secret: true, env: "UI_PASSWORD" }),
+      // null: generated once and kept in the Baton home (secret.key).
+      secret_key: nullableText({ secret: true, env: "SECRET_KEY" }),
+      token_ttl_hours: numberAtLeast(0.01, 12),
+      login_attempts_per_minute: intAtLeast(1, 10),
     })
     .prefault({}),
   database: z

@@ -13,7 +13,7 @@ import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { EventPayload, ProjectEventType } from "../events/catalog.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
-import type { Project, ProjectStatus } from "../projects/model.ts";
+import { type Project, type ProjectStatus, runSettingsOf } from "../projects/model.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
@@ -39,6 +39,16 @@ export interface RunOptions {
   auto?: boolean;
   /** Coding sessions in this run at most; default `project.max_iterations` (null: no limit). */
   maxIterations?: number | null;
+  /** Model of this run's sessions instead of `models.initializer` / `models.coding`. */
+  model?: string;
+}
+
+/** A run started in the background (`Orchestrator.start`). */
+export interface StartedRun {
+  /** The run's first session, created and started. */
+  session: Session;
+  /** Settles when the run ends. */
+  done: Promise<RunResult>;
 }
 
 export interface RunResult {
@@ -55,6 +65,9 @@ const RATE_LIMIT_BACKOFF_MS = { first: 60_000, max: 30 * 60_000 };
 interface ActiveRun {
   /** Aborted to stop now: ends the running session and any wait. */
   stop: AbortController;
+  /** Called as each session of the run starts. */
+  onSessionStarted?: (session: Session) => void;
+  model?: string;
 }
 
 /**
@@ -120,10 +133,49 @@ export class Orchestrator {
     return recovered;
   }
 
+  /**
+   * Starts a run in the background and resolves as soon as its first session exists (what the
+   * API answers with); rejects when the run cannot start (busy, no budget, …) or ends first.
+   */
+  start(projectId: number, options: RunOptions = {}): Promise<StartedRun> {
+    return new Promise((resolve, reject) => {
+      let first: Session | undefined;
+      const done = this.run(projectId, options, (session) => {
+        if (first !== undefined) return;
+        first = session;
+        resolve({ session, done });
+      });
+      done.then(
+        (result) => {
+          if (first === undefined)
+            reject(
+              new BatonError(
+                "BATON_SESSION_FAILED",
+                `the run ended before a session started: ${result.message}`,
+              ),
+            );
+        },
+        (error: unknown) => {
+          if (first === undefined) reject(error);
+        },
+      );
+    });
+  }
+
+  /** Resolves when no project of this process is running (after `stopAll`, on shutdown). */
+  async idle(pollMs = 50): Promise<void> {
+    while (this.active.size > 0) await sleep(pollMs);
+  }
+
   /** Runs a project: initializes it if it has no plan, then codes until a stop condition. */
-  async run(projectId: number, options: RunOptions = {}): Promise<RunResult> {
+  async run(
+    projectId: number,
+    options: RunOptions = {},
+    onSessionStarted?: (session: Session) => void,
+  ): Promise<RunResult> {
     const { stores, config } = this.deps;
-    await requireSandbox(config.sandbox.type, this.deps.env);
+    const sandbox = runSettingsOf(await stores.projects.get(projectId)).sandbox ?? config.sandbox.type;
+    await requireSandbox(sandbox, this.deps.env);
     if (this.active.has(projectId)) {
       throw new BatonError("BATON_PROJECT_BUSY", "this project is already running in this process", {
         project_id: projectId,
@@ -137,7 +189,11 @@ export class Orchestrator {
       );
     }
     // The slot is taken before anything is awaited, so concurrent calls cannot exceed the limit.
-    const run: ActiveRun = { stop: new AbortController() };
+    const run: ActiveRun = {
+      stop: new AbortController(),
+      ...(onSessionStarted ? { onSessionStarted } : {}),
+      ...(options.model ? { model: options.model } : {}),
+    };
     this.active.set(projectId, run);
     try {
       await this.recover(projectId);
@@ -321,6 +377,8 @@ export class Orchestrator {
   ): Promise<SessionOutcome> {
     const { stores, config } = this.deps;
     const project = await stores.projects.get(projectId);
+    const settings = runSettingsOf(project);
+    const configured = type === "initializer" ? settings.initializer_model : settings.coding_model;
     const outcome = await runSession(
       {
         stores,
@@ -328,14 +386,18 @@ export class Orchestrator {
         env: this.deps.env,
         workerId: this.deps.workerId,
         browser: this.deps.browser,
-        security: await this.sessionSecurity(),
+        security: await this.sessionSecurity(settings.sandbox),
         clock: this.clock,
         heartbeatMs: config.timing.heartbeat_interval_s * 1000,
       },
       {
         project,
         type,
-        model: type === "initializer" ? config.models.initializer : config.models.coding,
+        model:
+          run.model ??
+          configured ??
+          (type === "initializer" ? config.models.initializer : config.models.coding),
+        onStarted: run.onSessionStarted,
         signal: run.stop.signal,
         maxCostUsd: budgetLeft,
         limits: {
@@ -350,10 +412,14 @@ export class Orchestrator {
     return outcome;
   }
 
-  /** The security of every session, built once from `security.*` and `sandbox.*` (it loads the bash grammar). */
-  private sessionSecurity(): Promise<SessionSecurity> {
+  /**
+   * The security of a session: built once from `security.*` and `sandbox.*` (it loads the bash
+   * grammar), with the project's own sandbox type when it sets one.
+   */
+  private async sessionSecurity(sandbox?: Config["sandbox"]["type"]): Promise<SessionSecurity> {
     this.security ??= sessionSecurity(this.deps.config, this.deps.batonHome);
-    return this.security;
+    const base = await this.security;
+    return sandbox === undefined ? base : { ...base, sandbox: { ...base.sandbox, type: sandbox } };
   }
 
   /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */

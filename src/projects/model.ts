@@ -22,6 +22,25 @@ export const ProjectName = z
 export const ProjectSettings = z.record(z.string(), z.unknown());
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 
+/**
+ * What a project may set for its own runs, over the config (kept in `settings`; the API's
+ * create and settings routes validate with it, the orchestrator reads it).
+ */
+export const ProjectRunSettings = z.strictObject({
+  initializer_model: z.string().min(1).optional(),
+  coding_model: z.string().min(1).optional(),
+  sandbox: z.enum(["os", "docker", "none"]).optional(),
+});
+export type ProjectRunSettings = z.infer<typeof ProjectRunSettings>;
+
+/** The run settings of a project; keys it does not know are ignored. */
+export function runSettingsOf(project: Pick<Project, "settings">): ProjectRunSettings {
+  const parsed = ProjectRunSettings.safeParse(
+    Object.fromEntries(Object.entries(project.settings).filter(([k]) => k in ProjectRunSettings.shape)),
+  );
+  return parsed.success ? parsed.data : {};
+}
+
 export const Project = z.object({
   id: z.number().int().positive(),
   name: z.string(),

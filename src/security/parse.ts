@@ -74,6 +74,12 @@ export function flattenScript(parser: Parser, source: string, piped = false): Fl
   }
 }
 
+/** Inside a word, what runs a command: `$(…)` (also `$((…))`, `${x:-$(…)}`), `` `…` ``, `<(…)`, `>(…)`. */
+const MAY_RUN = /\$\(|`|[<>]\(/;
+
+/** Children of a redirected statement that are not its body. */
+const NOT_BODY = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect", "comment"]);
+
 /** What gives a command a context (a pipe, a redirection, a here-document, a substitution). */
 const PIPES_OR_EXPANSIONS = /[|<>$`]/;
 
@@ -251,10 +257,18 @@ class Walk {
   }
 
   private redirectedStatement(node: Node, piped: boolean): void {
-    const body = node.childForFieldId(this.grammar.bodyField);
     const kids = this.namedKids(node);
     const stdin = this.stdinScripts(kids);
-    const bodyKid = body === null ? undefined : kids.find((k) => k.node.id === body.id);
+    // The body, when there is one, comes first; a statement of redirections alone has none.
+    let bodyKid: Kid | undefined = kids[0];
+    if (bodyKid !== undefined && !NOT_BODY.has(bodyKid.type)) {
+      // as written
+    } else if (bodyKid?.type === "comment") {
+      const body = node.childForFieldId(this.grammar.bodyField);
+      bodyKid = body === null ? undefined : kids.find((k) => k.node.id === body.id);
+    } else {
+      bodyKid = undefined;
+    }
     let sink: Redirect[];
     if (bodyKid?.type === "command") {
       sink = this.command(bodyKid.node, piped, stdin);
@@ -282,57 +296,64 @@ class Walk {
       }
       return redirects;
     }
-    const { named, types } = this.grammar;
-    const argumentIds = new Set<number>();
-    for (const arg of node.childrenForFieldId(this.grammar.argumentField)) argumentIds.add(arg.id);
+    // Only a word holding `$(`, `` ` ``, `<(` or `>(` can run a command of its own.
+    const mayRun = MAY_RUN.test(text);
     const args: Word[] = [];
     const nested: Kid[] = [];
-    let name: Word | null = null;
-    let nameKid: Kid | null = null;
-    const redirects: Redirect[] = [];
-    const scripts = [...stdin];
-    for (const child of node.children) {
-      const typeId = child.typeId;
-      const type = types[typeId] ?? "ERROR";
-      if (argumentIds.has(child.id)) {
-        const word = this.word(child, type);
-        args.push(word);
-        // A literal word holds no substitution; anything else is walked for the commands it runs.
-        if (word.value === null && named[typeId] === true) nested.push({ node: child, type });
+    const argumentIds = new Set<number>();
+    let afterOperator = false;
+    for (const arg of node.childrenForFieldId(this.grammar.argumentField)) {
+      argumentIds.add(arg.id);
+      const argText = this.text(arg);
+      // After `==` or `=~` the grammar may read a regex, which is not a literal: ask the tree.
+      const plainArg = afterOperator ? null : wholeWord(argText);
+      afterOperator = argText === "==" || argText === "=~";
+      if (plainArg !== null) {
+        args.push(plainArg);
         continue;
       }
-      if (named[typeId] !== true) continue;
+      const typeId = arg.typeId;
+      const type = this.grammar.types[typeId] ?? "ERROR";
+      const word = this.word(arg, type, argText);
+      args.push(word);
+      // A literal word holds no substitution; anything else is walked for the commands it runs.
+      if (mayRun && word.value === null && this.grammar.named[typeId] === true) nested.push({ node: arg, type });
+    }
+    let name: Word | null = null;
+    const redirects: Redirect[] = [];
+    const scripts = [...stdin];
+    for (const child of node.namedChildren) {
+      if (argumentIds.has(child.id)) continue;
+      const type = this.typeOf(child);
       if (type === "command_name" && name === null) {
-        const inner = child.namedChildren[0];
-        if (inner === undefined) {
-          name = { value: unescapeWord(this.text(child)), text: this.text(child) };
-        } else {
-          const innerType = this.typeOf(inner);
-          name = this.word(inner, innerType);
-          if (name.value === null) nameKid = { node: inner, type: innerType };
+        const nameText = this.text(child);
+        name = wholeWord(nameText);
+        if (name === null) {
+          const inner = child.namedChildren[0];
+          if (inner === undefined) {
+            name = { value: unescapeWord(nameText), text: nameText };
+          } else {
+            const innerType = this.typeOf(inner);
+            name = this.word(inner, innerType, nameText);
+            if (mayRun && name.value === null) nested.push({ node: inner, type: innerType });
+          }
         }
-        if (nameKid !== null) nested.push(nameKid);
         continue;
       }
       if (type === "heredoc_redirect") {
         scripts.push(this.heredocBody(this.namedKids(child)));
       } else if (type === "herestring_redirect") {
         scripts.push(this.herestring(child));
+      } else if (!mayRun && type !== "file_redirect" && type !== "subshell") {
+        continue; // an assignment or a comment, with nothing to run
       }
       nested.push({ node: child, type });
     }
     if (name !== null) {
-      this.steps.push({
-        kind: "command",
-        name,
-        args,
-        text: this.text(node),
-        piped,
-        stdin: scripts,
-        redirects,
-      });
+      this.steps.push({ kind: "command", name, args, text, piped, stdin: scripts, redirects });
     }
-    // Substitutions inside the words and assignments run too.
+    // Substitutions inside the words and assignments run too, in the order they are written.
+    nested.sort((a, b) => a.node.startIndex - b.node.startIndex);
     for (const kid of nested) this.visit(kid.node, kid.type, false, "command", redirects);
     return redirects;
   }
@@ -368,8 +389,8 @@ class Walk {
     return this.text(body.node).includes("`") ? UNCHECKED_BACKTICKS : null;
   }
 
-  word(node: Node, type: string): Word {
-    const text = this.text(node);
+  word(node: Node, type: string, known?: string): Word {
+    const text = known ?? this.text(node);
     const value = this.literal(node, type, text, false);
     if (value !== null || !hasBraceExpansion(text)) return { value, text };
     const braced = this.literal(node, type, text, true);
@@ -415,8 +436,10 @@ class Walk {
   }
 }
 
-/** Characters of a word outside quotes that never expand or end the word (no `$ \` \\ ~ * ? [ { # = …`). */
-const PLAIN = /[A-Za-z0-9_./:@%+,-]/;
+/** Characters of a word outside quotes that never expand or end it (not `$ \` \\ ~ * ? [ { # ; & …`), by char code. */
+const PLAIN: readonly boolean[] = Array.from({ length: 128 }, (_, code) =>
+  /[A-Za-z0-9_./:@%+,=-]/.test(String.fromCharCode(code)),
+);
 const EXPANDS_IN_DOUBLE_QUOTES = /[$`\\]/;
 
 /**
@@ -431,41 +454,106 @@ export function plainWords(text: string): Word[] | null {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const blank = text[i];
-    if (blank === " " || blank === "\t") {
+    const c = text[i];
+    if (c === " " || c === "\t") {
       i++;
       continue;
     }
-    const start = i;
-    let value = "";
-    let parts = 0;
-    while (i < n) {
-      const c = text[i] as string;
-      if (c === " " || c === "\t") break;
-      if (c === "'" || c === '"') {
-        const end = text.indexOf(c, i + 1);
-        if (end < 0) return null;
-        const inner = text.slice(i + 1, end);
-        if (c === '"' && EXPANDS_IN_DOUBLE_QUOTES.test(inner)) return null;
-        value += inner;
-        i = end + 1;
-      } else {
-        if (!PLAIN.test(c)) return null;
-        let end = i + 1;
-        while (end < n && PLAIN.test(text[end] as string)) end++;
-        value += text.slice(i, end);
-        i = end;
-      }
-      parts++;
-    }
-    const wordText = text.slice(start, i);
-    if (wordText.startsWith("=") || (words.length === 0 && wordText.includes("="))) return null;
-    // As for the tree's concatenations: quoted braces next to other parts count as an expansion.
-    if (parts > 1 && hasBraceExpansion(wordText)) words.push({ value: null, text: wordText, braced: value });
-    else words.push({ value, text: wordText });
+    const scanned = scanWord(text, i, words.length === 0);
+    if (scanned === null) return null;
+    words.push(scanned.word);
+    i = scanned.end;
   }
   return words;
 }
+
+/** `text` as one plain word (an argument's or a name's whole text), or null (see plainWords). */
+function wholeWord(text: string): Word | null {
+  const scanned = scanWord(text, 0, true);
+  return scanned !== null && scanned.end === text.length ? scanned.word : null;
+}
+
+/** The plain word starting at `start`, and where it ends; null if it is not plain. */
+function scanWord(text: string, start: number, first: boolean): { word: Word; end: number } | null {
+  const n = text.length;
+  let i = start;
+  let value = "";
+  let parts = 0;
+  let expands = false;
+  while (i < n) {
+    const c = text[i] as string;
+    if (c === " " || c === "\t") break;
+    if (c === "'") {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return null;
+      value += text.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return null;
+      const inner = text.slice(i + 1, end);
+      if (inner.includes("$")) {
+        if (!onlyVariables(inner)) return null;
+        expands = true;
+      } else if (EXPANDS_IN_DOUBLE_QUOTES.test(inner)) return null;
+      value += inner;
+      i = end + 1;
+    } else {
+      if (PLAIN[text.charCodeAt(i)] !== true) return null;
+      let end = i + 1;
+      while (end < n && PLAIN[text.charCodeAt(end)] === true) end++;
+      value += text.slice(i, end);
+      i = end;
+    }
+    parts++;
+  }
+  const wordText = text.slice(start, i);
+  if (wordText === "" || wordText.startsWith("=") || (first && wordText.includes("="))) return null;
+  let word: Word;
+  if (expands) word = { value: null, text: wordText };
+  // As for the tree's concatenations: quoted braces next to other parts count as an expansion.
+  else if (parts > 1 && hasBraceExpansion(wordText)) word = { value: null, text: wordText, braced: value };
+  else word = { value, text: wordText };
+  return { word, end: i };
+}
+
+/**
+ * Where the variable expansion `$name` or `${…}` starting at `i` ends, or -1 when it is anything
+ * else (`$(…)`, `$'…'`, `$1`, a `${…}` holding quotes, substitutions or other braces).
+ */
+function variableEnd(text: string, i: number): number {
+  const next = text.charCodeAt(i + 1);
+  if (next === 123 /* { */) {
+    const close = text.indexOf("}", i + 2);
+    if (close < 0) return -1;
+    return BRACED_VARIABLE.test(text.slice(i + 2, close)) ? close + 1 : -1;
+  }
+  if (!NAME_START[next]) return -1;
+  let end = i + 2;
+  while (end < text.length && NAME_PART[text.charCodeAt(end)] === true) end++;
+  return end;
+}
+
+/** Inside double quotes: text and `$name`/`${…}` expansions only (no `$(`, `` ` ``, `\\`). */
+function onlyVariables(inner: string): boolean {
+  if (EXPANDS_IN_DOUBLE_QUOTES_BUT_VARIABLES.test(inner)) return false;
+  for (let i = inner.indexOf("$"); i >= 0; i = inner.indexOf("$", i)) {
+    const end = variableEnd(inner, i);
+    if (end < 0) return false;
+    i = end;
+  }
+  return true;
+}
+
+const NAME_START: readonly boolean[] = Array.from({ length: 128 }, (_, c) =>
+  /[A-Za-z_]/.test(String.fromCharCode(c)),
+);
+const NAME_PART: readonly boolean[] = Array.from({ length: 128 }, (_, c) =>
+  /[A-Za-z0-9_]/.test(String.fromCharCode(c)),
+);
+/** The inside of `${…}` this scanner accepts: a name and an operator over plain text (`${x}`, `${x:-y}`, `${#x}`). */
+const BRACED_VARIABLE = /^#?[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=+?]|##?|%%?|\/\/?|,,?|\^\^?)[A-Za-z0-9_./:@%+,=~ -]*)?$/;
+const EXPANDS_IN_DOUBLE_QUOTES_BUT_VARIABLES = /[`\\]|\$\(/;
 
 /** Whether the redirection starting at `start` (`2>file`, `{fd}<file`, `&>file`) writes. */
 function redirectWrites(source: string, start: number): boolean {

@@ -22,12 +22,12 @@ function realOf(p: string, cache: Map<string, string>): string {
   let real: string | undefined;
   let missing = false;
   for (let dir = p; real === undefined; ) {
-    const parent = path.dirname(dir);
-    if (parent === dir) {
+    if (dir === "/") {
       real = dir; // the root is its own real path
       break;
     }
     levels.push(dir);
+    const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";
     real = cache.get(parent);
     if (real !== undefined) missing = cache.has(MISSING + parent);
     dir = parent;
@@ -46,11 +46,16 @@ function realOf(p: string, cache: Map<string, string>): string {
         }
       }
     }
-    real = next ?? path.join(real, path.basename(lexical));
+    real = next ?? childOf(real, lexical.slice(lexical.lastIndexOf("/") + 1));
     cache.set(lexical, real);
     if (missing) cache.set(MISSING + lexical, "");
   }
   return real;
+}
+
+/** `dir/name` for a normalized absolute `dir`. */
+function childOf(dir: string, name: string): string {
+  return dir === "/" ? `/${name}` : `${dir}/${name}`;
 }
 
 /** Marks, in a realpathExisting cache, an entry that does not exist (no path holds a NUL). */
@@ -68,6 +73,21 @@ function lstatOrMissing(p: string): Stats | undefined {
     throw error;
   }
 }
+
+/** path.resolve(cwd, p) for a normalized absolute `cwd`, without its work in the common cases. */
+function lexicalPath(cwd: string, p: string): string {
+  if (p.startsWith("/")) return p.length > 1 && !NOT_NORMAL.test(p) ? p : path.resolve(p);
+  let rel = p;
+  while (rel.startsWith("./")) rel = rel.slice(2);
+  return isPlainRelative(rel) ? childOf(cwd, rel) : path.resolve(cwd, p);
+}
+
+/** A relative path that path.resolve would only append: no `.`/`..` segment, no `//`, no trailing `/`. */
+function isPlainRelative(p: string): boolean {
+  return p !== "" && !p.startsWith("/") && !p.endsWith("/") && !p.includes("//") && !DOT_SEGMENT.test(p);
+}
+
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
 
 /** Not a normalized absolute path: `//`, a `.` or `..` segment, or a trailing `/`. */
 const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
@@ -105,7 +125,7 @@ export function resolveArg(arg: string, scope: PathScope): ResolvedPath | null {
   let expanded = arg;
   if (arg === "~" || arg.startsWith("~/")) expanded = scope.home + arg.slice(1);
   else if (arg.startsWith("~")) return null;
-  const lexical = path.resolve(scope.cwd, expanded);
+  const lexical = lexicalPath(scope.cwd, expanded);
   return { lexical, real: realOf(lexical, scope.cache ?? new Map()) };
 }
 

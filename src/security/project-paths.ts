@@ -35,7 +35,8 @@ export class ProjectPaths {
   /** Set once a `cd` goes somewhere the policy can't know (`cd $X`, `cd -`). */
   private cwdUnknown = false;
   private readonly dirStack: string[] = [];
-  private readonly resolved = new Map<string, ResolvedPath | null>();
+  /** Resolutions made in this decision, by starting directory and argument. */
+  private readonly resolved = new Map<string, Map<string, ResolvedPath | null>>();
   /** The secrets in both spellings: as given and through symlinks (looked up on first use). */
   private secretSpellings: string[] | null = null;
   private readonly projectDir: string;
@@ -305,6 +306,7 @@ export class ProjectPaths {
     text: string,
     base: ResolvedPath | null,
   ): Decision | null {
+    if (word.value !== null && !mayNamePath(word.value)) return null;
     for (const candidate of pathCandidates(word)) {
       const relative = !candidate.startsWith("/") && !candidate.startsWith("~");
       if (relative && this.cwdUnknown) {
@@ -313,23 +315,23 @@ export class ProjectPaths {
           text,
         );
       }
-      const starts = relative && base !== null ? [this.scope.cwd, base.real] : [this.scope.cwd];
-      for (const start of starts) {
-        const problem = this.secretCandidate(candidate, start);
-        if (problem !== null) return secretDenial(verb, candidate, problem, text);
-      }
+      let problem = this.secretCandidate(candidate, this.scope.cwd);
+      if (problem === null && relative && base !== null) problem = this.secretCandidate(candidate, base.real);
+      if (problem !== null) return secretDenial(verb, candidate, problem, text);
     }
     return null;
   }
 
   /** Where `candidate` resolves when it lies in (or, as a glob, can reach into) a secret; else null. */
   private secretCandidate(candidate: string, start: string): ResolvedPath | null {
-    const segments = candidate.split("/");
-    const globAt = segments.findIndex((s) => GLOB_SEGMENT.test(s));
-    if (globAt < 0) {
+    if (!GLOB_SEGMENT.test(candidate)) {
       const resolved = this.resolve(candidate, start);
       return resolved !== null && this.secretHolding(resolved) !== null ? resolved : null;
     }
+    // `x*/..` folds away as path.resolve folds it; the glob starts at the first segment left holding one
+    const segments = path.posix.normalize(candidate).split("/");
+    const globAt = segments.findIndex((s) => GLOB_SEGMENT.test(s));
+    if (globAt < 0) return this.secretCandidate(segments.join("/"), start);
     const literalPart = segments.slice(0, globAt).join("/") || (candidate.startsWith("/") ? "/" : ".");
     const resolved = this.resolve(literalPart, start);
     if (resolved === null) return null;
@@ -351,11 +353,15 @@ export class ProjectPaths {
 
   /** `arg` resolved from `start` (the working directory by default); each answer is kept for the decision. */
   private resolve(arg: string, start: string = this.scope.cwd): ResolvedPath | null {
-    const key = `${start}\0${arg}`;
-    let resolved = this.resolved.get(key);
+    let from = this.resolved.get(start);
+    if (from === undefined) {
+      from = new Map();
+      this.resolved.set(start, from);
+    }
+    let resolved = from.get(arg);
     if (resolved === undefined) {
       resolved = resolveArg(arg, start === this.scope.cwd ? this.scope : { ...this.scope, cwd: start });
-      this.resolved.set(key, resolved);
+      from.set(arg, resolved);
     }
     return resolved;
   }
@@ -366,10 +372,9 @@ export class ProjectPaths {
     // that leads into ~/.ssh still reads ~/.ssh. The lexical path counts too, outside the project.
     if (this.insideProjectPath(r.real)) return null;
     const spellings = this.spellings();
-    for (const secret of spellings) if (isInside(r.real, secret)) return secret;
-    if (this.insideProjectPath(r.lexical)) return null;
-    for (const secret of spellings) if (isInside(r.lexical, secret)) return secret;
-    return null;
+    const secret = insideOneOf(r.real, spellings);
+    if (secret !== null || this.insideProjectPath(r.lexical)) return secret;
+    return insideOneOf(r.lexical, spellings);
   }
 
   private insideProjectPath(p: string): boolean {
@@ -384,6 +389,12 @@ export class ProjectPaths {
     }
     return this.secretSpellings;
   }
+}
+
+/** The first of `dirs` that holds `p` (all absolute and normalized, as resolved paths are), or null. */
+function insideOneOf(p: string, dirs: readonly string[]): string | null {
+  for (const dir of dirs) if (p.startsWith(dir) && isInside(p, dir)) return dir;
+  return null;
 }
 
 /** `path.relative(dir, p)` for `p` inside `dir` (both absolute and normalized, as resolved paths are). */
@@ -411,6 +422,12 @@ function pathCandidates(word: Word): string[] {
     if (v.startsWith("@") && looksLikePath(v.slice(1))) out.push(v.slice(1));
   }
   return out;
+}
+
+/** Whether a literal word could name a path in any of the ways pathCandidates reads it (a cheap test first). */
+function mayNamePath(v: string): boolean {
+  const c = v[0];
+  return c === "~" || c === "." || c === "@" || v.includes("/") || v.includes("=~") || v.includes("=.");
 }
 
 function looksLikePath(v: string): boolean {

@@ -1,0 +1,102 @@
+import { hostname } from "node:os";
+import type { Command } from "commander";
+import { findChromium } from "../../agent/browser.ts";
+import type { LeafPath } from "../../config/schema.ts";
+import { createStores } from "../../db/stores/index.ts";
+import { BatonError } from "../../errors.ts";
+import { EventBus } from "../../events/bus.ts";
+import { Orchestrator } from "../../orchestrator/orchestrator.ts";
+import { requireSandbox } from "../../security/sandbox.ts";
+import { buildServer } from "../../server/app.ts";
+import { Auth } from "../../server/auth.ts";
+import { withDatabase } from "../database.ts";
+import type { CliIo } from "../io.ts";
+import { wholeNumber } from "../parse-args.ts";
+import { loadCliConfig } from "./config.ts";
+
+interface ServeFlags {
+  host?: string;
+  port?: number;
+  insecure?: boolean;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** What `baton serve` (and `npm start`) runs until SIGINT/SIGTERM: the API, the UI and the orchestrator. */
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command("serve")
+    .alias("start")
+    .description("run Baton's server: the API, the web UI and the orchestrator, on one port")
+    .option("--host <host>", "address to listen on (server.host; default 127.0.0.1)")
+    .option("--port <port>", "port to listen on (server.port; default 8000)", (v: string) =>
+      wholeNumber("--port", v, 1),
+    )
+    .option("--insecure", "allow listening beyond this machine without a password (auth.ui_password)")
+    .action((flags: ServeFlags) => serve(program, io, flags));
+}
+
+async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<void> {
+  const configFlags: Partial<Record<LeafPath, unknown>> = {
+    "server.host": flags.host,
+    "server.port": flags.port,
+  };
+  const loaded = loadCliConfig(program, io, {
+    flags: configFlags,
+    flagNames: { "server.host": "--host", "server.port": "--port" },
+  });
+  const { config, home } = loaded;
+  const auth = Auth.fromConfig(config.auth, home);
+  const { host, port } = config.server;
+  if (!auth.enabled && !LOOPBACK.has(host) && flags.insecure !== true) {
+    throw new BatonError(
+      "BATON_SERVER_INSECURE",
+      `no password is set, so listening on ${host} would let anyone who reaches it run commands on this machine: set UI_PASSWORD (auth.ui_password), listen on 127.0.0.1, or pass --insecure`,
+    );
+  }
+  await requireSandbox(config.sandbox.type, io.env);
+
+  await withDatabase(
+    program,
+    io,
+    {},
+    async (database) => {
+      const stores = createStores(database.db);
+      const bus = new EventBus();
+      const chromium = findChromium();
+      const orchestrator = new Orchestrator({
+        stores,
+        bus,
+        config,
+        env: io.env,
+        workerId: `server:${hostname()}:${process.pid}`,
+        browser: chromium ? { executablePath: chromium } : null,
+        batonHome: home,
+      });
+      const recovered = await orchestrator.recover();
+      const app = await buildServer({ database, stores, bus, orchestrator, config, home, env: io.env, auth });
+      const address = await app.listen({ host, port });
+      io.out(`Baton ${address} (API docs: ${address}/api/docs)\n`);
+      io.out(
+        auth.enabled
+          ? "auth: password (auth.ui_password); log in at POST /api/auth/login\n"
+          : `auth: none (development mode${LOOPBACK.has(host) ? ": listening on this machine only" : ", --insecure"})\n`,
+      );
+      if (recovered.length > 0)
+        io.out(`recovered ${recovered.length} session(s) left running by a stopped worker\n`);
+      if (!chromium)
+        io.out("no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)\n");
+
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once("SIGINT", () => resolve("SIGINT"));
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+      });
+      io.out(`${signal}: stopping; running sessions are being finished\n`);
+      orchestrator.stopAll(`the server stopped (${signal})`);
+      await orchestrator.idle();
+      await app.close();
+      io.out("stopped\n");
+    },
+    loaded,
+  );
+}

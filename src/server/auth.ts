@@ -1,0 +1,141 @@
+/**
+ * Password login and JWTs (HS256, via jose). With `auth.ui_password` set, every API route but
+ * the health check, login and the API docs needs `Authorization: Bearer <token>` (the WebSocket,
+ * which browsers cannot give headers, also takes `?token=`). Without a password there is no auth:
+ * the server then binds to loopback only (see serve.ts).
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { jwtVerify, SignJWT } from "jose";
+import type { Config } from "../config/schema.ts";
+import { BatonError } from "../errors.ts";
+
+export const SECRET_KEY_FILE = "secret.key";
+const MIN_SECRET_LENGTH = 32;
+const SUBJECT = "baton-ui";
+
+/** Routes anyone may call, password or not. */
+const PUBLIC_ROUTES = new Set(["/api/health", "/api/auth/login", "/api/openapi.json"]);
+const PUBLIC_PREFIXES = ["/api/docs"];
+
+/**
+ * The key tokens are signed with: `auth.secret_key` (SECRET_KEY) when set, else one generated on
+ * first use and kept in the Baton home (`secret.key`, readable by its owner only), so tokens
+ * survive a restart.
+ */
+export function loadSecretKey(configured: string | null, home: string): Uint8Array {
+  if (configured !== null) {
+    if (configured.length < MIN_SECRET_LENGTH) {
+      throw new BatonError(
+        "BATON_CONFIG_INVALID",
+        `auth.secret_key (SECRET_KEY) is ${configured.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32), or unset it to let Baton keep one in its home`,
+      );
+    }
+    return new TextEncoder().encode(configured);
+  }
+  const file = path.join(home, SECRET_KEY_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(home, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return new TextEncoder().encode(readFileSync(file, "utf8").trim());
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+export class Auth {
+  private readonly password: Buffer | null;
+
+  constructor(
+    password: string | null,
+    private readonly key: Uint8Array,
+    private readonly ttlSeconds: number,
+  ) {
+    this.password = password === null ? null : digest(password);
+  }
+
+  static fromConfig(auth: Config["auth"], home: string): Auth {
+    const key = auth.ui_password === null ? new Uint8Array() : loadSecretKey(auth.secret_key, home);
+    return new Auth(auth.ui_password, key, Math.round(auth.token_ttl_hours * 3600));
+  }
+
+  get enabled(): boolean {
+    return this.password !== null;
+  }
+
+  get expiresIn(): number {
+    return this.ttlSeconds;
+  }
+
+  /** A token for the right password; BATON_LOGIN_FAILED otherwise (compared in constant time). */
+  async login(password: string): Promise<string> {
+    if (this.password === null) {
+      throw new BatonError(
+        "BATON_VALIDATION",
+        "this server has no password (auth.ui_password / UI_PASSWORD is not set)",
+      );
+    }
+    if (!timingSafeEqual(digest(password), this.password)) {
+      throw new BatonError("BATON_LOGIN_FAILED", "wrong password");
+    }
+    return new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(SUBJECT)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** Whether `token` is one this server signed and has not expired. */
+  async valid(token: string): Promise<boolean> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], subject: SUBJECT });
+      return payload.sub === SUBJECT;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The token a request carries: the Authorization header, or `?token=` on the WebSocket. */
+  static tokenOf(request: FastifyRequest): string | null {
+    const header = request.headers.authorization;
+    if (header?.startsWith("Bearer ")) return header.slice("Bearer ".length).trim();
+    if (request.url.startsWith("/api/ws")) {
+      const token = new URL(request.url, "http://x").searchParams.get("token");
+      if (token) return token;
+    }
+    return null;
+  }
+
+  static isPublic(url: string): boolean {
+    const route = url.split("?")[0] ?? url;
+    return (
+      !route.startsWith("/api/") ||
+      PUBLIC_ROUTES.has(route) ||
+      PUBLIC_PREFIXES.some((p) => route.startsWith(p))
+    );
+  }
+
+  /** Refuses every non-public API request without a valid token (when a password is set). */
+  register(app: FastifyInstance): void {
+    if (!this.enabled) return;
+    app.addHook("onRequest", async (request) => {
+      if (Auth.isPublic(request.url)) return;
+      const token = Auth.tokenOf(request);
+      if (token === null) {
+        throw new BatonError(
+          "BATON_UNAUTHORIZED",
+          "log in first: POST /api/auth/login, then send Authorization: Bearer <token>",
+        );
+      }
+      if (!(await this.valid(token))) {
+        throw new BatonError("BATON_UNAUTHORIZED", "the token is invalid or has expired: log in again");
+      }
+    });
+  }
+}
