@@ -44,6 +44,14 @@ export const ERROR_CATALOG = {
   BATON_UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 1 },
   BATON_SERVER_INSECURE: { status: 400, exit: 2 },
   BATON_INTERNAL: { status: 500, exit: 1 },
+  BATON_PLAN_MISSING: { status: 409, exit: 1 },
+  BATON_PROJECT_COMPLETE: { status: 409, exit: 1 },
+  BATON_RUN_NOT_STARTED: { status: 409, exit: 1 },
+  BATON_SESSION_NOT_RUNNING: { status: 409, exit: 1 },
+  BATON_LOG_PATH_INVALID: { status: 400, exit: 1 },
+  BATON_CONFIRMATION_REQUIRED: { status: 400, exit: 2 },
+  BATON_PROJECT_DIRECTORY_MISSING: { status: 409, exit: 1 },
+  BATON_PROJECT_FILE_UNSAFE: { status: 409, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -128,9 +128,6 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   heartbeat.unref();
 
   const abort = new AbortController();
-  const onAbort = () => end({ kind: "user", message: abortReason(request.signal) ?? "stopped" });
-  if (request.signal?.aborted) onAbort();
-  request.signal?.addEventListener("abort", onAbort, { once: true });
   const stderr: string[] = [];
   const onStderr = (text: string) => {
     stderr.push(...text.split("\n").filter(Boolean));
@@ -171,6 +168,10 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       abort.abort();
     }
   };
+  // A stop asked for before this point (even before the session existed) ends it at once.
+  const onAbort = () => end({ kind: "user", message: abortReason(request.signal) ?? "stopped" });
+  if (request.signal?.aborted) onAbort();
+  request.signal?.addEventListener("abort", onAbort, { once: true });
   const guard = deps.security
     ? new SessionGuard(deps.security, project.directory, {
         refused: async (record) => {

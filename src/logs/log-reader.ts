@@ -1,12 +1,17 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { BatonError } from "../errors.ts";
 import type { Session } from "../sessions/model.ts";
+import { LOGS_DIR } from "./session-log.ts";
 
 export type LogKind = "txt" | "jsonl";
 
-/** The path of a session's log file: `<project dir>/<log_path>.<kind>`. */
+/**
+ * The path of a session's log file, `<project dir>/<log_path>.<kind>`, once checked: a regular
+ * file inside the project's `logs/` folder, symlinks resolved (the path comes from the database,
+ * yet it names a file to read, so nothing outside the logs is ever served). Returns the real path.
+ */
 export function sessionLogFile(projectDir: string, session: Session, kind: LogKind): string {
   if (session.log_path === null) {
     throw new BatonError(
@@ -15,14 +20,37 @@ export function sessionLogFile(projectDir: string, session: Session, kind: LogKi
       { session: session.number },
     );
   }
-  const file = join(projectDir, `${session.log_path}.${kind}`);
-  if (!existsSync(file)) {
-    throw new BatonError("BATON_LOG_NOT_FOUND", `the log of session ${session.number} is missing: ${file}`, {
+  const logsDir = resolve(projectDir, LOGS_DIR);
+  const file = resolve(projectDir, `${session.log_path}.${kind}`);
+  const outside = () =>
+    new BatonError(
+      "BATON_LOG_PATH_INVALID",
+      `the log path of session ${session.number} (${session.log_path}) is not inside the project's ${LOGS_DIR}/ folder; it is not served`,
+      { session: session.number, log_path: session.log_path },
+    );
+  const missing = () =>
+    new BatonError("BATON_LOG_NOT_FOUND", `the log of session ${session.number} is missing: ${file}`, {
       session: session.number,
       file,
     });
+  if (!isInside(logsDir, file)) throw outside();
+  let real: string;
+  try {
+    lstatSync(file);
+    real = realpathSync(file);
+    if (!isInside(realpathSync(logsDir), real)) throw outside();
+    if (!statSync(real).isFile()) throw missing();
+  } catch (error) {
+    if (error instanceof BatonError) throw error;
+    throw missing();
   }
-  return file;
+  return real;
+}
+
+/** Whether `file` is strictly below `dir` (both absolute). */
+function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /**

@@ -150,8 +150,11 @@ export class Orchestrator {
           if (first === undefined)
             reject(
               new BatonError(
-                "BATON_SESSION_FAILED",
+                "BATON_RUN_NOT_STARTED",
                 `the run ended before a session started: ${result.message}`,
+                {
+                  end: result.end,
+                },
               ),
             );
         },
@@ -176,6 +179,12 @@ export class Orchestrator {
     const { stores, config } = this.deps;
     const sandbox = runSettingsOf(await stores.projects.get(projectId)).sandbox ?? config.sandbox.type;
     await requireSandbox(sandbox, this.deps.env);
+    // Refused before the run takes its slot, so the project's status stays as it is.
+    if (options.initializeOnly && (await stores.plan.hasPlan(projectId))) {
+      throw new BatonError("BATON_PLAN_EXISTS", "this project already has a plan; run it to start coding", {
+        project_id: projectId,
+      });
+    }
     if (this.active.has(projectId)) {
       throw new BatonError("BATON_PROJECT_BUSY", "this project is already running in this process", {
         project_id: projectId,
@@ -237,11 +246,6 @@ export class Orchestrator {
     const { stores, config } = this.deps;
     const done = (end: RunEnd, message: string): RunResult => ({ end, message, sessions });
     const hasPlan = await stores.plan.hasPlan(projectId);
-    if (options.initializeOnly && hasPlan) {
-      throw new BatonError("BATON_PLAN_EXISTS", "this project already has a plan; run it to start coding", {
-        project_id: projectId,
-      });
-    }
     const maxIterations =
       options.maxIterations === undefined ? config.project.max_iterations : options.maxIterations;
     /** The session before the next one, in this run: the delay and stop-after-current follow it. */

@@ -1,4 +1,4 @@
-import type { EpicSummary, TaskSummary, TestCount } from "../db/stores/plan-reader.ts";
+import type { EpicSummary, PlanReader, TaskSummary, TestCount } from "../db/stores/plan-reader.ts";
 import { TEST_CATEGORIES, type TestCategory } from "./model.ts";
 import { percent } from "./progress.ts";
 
@@ -118,6 +118,19 @@ export function planCoverage(plan: {
     },
     epics,
   };
+}
+
+/** Reads what coverage is computed from, and computes it (`baton coverage` and the API). */
+export async function readPlanCoverage(
+  plan: Pick<PlanReader, "listEpics" | "listTasks" | "testCounts">,
+  projectId: number,
+): Promise<Coverage> {
+  const [epics, tasks, testCounts] = await Promise.all([
+    plan.listEpics(projectId),
+    plan.listTasks(projectId),
+    plan.testCounts(projectId),
+  ]);
+  return planCoverage({ epics, tasks, testCounts });
 }
 
 function coverageGaps(s: CoverageShares, epics: readonly EpicCoverage[]): string[] {

@@ -56,3 +56,15 @@ export function progressCounts(p: Progress) {
     },
   };
 }
+
+/** Progress as people read it (`baton status` and the API): nested counts with percentages. */
+export function progressSummary(p: Progress) {
+  const counts = progressCounts(p);
+  return {
+    epics: counts.epics,
+    tasks: { ...counts.tasks, percent: p.tasks_percent },
+    tests: { ...counts.tests, percent: p.tests_percent },
+    finished: p.finished,
+  };
+}
+export type ProgressSummary = ReturnType<typeof progressSummary>;

@@ -2,7 +2,7 @@ import type { Stores } from "../db/stores/index.ts";
 import type { EpicSummary, TaskSummary } from "../db/stores/plan-reader.ts";
 import { BatonError, isBatonError } from "../errors.ts";
 import type { TaskStatus, TaskWithTests } from "../plan/model.ts";
-import { type Progress, progressCounts } from "../plan/progress.ts";
+import { type Progress, progressSummary } from "../plan/progress.ts";
 import type { Session } from "../sessions/model.ts";
 import { unitCosts } from "../sessions/model.ts";
 import { taskLineView } from "../tasks/views.ts";
@@ -171,12 +171,8 @@ async function readSummary(stores: Stores, p: Project, now: Date): Promise<Statu
     stores.sessions.running(p.id),
     stores.plan.nextTask(p.id),
   ]);
-  const counts = progressCounts(progress);
   return {
-    epics: counts.epics,
-    tasks: { ...counts.tasks, percent: progress.tasks_percent },
-    tests: { ...counts.tests, percent: progress.tests_percent },
-    finished: progress.finished,
+    ...progressSummary(progress),
     cost: {
       total_usd: p.total_cost_usd,
       sessions: totals.sessions,

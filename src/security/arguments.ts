@@ -9,7 +9,7 @@ export interface Invocation {
   args: Word[];
   text: string;
   piped: boolean;
-  stdin: (string | null)[];
+  stdin: readonly (string | null)[];
 }
 
 export const NO_VALUES: ReadonlySet<string> = new Set();

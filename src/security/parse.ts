@@ -34,15 +34,15 @@ export interface SimpleCommand {
   /** Its standard input comes from a pipe (`a | this`, `>(this)`). */
   piped: boolean;
   /** Scripts fed to its standard input by here-documents and here-strings (null: not literal). */
-  stdin: (string | null)[];
+  stdin: readonly (string | null)[];
   /** Its file redirections (opened before it runs, from the same working directory). */
-  redirects: Redirect[];
+  redirects: readonly Redirect[];
 }
 
 /** The file redirections of a compound command (`{ …; } < file`, `while …; done > log`), opened before its body runs. */
 export interface RedirectStep {
   kind: "redirects";
-  redirects: Redirect[];
+  redirects: readonly Redirect[];
   text: string;
 }
 
@@ -55,7 +55,13 @@ export type Flattened = { ok: true; steps: Step[] } | { ok: false; error: string
 export const MAX_COMMAND_LENGTH = 100_000;
 
 /** `piped`: the script's standard input is a pipe (as for `curl … | bash -c '…'`). */
-export function flattenScript(parser: Parser, source: string, piped = false): Flattened {
+export function flattenScript(
+  parser: Parser,
+  source: string,
+  piped = false,
+  /** false: read every word from the tree (the tests check the shortcuts against this). */
+  shortcuts = true,
+): Flattened {
   if (source.length > MAX_COMMAND_LENGTH) {
     return { ok: false, error: `the command is longer than ${MAX_COMMAND_LENGTH} characters` };
   }
@@ -64,9 +70,9 @@ export function flattenScript(parser: Parser, source: string, piped = false): Fl
   try {
     const root = tree.rootNode;
     if (root.hasError) return { ok: false, error: describeSyntaxError(root) };
-    const plain = PIPES_OR_EXPANSIONS.test(source) ? null : plainScript(root, source, piped);
+    const plain = !shortcuts || PIPES_OR_EXPANSIONS.test(source) ? null : plainScript(root, source, piped);
     if (plain !== null) return { ok: true, steps: plain };
-    const walk = new Walk(source, grammarOf(tree.language));
+    const walk = new Walk(source, grammarOf(tree.language), shortcuts);
     walk.visit(root, walk.typeOf(root), piped, "", null);
     return walk.problem === null ? { ok: true, steps: walk.steps } : { ok: false, error: walk.problem };
   } finally {
@@ -78,7 +84,7 @@ export function flattenScript(parser: Parser, source: string, piped = false): Fl
 const MAY_RUN = /\$\(|`|[<>]\(/;
 
 /** Children of a redirected statement that are not its body. */
-const NOT_BODY = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect", "comment"]);
+const NOT_BODY = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect"]);
 
 /** What gives a command a context (a pipe, a redirection, a here-document, a substitution). */
 const PIPES_OR_EXPANSIONS = /[|<>$`]/;
@@ -93,13 +99,16 @@ function plainScript(root: Node, source: string, piped: boolean): Step[] | null 
   const steps: Step[] = [];
   for (const node of root.descendantsOfType("command")) {
     const text = source.slice(node.startIndex, node.endIndex);
-    const words = plainWords(text);
-    if (words === null) return null;
-    const [name, ...args] = words;
-    if (name !== undefined) steps.push({ kind: "command", name, args, text, piped, stdin: [], redirects: [] });
+    const args: Word[] = [];
+    const name = plainWords(text, args);
+    if (name === null) return null;
+    steps.push({ kind: "command", name, args, text, piped, stdin: NONE, redirects: NONE });
   }
   return steps;
 }
+
+/** No here-documents, no redirections: shared, and frozen so that nothing adds to it. */
+const NONE: readonly never[] = Object.freeze([]);
 
 function describeSyntaxError(root: SyntaxNode): string {
   const bad = findError(root);
@@ -183,6 +192,7 @@ class Walk {
   constructor(
     private readonly source: string,
     private readonly grammar: Grammar,
+    private readonly shortcuts: boolean,
   ) {}
 
   typeOf(node: Node): string {
@@ -261,43 +271,69 @@ class Walk {
     const stdin = this.stdinScripts(kids);
     // The body, when there is one, comes first; a statement of redirections alone has none.
     let bodyKid: Kid | undefined = kids[0];
-    if (bodyKid !== undefined && !NOT_BODY.has(bodyKid.type)) {
-      // as written
-    } else if (bodyKid?.type === "comment") {
+    if (bodyKid?.type === "comment") {
       const body = node.childForFieldId(this.grammar.bodyField);
       bodyKid = body === null ? undefined : kids.find((k) => k.node.id === body.id);
-    } else {
+    } else if (bodyKid !== undefined && NOT_BODY.has(bodyKid.type)) {
       bodyKid = undefined;
     }
     let sink: Redirect[];
     if (bodyKid?.type === "command") {
       sink = this.command(bodyKid.node, piped, stdin);
     } else {
-      // A compound command's redirections are opened before its body runs.
       sink = [];
-      this.steps.push({ kind: "redirects", redirects: sink, text: this.text(node) });
-      if (bodyKid !== undefined) this.visit(bodyKid.node, bodyKid.type, piped, "redirected_statement", null);
+      const step: RedirectStep = { kind: "redirects", redirects: sink, text: this.text(node) };
+      if (bodyKid === undefined) this.steps.push(step);
+      else this.redirectedBody(bodyKid, piped, step);
     }
     for (const kid of kids) {
       if (kid !== bodyKid) this.visit(kid.node, kid.type, false, "redirected_statement", sink);
     }
   }
 
+  /**
+   * The body of a redirected statement that is not a simple command. Its redirections are opened
+   * before it runs; the grammar also gives a whole list or pipeline the redirections
+   * (`cd ~ && cat < .ssh/id_rsa`) that bash gives its last command, so there they come just
+   * before the last element (walked in the same order, with the same pipes, as visit does).
+   */
+  private redirectedBody(body: Kid, piped: boolean, step: RedirectStep): void {
+    if (body.type !== "list" && body.type !== "pipeline") {
+      this.steps.push(step);
+      this.visit(body.node, body.type, piped, "redirected_statement", null);
+      return;
+    }
+    const kids = this.namedKids(body.node);
+    for (let i = 0; i < kids.length; i++) {
+      const kid = kids[i] as Kid;
+      const kidPiped = piped || (body.type === "pipeline" && i > 0);
+      if (i < kids.length - 1) this.visit(kid.node, kid.type, kidPiped, body.type, null);
+      else this.redirectedBody(kid, kidPiped, step);
+    }
+    if (kids.length === 0) this.steps.push(step);
+  }
+
   /** Records a simple command, then walks the substitutions in its words; returns its redirect list. */
   private command(node: Node, piped: boolean, stdin: (string | null)[]): Redirect[] {
     const text = this.text(node);
-    const plain = stdin.length === 0 ? plainWords(text) : null;
-    if (plain !== null) {
+    const plainArgs: Word[] = [];
+    const plainName = stdin.length === 0 && this.shortcuts ? plainWords(text, plainArgs) : null;
+    if (plainName !== null) {
       // The parser made this a command, and its words are plain tokens and quotes (see plainWords).
-      const [name, ...args] = plain;
       const redirects: Redirect[] = [];
-      if (name !== undefined) {
-        this.steps.push({ kind: "command", name, args, text, piped, stdin: [], redirects });
-      }
+      this.steps.push({
+        kind: "command",
+        name: plainName,
+        args: plainArgs,
+        text,
+        piped,
+        stdin: [],
+        redirects,
+      });
       return redirects;
     }
     // Only a word holding `$(`, `` ` ``, `<(` or `>(` can run a command of its own.
-    const mayRun = MAY_RUN.test(text);
+    const mayRun = !this.shortcuts || MAY_RUN.test(text);
     const args: Word[] = [];
     const nested: Kid[] = [];
     const argumentIds = new Set<number>();
@@ -306,7 +342,7 @@ class Walk {
       argumentIds.add(arg.id);
       const argText = this.text(arg);
       // After `==` or `=~` the grammar may read a regex, which is not a literal: ask the tree.
-      const plainArg = afterOperator ? null : wholeWord(argText);
+      const plainArg = afterOperator || !this.shortcuts ? null : wholeWord(argText);
       afterOperator = argText === "==" || argText === "=~";
       if (plainArg !== null) {
         args.push(plainArg);
@@ -317,7 +353,8 @@ class Walk {
       const word = this.word(arg, type, argText);
       args.push(word);
       // A literal word holds no substitution; anything else is walked for the commands it runs.
-      if (mayRun && word.value === null && this.grammar.named[typeId] === true) nested.push({ node: arg, type });
+      if (mayRun && word.value === null && this.grammar.named[typeId] === true)
+        nested.push({ node: arg, type });
     }
     let name: Word | null = null;
     const redirects: Redirect[] = [];
@@ -327,7 +364,7 @@ class Walk {
       const type = this.typeOf(child);
       if (type === "command_name" && name === null) {
         const nameText = this.text(child);
-        name = wholeWord(nameText);
+        name = this.shortcuts ? wholeWord(nameText) : null;
         if (name === null) {
           const inner = child.namedChildren[0];
           if (inner === undefined) {
@@ -449,47 +486,51 @@ const EXPANDS_IN_DOUBLE_QUOTES = /[$`\\]/;
  * words are literal and hold no command, so they need no walk through the tree (whose nodes
  * cost a call into WebAssembly each). The parser has already made this text one command.
  */
-export function plainWords(text: string): Word[] | null {
-  const words: Word[] = [];
+export function plainWords(text: string, args: Word[]): Word | null {
+  let name: Word | null = null;
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const c = text[i];
-    if (c === " " || c === "\t") {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
       i++;
       continue;
     }
-    const scanned = scanWord(text, i, words.length === 0);
-    if (scanned === null) return null;
-    words.push(scanned.word);
-    i = scanned.end;
+    const word = scanWord(text, i, name === null);
+    if (word === null) return null;
+    if (name === null) name = word;
+    else args.push(word);
+    i = scanEnd;
   }
-  return words;
+  return name;
 }
 
 /** `text` as one plain word (an argument's or a name's whole text), or null (see plainWords). */
 function wholeWord(text: string): Word | null {
-  const scanned = scanWord(text, 0, true);
-  return scanned !== null && scanned.end === text.length ? scanned.word : null;
+  const word = scanWord(text, 0, true);
+  return word !== null && scanEnd === text.length ? word : null;
 }
 
-/** The plain word starting at `start`, and where it ends; null if it is not plain. */
-function scanWord(text: string, start: number, first: boolean): { word: Word; end: number } | null {
+/** Where the last word scanWord read ends. */
+let scanEnd = 0;
+
+/** The plain word starting at `start` (its end in scanEnd); null if it is not plain. */
+function scanWord(text: string, start: number, first: boolean): Word | null {
   const n = text.length;
   let i = start;
   let value = "";
   let parts = 0;
   let expands = false;
   while (i < n) {
-    const c = text[i] as string;
-    if (c === " " || c === "\t") break;
-    if (c === "'") {
-      const end = text.indexOf(c, i + 1);
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) break;
+    if (c === 39 /* ' */) {
+      const end = text.indexOf("'", i + 1);
       if (end < 0) return null;
       value += text.slice(i + 1, end);
       i = end + 1;
-    } else if (c === '"') {
-      const end = text.indexOf(c, i + 1);
+    } else if (c === 34 /* " */) {
+      const end = text.indexOf('"', i + 1);
       if (end < 0) return null;
       const inner = text.slice(i + 1, end);
       if (inner.includes("$")) {
@@ -499,9 +540,16 @@ function scanWord(text: string, start: number, first: boolean): { word: Word; en
       value += inner;
       i = end + 1;
     } else {
-      if (PLAIN[text.charCodeAt(i)] !== true) return null;
+      if (PLAIN[c] !== true) return null;
       let end = i + 1;
       while (end < n && PLAIN[text.charCodeAt(end)] === true) end++;
+      if (parts === 0 && (end === n || text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9)) {
+        // the common case: one run of plain characters, its own value
+        const word = text.slice(start, end);
+        if (word.charCodeAt(0) === 61 /* = */ || (first && word.includes("="))) return null;
+        scanEnd = end;
+        return { value: word, text: word };
+      }
       value += text.slice(i, end);
       i = end;
     }
@@ -509,12 +557,11 @@ function scanWord(text: string, start: number, first: boolean): { word: Word; en
   }
   const wordText = text.slice(start, i);
   if (wordText === "" || wordText.startsWith("=") || (first && wordText.includes("="))) return null;
-  let word: Word;
-  if (expands) word = { value: null, text: wordText };
+  scanEnd = i;
+  if (expands) return { value: null, text: wordText };
   // As for the tree's concatenations: quoted braces next to other parts count as an expansion.
-  else if (parts > 1 && hasBraceExpansion(wordText)) word = { value: null, text: wordText, braced: value };
-  else word = { value, text: wordText };
-  return { word, end: i };
+  if (parts > 1 && hasBraceExpansion(wordText)) return { value: null, text: wordText, braced: value };
+  return { value, text: wordText };
 }
 
 /**
@@ -552,7 +599,8 @@ const NAME_PART: readonly boolean[] = Array.from({ length: 128 }, (_, c) =>
   /[A-Za-z0-9_]/.test(String.fromCharCode(c)),
 );
 /** The inside of `${…}` this scanner accepts: a name and an operator over plain text (`${x}`, `${x:-y}`, `${#x}`). */
-const BRACED_VARIABLE = /^#?[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=+?]|##?|%%?|\/\/?|,,?|\^\^?)[A-Za-z0-9_./:@%+,=~ -]*)?$/;
+const BRACED_VARIABLE =
+  /^#?[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=+?]|##?|%%?|\/\/?|,,?|\^\^?)[A-Za-z0-9_./:@%+,=~ -]*)?$/;
 const EXPANDS_IN_DOUBLE_QUOTES_BUT_VARIABLES = /[`\\]|\$\(/;
 
 /** Whether the redirection starting at `start` (`2>file`, `{fd}<file`, `&>file`) writes. */

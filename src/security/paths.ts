@@ -11,16 +11,21 @@ import { SYSTEM_DIRS } from "./rules.ts";
  * resolved with `realpath`.
  */
 export function realpathExisting(p: string, cache: Map<string, string> = new Map()): string {
-  return realOf(path.resolve(p), cache);
+  return realOf(normalized(p), cache);
 }
 
 function realOf(p: string, cache: Map<string, string>): string {
   const cached = cache.get(p);
   if (cached !== undefined) return cached;
+  let missing = missingIn.get(cache);
+  if (missing === undefined) {
+    missing = new Set();
+    missingIn.set(cache, missing);
+  }
   // p and its ancestors up to (not including) the nearest one whose answer is known, deepest first
   const levels: string[] = [];
   let real: string | undefined;
-  let missing = false;
+  let below = false; // below a missing entry: nothing is there, no need to look
   for (let dir = p; real === undefined; ) {
     if (dir === "/") {
       real = dir; // the root is its own real path
@@ -29,26 +34,29 @@ function realOf(p: string, cache: Map<string, string>): string {
     levels.push(dir);
     const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";
     real = cache.get(parent);
-    if (real !== undefined) missing = cache.has(MISSING + parent);
+    if (real !== undefined) below = missing.has(parent);
     dir = parent;
   }
   for (let i = levels.length - 1; i >= 0; i--) {
     const lexical = levels[i] as string;
     let next: string | undefined;
-    if (!missing) {
+    if (!below) {
       const stat = lstatOrMissing(lexical);
-      if (stat === undefined) missing = true;
+      if (stat === undefined) below = true;
       else if (stat.isSymbolicLink()) {
         try {
           next = realpathSync.native(lexical);
         } catch {
-          missing = true; // a dangling symlink or a loop: resolved as a missing entry
+          below = true; // a dangling symlink or a loop: resolved as a missing entry
         }
       }
     }
-    real = next ?? childOf(real, lexical.slice(lexical.lastIndexOf("/") + 1));
+    // Not a symlink (or missing): where its parent really is, plus its name.
+    real =
+      next ??
+      (isChildOf(lexical, real) ? lexical : childOf(real, lexical.slice(lexical.lastIndexOf("/") + 1)));
     cache.set(lexical, real);
-    if (missing) cache.set(MISSING + lexical, "");
+    if (below) missing.add(lexical);
   }
   return real;
 }
@@ -58,8 +66,14 @@ function childOf(dir: string, name: string): string {
   return dir === "/" ? `/${name}` : `${dir}/${name}`;
 }
 
-/** Marks, in a realpathExisting cache, an entry that does not exist (no path holds a NUL). */
-const MISSING = "\0";
+/** Whether `p` is `dir/name` for one name (both normalized and absolute). */
+function isChildOf(p: string, dir: string): boolean {
+  if (dir === "/") return p.lastIndexOf("/") === 0;
+  return p.startsWith(dir) && p.charCodeAt(dir.length) === 47 && p.indexOf("/", dir.length + 1) < 0;
+}
+
+/** The entries a realpathExisting cache knows to be missing (also below a dangling symlink). */
+const missingIn = new WeakMap<Map<string, string>, Set<string>>();
 
 /** Errors of `lstat` that mean nothing can be there: below a file, or through a symlink loop. */
 const CANNOT_EXIST = new Set(["ENOTDIR", "ELOOP"]);
@@ -79,7 +93,15 @@ function lexicalPath(cwd: string, p: string): string {
   if (p.startsWith("/")) return p.length > 1 && !NOT_NORMAL.test(p) ? p : path.resolve(p);
   let rel = p;
   while (rel.startsWith("./")) rel = rel.slice(2);
-  return isPlainRelative(rel) ? childOf(cwd, rel) : path.resolve(cwd, p);
+  if (isPlainRelative(rel)) return childOf(cwd, rel);
+  // `..`, `../..`, `../x`: up from cwd, then a plain rest
+  let base = cwd;
+  while (rel === ".." || rel.startsWith("../")) {
+    base = base.slice(0, base.lastIndexOf("/")) || "/";
+    rel = rel.slice(3);
+  }
+  if (base !== cwd && (rel === "" || isPlainRelative(rel))) return rel === "" ? base : childOf(base, rel);
+  return path.resolve(cwd, p);
 }
 
 /** A relative path that path.resolve would only append: no `.`/`..` segment, no `//`, no trailing `/`. */
@@ -92,17 +114,37 @@ const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
 /** Not a normalized absolute path: `//`, a `.` or `..` segment, or a trailing `/`. */
 const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
 
+/** path.resolve(p), without its work when `p` is already absolute and normalized. */
+export function normalized(p: string): string {
+  return p.startsWith("/") && (p === "/" || !NOT_NORMAL.test(p)) ? p : path.resolve(p);
+}
+
 export function isInside(child: string, parent: string): boolean {
   if (child === parent) return true;
-  if (child.startsWith("/") && parent.startsWith("/") && !NOT_NORMAL.test(child) && !NOT_NORMAL.test(parent)) {
-    // What path.relative answers below, without resolving both paths again.
-    if (parent === "/") return !child.startsWith("/..");
-    return (
-      child.startsWith(parent) && child.charCodeAt(parent.length) === 47 && !child.startsWith("..", parent.length + 1)
-    );
+  if (
+    child.startsWith("/") &&
+    parent.startsWith("/") &&
+    !NOT_NORMAL.test(child) &&
+    !NOT_NORMAL.test(parent)
+  ) {
+    return isInsideResolved(child, parent);
   }
   const rel = path.relative(parent, child);
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+/**
+ * isInside for two absolute, normalized paths (as resolveArg and realpathExisting give them):
+ * what path.relative would answer, without resolving both paths again.
+ */
+export function isInsideResolved(child: string, parent: string): boolean {
+  if (child === parent) return true;
+  if (parent === "/") return !child.startsWith("/..");
+  return (
+    child.startsWith(parent) &&
+    child.charCodeAt(parent.length) === 47 &&
+    !child.startsWith("..", parent.length + 1)
+  );
 }
 
 export interface PathScope {
@@ -122,11 +164,16 @@ export interface ResolvedPath {
 
 /** Expands `~` and resolves against the working directory; null for `~user`, which is not followed. */
 export function resolveArg(arg: string, scope: PathScope): ResolvedPath | null {
+  const lexical = lexicalArg(arg, scope);
+  return lexical === null ? null : { lexical, real: realOf(lexical, scope.cache ?? new Map()) };
+}
+
+/** `arg` with `~` expanded, absolute from the working directory, symlinks not followed; null for `~user`. */
+export function lexicalArg(arg: string, scope: PathScope): string | null {
   let expanded = arg;
   if (arg === "~" || arg.startsWith("~/")) expanded = scope.home + arg.slice(1);
   else if (arg.startsWith("~")) return null;
-  const lexical = lexicalPath(scope.cwd, expanded);
-  return { lexical, real: realOf(lexical, scope.cache ?? new Map()) };
+  return lexicalPath(scope.cwd, expanded);
 }
 
 /** Why a resolved path outside the project is off limits, in a few words. */
@@ -146,7 +193,7 @@ export function describeOutside(resolved: ResolvedPath, scope: PathScope): strin
 
 /** Inside the project once symlinks are followed. */
 export function insideProject(resolved: ResolvedPath, scope: PathScope): boolean {
-  return isInside(resolved.real, scope.project);
+  return isInsideResolved(resolved.real, scope.project);
 }
 
 /** Whether one path segment holds a glob character. */
@@ -168,7 +215,10 @@ export function segmentMatches(pattern: string, name: string): boolean {
       const close = pattern.indexOf("]", i + 2);
       if (close < 0) source += "\\[";
       else {
-        const body = pattern.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        const body = pattern
+          .slice(i + 1, close)
+          .replace(/^!/, "^")
+          .replace(/\\/g, "\\\\");
         source += `[${body}]`;
         i = close;
       }

@@ -13,7 +13,9 @@ import {
   expandBraces,
   GLOB_SEGMENT,
   insideProject,
-  isInside,
+  isInsideResolved,
+  lexicalArg,
+  normalized,
   type PathScope,
   type ResolvedPath,
   realpathExisting,
@@ -24,6 +26,9 @@ import { CHMOD_NUMERIC, CHMOD_SYMBOLIC, PROTECTED_NAMES } from "./rules.ts";
 
 /** What a secret-read denial says about the secrets (see secret-paths.ts). */
 const SECRET_KINDS = "credentials of your tools, Baton's data, .env files outside the project";
+
+/** The options of `cd`/`pushd` (`-L`, `-P`, `-e`, `-@`). */
+const CD_OPTION = /^-[LPe@]+$/;
 
 /** Options that make a program work from another directory: its relative paths start there too. */
 const CHDIR_OPTIONS = new Set(["-C", "--chdir", "--directory", "--cwd", "--prefix"]);
@@ -189,9 +194,9 @@ export class ProjectPaths {
     if (relative && this.leftProject) {
       return `\`${v}\` (a relative path after \`cd\` left the project can't be checked; use a path inside the project)`;
     }
-    const segments = v.split("/");
-    const globAt = segments.findIndex((s) => /[*?[]/.test(s));
-    if (globAt >= 0) {
+    const segments = GLOB_SEGMENT.test(v) ? v.split("/") : null;
+    const globAt = segments === null ? -1 : segments.findIndex((s) => GLOB_SEGMENT.test(s));
+    if (segments !== null && globAt >= 0) {
       if (rules.broadGlob && segments.some((s) => s.startsWith(".*"))) {
         return `\`${v}\` (a broad wildcard: \`.*\` reaches dotfiles and parent entries; name the files)`;
       }
@@ -210,11 +215,10 @@ export class ProjectPaths {
     if (!rules.allowProjectRoot && resolved.real === this.scope.project)
       return `\`${v}\` (the project directory itself)`;
     if (rules.protect) {
-      const names = [
-        ...relativeInside(this.scope.project, resolved.real).split(path.sep),
-        path.basename(resolved.lexical),
-      ];
-      const hit = names.find((n) => PROTECTED_NAMES.has(n));
+      const base = resolved.lexical.slice(resolved.lexical.lastIndexOf("/") + 1);
+      const hit = PROTECTED_NAMES.has(base)
+        ? base
+        : protectedSegment(relativeInside(this.scope.project, resolved.real));
       if (hit !== undefined) {
         return `\`${v}\` (\`${hit}\` is protected: the git repository, package.json, lockfiles and .env are never deleted)`;
       }
@@ -235,7 +239,13 @@ export class ProjectPaths {
       else this.setCwd(previous);
       return null;
     }
-    const target = args.find((w) => w.value === null || !/^-[LPe@]+$/.test(w.value));
+    let target: Word | undefined;
+    for (const w of args) {
+      if (w.value === null || !CD_OPTION.test(w.value)) {
+        target = w;
+        break;
+      }
+    }
     if (name === "pushd") this.dirStack.push(this.scope.cwd);
     if (target === undefined) {
       this.setCwd(this.scope.home);
@@ -264,7 +274,7 @@ export class ProjectPaths {
 
   private setCwd(dir: string): void {
     this.scope.cwd = dir;
-    if (!isInside(dir, this.scope.project)) this.leftProject = true;
+    if (!isInsideResolved(dir, this.scope.project)) this.leftProject = true;
   }
 
   /**
@@ -273,19 +283,23 @@ export class ProjectPaths {
    * globs that can reach a secret, and its redirections. Relative paths start from the working
    * directory the `cd`s before it left, and also from the directory a `-C DIR` option names.
    */
-  secretReads(name: Word, args: readonly Word[], redirects: readonly Redirect[], text: string): Decision | null {
+  secretReads(
+    name: Word,
+    args: readonly Word[],
+    redirects: readonly Redirect[],
+    text: string,
+  ): Decision | null {
     let base: ResolvedPath | null = null;
-    const words = [name, ...args];
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i] as Word;
+    for (let i = -1; i < args.length; i++) {
+      const word = i < 0 ? name : (args[i] as Word);
       const problem = this.secretWord(word, "reads", text, base);
       if (problem !== null) return problem;
       const v = word.value;
-      if (v === null || !v.startsWith("-")) continue;
+      if (v === null || v.charCodeAt(0) !== 45 /* - */) continue;
       const eq = v.indexOf("=");
       const option = eq > 0 ? v.slice(0, eq) : v;
       if (!CHDIR_OPTIONS.has(option)) continue;
-      const dir = eq > 0 ? v.slice(eq + 1) : words[i + 1]?.value;
+      const dir = eq > 0 ? v.slice(eq + 1) : args[i + 1]?.value;
       if (dir !== undefined && dir !== null) base = this.resolve(dir, this.scope.cwd);
     }
     return this.secretRedirects(redirects, text);
@@ -325,7 +339,7 @@ export class ProjectPaths {
   /** Where `candidate` resolves when it lies in (or, as a glob, can reach into) a secret; else null. */
   private secretCandidate(candidate: string, start: string): ResolvedPath | null {
     if (!GLOB_SEGMENT.test(candidate)) {
-      const resolved = this.resolve(candidate, start);
+      const resolved = this.resolveToRead(candidate, start);
       return resolved !== null && this.secretHolding(resolved) !== null ? resolved : null;
     }
     // `x*/..` folds away as path.resolve folds it; the glob starts at the first segment left holding one
@@ -333,7 +347,7 @@ export class ProjectPaths {
     const globAt = segments.findIndex((s) => GLOB_SEGMENT.test(s));
     if (globAt < 0) return this.secretCandidate(segments.join("/"), start);
     const literalPart = segments.slice(0, globAt).join("/") || (candidate.startsWith("/") ? "/" : ".");
-    const resolved = this.resolve(literalPart, start);
+    const resolved = this.resolveToRead(literalPart, start);
     if (resolved === null) return null;
     if (this.secretHolding(resolved) !== null) return resolved;
     // A glob below a directory that holds a secret (`~/.s*/id_rsa`, `~/.aws/*`): can it name it?
@@ -341,7 +355,7 @@ export class ProjectPaths {
     for (const secret of this.spellings()) {
       if (this.insideProjectPath(secret)) continue;
       for (const dir of [resolved.real, resolved.lexical]) {
-        if (secret === dir || !isInside(secret, dir)) continue;
+        if (secret === dir || !isInsideResolved(secret, dir)) continue;
         const names = path.relative(dir, secret).split(path.sep);
         if (pattern.length >= names.length && names.every((n, i) => segmentMatches(pattern[i] ?? "", n))) {
           return { lexical: secret, real: secret };
@@ -349,6 +363,19 @@ export class ProjectPaths {
       }
     }
     return null;
+  }
+
+  /**
+   * As resolve, for a path a command reads: one whose lookup fails (`EACCES` in a directory this
+   * user cannot search) is judged by its spelling, since the session cannot read it either.
+   */
+  private resolveToRead(arg: string, start: string): ResolvedPath | null {
+    try {
+      return this.resolve(arg, start);
+    } catch {
+      const lexical = lexicalArg(arg, { ...this.scope, cwd: start });
+      return lexical === null ? null : { lexical, real: lexical };
+    }
   }
 
   /** `arg` resolved from `start` (the working directory by default); each answer is kept for the decision. */
@@ -378,12 +405,12 @@ export class ProjectPaths {
   }
 
   private insideProjectPath(p: string): boolean {
-    return isInside(p, this.scope.project) || isInside(p, this.projectDir);
+    return isInsideResolved(p, this.scope.project) || isInsideResolved(p, this.projectDir);
   }
 
   private spellings(): string[] {
     if (this.secretSpellings === null) {
-      const given = this.secrets.map((s) => path.resolve(s));
+      const given = this.secrets.map(normalized);
       const real = given.map((s) => realpathExisting(s, this.scope.cache));
       this.secretSpellings = [...new Set([...given, ...real])];
     }
@@ -391,9 +418,26 @@ export class ProjectPaths {
   }
 }
 
+/** The longest protected name: longer segments need no look. */
+const PROTECTED_LENGTH = Math.max(...[...PROTECTED_NAMES].map((n) => n.length));
+
+/** The first segment of the relative path `rel` that is a protected name, if any. */
+function protectedSegment(rel: string): string | undefined {
+  for (let start = 0; start <= rel.length; ) {
+    let end = rel.indexOf("/", start);
+    if (end < 0) end = rel.length;
+    if (end - start <= PROTECTED_LENGTH) {
+      const name = rel.slice(start, end);
+      if (PROTECTED_NAMES.has(name)) return name;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
 /** The first of `dirs` that holds `p` (all absolute and normalized, as resolved paths are), or null. */
 function insideOneOf(p: string, dirs: readonly string[]): string | null {
-  for (const dir of dirs) if (p.startsWith(dir) && isInside(p, dir)) return dir;
+  for (const dir of dirs) if (isInsideResolved(p, dir)) return dir;
   return null;
 }
 
@@ -401,13 +445,17 @@ function insideOneOf(p: string, dirs: readonly string[]): string | null {
 function relativeInside(dir: string, p: string): string {
   if (p === dir) return "";
   if (dir === "/" && p.startsWith("/")) return p.slice(1);
-  return p.startsWith(dir) && p.charCodeAt(dir.length) === 47 ? p.slice(dir.length + 1) : path.relative(dir, p);
+  return p.startsWith(dir) && p.charCodeAt(dir.length) === 47
+    ? p.slice(dir.length + 1)
+    : path.relative(dir, p);
 }
 
 /** The strings in `word` that may name a file: itself, `--opt=PATH`'s PATH, `@PATH`'s PATH, brace expansions, `$HOME/…`. */
 function pathCandidates(word: Word): string[] {
   let values: string[];
-  if (word.value !== null) values = [word.value];
+  const v = word.value;
+  if (v !== null && looksLikePath(v) && !v.includes("=") && !v.startsWith("@")) return [v];
+  if (v !== null) values = [v];
   else if (word.braced !== undefined) values = expandBraces(word.braced);
   else {
     const home = homeRelative(word.text);
@@ -415,11 +463,12 @@ function pathCandidates(word: Word): string[] {
     values = [home];
   }
   const out: string[] = [];
-  for (const v of values) {
-    if (looksLikePath(v)) out.push(v);
-    const eq = v.indexOf("=");
-    if (eq >= 0 && looksLikePath(v.slice(eq + 1))) out.push(v.slice(eq + 1));
-    if (v.startsWith("@") && looksLikePath(v.slice(1))) out.push(v.slice(1));
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    for (const v of eq >= 0 ? [value, value.slice(eq + 1)] : [value]) {
+      if (looksLikePath(v)) out.push(v);
+      if (v.startsWith("@") && looksLikePath(v.slice(1))) out.push(v.slice(1));
+    }
   }
   return out;
 }
@@ -447,7 +496,12 @@ function shownWord(v: string): string {
   return v.replace(/\n/g, "\\n");
 }
 
-function secretDenial(verb: "reads" | "writes", given: string, resolved: ResolvedPath, text: string): Decision {
+function secretDenial(
+  verb: "reads" | "writes",
+  given: string,
+  resolved: ResolvedPath,
+  text: string,
+): Decision {
   const shown = shownWord(given);
   const where = resolved.real === given ? "" : ` (${shownWord(resolved.real)})`;
   return deny(

@@ -276,7 +276,9 @@ const DEFAULT_BLOCKED_PREFIXES = DEFAULT_BLOCKED.filter((p) => p.endsWith("*")).
 /** Whether `name` matches one of `patterns` (exact names, or `prefix*`). */
 export function isBlocked(name: string, patterns: readonly string[]): boolean {
   if (patterns === DEFAULT_BLOCKED) {
-    return DEFAULT_BLOCKED_EXACT.has(name) || DEFAULT_BLOCKED_PREFIXES.some((p) => name.startsWith(p));
+    if (DEFAULT_BLOCKED_EXACT.has(name)) return true;
+    for (const prefix of DEFAULT_BLOCKED_PREFIXES) if (name.startsWith(prefix)) return true;
+    return false;
   }
   for (const pattern of patterns) {
     if (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern) return true;

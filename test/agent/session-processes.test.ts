@@ -26,3 +26,14 @@ it("ends every process the session started, background servers included, when th
   expect(Number(running.trim())).toBeGreaterThanOrEqual(2);
   expect(processesIn(project.directory)).toEqual([]);
 });
+
+it("ends a session at once, as interrupted, when it is stopped before it even started", async () => {
+  const { model, t } = await setUp();
+  const stop = new AbortController();
+  stop.abort("stopped by a person");
+  const started = Date.now();
+  const { outcome } = await codingSession(t, model, {}, { signal: stop.signal });
+  expect(outcome.status).toBe("interrupted");
+  expect(outcome.session).toMatchObject({ status: "interrupted", interruption_reason: "stopped by a person" });
+  expect(Date.now() - started).toBeLessThan(15_000);
+});

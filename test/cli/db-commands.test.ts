@@ -90,15 +90,6 @@ describe("baton db", () => {
 });
 
 describe("baton", () => {
-  it("prints its help for `start` until the server exists, and exits 0", async () => {
-    const w = makeWorld();
-    const { code, out } = await baton(["start"], { cwd: w.cwd, env: w.env });
-    expect(code).toBe(0);
-    expect(out).toContain("Baton's server is not built yet");
-    expect(out).toContain("Usage: baton");
-    expect(out).toContain("db ");
-  });
-
   it("exits 2 on an unknown command and points to --help", async () => {
     const w = makeWorld();
     const { code, err } = await baton(["frobnicate"], { cwd: w.cwd, env: w.env });

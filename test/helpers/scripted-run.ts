@@ -1,7 +1,12 @@
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
-import { type AgentDeps, runSession, type SessionOutcome } from "../../src/agent/run-session.ts";
+import {
+  type AgentDeps,
+  runSession,
+  type SessionOutcome,
+  type SessionRequest,
+} from "../../src/agent/run-session.ts";
 import { EventBus } from "../../src/events/bus.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
@@ -38,6 +43,7 @@ export async function codingSession(
   t: TestDatabase,
   model: ScriptedModel,
   extra: Partial<AgentDeps> = {},
+  request: Partial<SessionRequest> = {},
 ): Promise<{ project: Project; outcome: SessionOutcome }> {
   const w = makeWorld();
   const project = await createProject(t.stores, {
@@ -54,7 +60,7 @@ export async function codingSession(
       browser: null,
       ...extra,
     },
-    { project, type: "coding", model: "sonnet" },
+    { project, type: "coding", model: "sonnet", ...request },
   );
   return { project, outcome };
 }

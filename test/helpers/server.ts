@@ -23,9 +23,11 @@ export interface TestServer {
 
 type ConfigOverrides = Partial<{ [K in keyof Config]: Partial<Config[K]> }>;
 
-const open: ApiApp[] = [];
+const open: TestServer[] = [];
 afterEach(async () => {
-  for (const app of open.splice(0)) {
+  for (const { app, deps } of open.splice(0)) {
+    deps.orchestrator.stopAll("the test ended");
+    await deps.orchestrator.idle();
     await app.close();
   }
 });
@@ -71,7 +73,6 @@ export async function testServer(
     auth: Auth.fromConfig(config.auth, world.home),
   };
   const app = await buildServer(deps);
-  open.push(app);
   let headers: Record<string, string> = {};
   if (options.password !== undefined) {
     const login = await app.inject({
@@ -81,5 +82,7 @@ export async function testServer(
     });
     headers = { authorization: `Bearer ${login.json().access_token}` };
   }
-  return { app, deps, world, events, headers };
+  const server = { app, deps, world, events, headers };
+  open.push(server);
+  return server;
 }

@@ -1,5 +1,7 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Decision } from "../../src/security/command-policy.ts";
+import { secretPaths } from "../../src/security/secret-paths.ts";
 import { usePolicy } from "./fixture.ts";
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed. */
@@ -98,8 +100,16 @@ const MODES = ["blocklist", "allowlist"] as const;
 
 const policy = usePolicy();
 
+/** The secret paths a session in the fixture's project gets (its home's credentials, Baton's home). */
+const secrets = (): string[] =>
+  secretPaths({
+    projectDir: policy.world.project,
+    home: policy.world.home,
+    batonHome: path.join(policy.world.home, ".baton"),
+  });
+
 describe("the command policy under fuzzing", () => {
-  it("never throws and always answers with a one-line reason, quickly, for 2,000 random commands", () => {
+  it("never throws and always answers with a one-line reason, quickly, for 2,000 random commands (with and without secrets)", () => {
     const random = prng(20_261_124);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     let slowest = 0;
@@ -108,7 +118,7 @@ describe("the command policy under fuzzing", () => {
       const length = 1 + Math.floor(random() * 40);
       let command = "";
       for (let j = 0; j < length; j++) command += pick(FRAGMENTS);
-      const ctx = policy.world.ctx({ mode: pick(MODES) });
+      const ctx = policy.world.ctx({ mode: pick(MODES), secrets: pick([undefined, secrets()]) });
       const started = performance.now();
       let decision: Decision | undefined;
       expect(() => {

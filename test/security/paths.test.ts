@@ -90,6 +90,27 @@ describe("path rules of destructive commands, on real directories", () => {
       path.join(policy.world.project, "missing", "x"),
     );
   });
+
+  it("gives the same answers from a cache shared by one decision, also below a file or a symlink loop", () => {
+    const { project, outside } = policy.world;
+    const loop = path.join(project, "dist", "loop");
+    if (!existsSync(path.join(project, "dist", "loop2"))) {
+      symlinkSync(path.join(project, "dist", "loop2"), loop);
+      symlinkSync(loop, path.join(project, "dist", "loop2"));
+    }
+    const cache = new Map<string, string>();
+    const cases: [string, string][] = [
+      [path.join(project, "escape", "a"), path.join(outside, "a")],
+      [path.join(project, "escape", "a", "b"), path.join(outside, "a", "b")],
+      [path.join(project, "src", "index.ts", "x"), path.join(project, "src", "index.ts", "x")],
+      [path.join(loop, "x"), path.join(loop, "x")],
+      [path.join(project, "src-link", "index.ts"), path.join(project, "src", "index.ts")],
+    ];
+    for (const [given, real] of [...cases, ...cases]) {
+      expect(realpathExisting(given, cache), given).toBe(real);
+      expect(realpathExisting(given), given).toBe(real);
+    }
+  });
 });
 
 describe("process rules", () => {

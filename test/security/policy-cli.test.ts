@@ -59,6 +59,17 @@ describe("baton policy check", () => {
     expect((await policy(["check", "--mode", "blocklist", "--", "docker ps"])).code).toBe(0);
   });
 
+  it("refuses reading secrets: a .env outside the project, Baton's home; the project's own .env is fine", async () => {
+    writeFileSync(path.join(world.root, ".env"), "TOKEN=x");
+    const envNextDoor = await policy(["check", "--", "cat ../.env"]);
+    expect(envNextDoor.code).toBe(POLICY_DENIED_EXIT);
+    expect(envNextDoor.out).toMatch(/^denied: reads a secret: `\.\.\/\.env` .* is off limits to sessions/);
+    const batonData = await policy(["check", "--", `ls ${path.join(world.root, "baton-home")}`]);
+    expect(batonData.code).toBe(POLICY_DENIED_EXIT);
+    expect(batonData.out).toContain("Baton's data");
+    expect((await policy(["check", "--", "cat .env && ls .."])).code).toBe(0);
+  });
+
   it("rejects an unknown mode as invalid configuration", async () => {
     const result = await policy(["check", "--mode", "yolo", "--", "ls"]);
     expect(result.code).toBe(2);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { planCoverage } from "../../plan/coverage.ts";
+import { readPlanCoverage } from "../../plan/coverage.ts";
 import { formatCoverageText } from "../../views/coverage-view.ts";
 import type { CliIo } from "../io.ts";
 import { PROJECT_ARGUMENT, withProject } from "../project-arg.ts";
@@ -12,12 +12,7 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
     .option("--json", "print JSON")
     .action(async (arg: string | undefined, options: { json?: boolean }) => {
       await withProject(program, io, arg, async ({ stores, project }) => {
-        const [epics, tasks, testCounts] = await Promise.all([
-          stores.plan.listEpics(project.id),
-          stores.plan.listTasks(project.id),
-          stores.plan.testCounts(project.id),
-        ]);
-        const coverage = planCoverage({ epics, tasks, testCounts });
+        const coverage = await readPlanCoverage(stores.plan, project.id);
         io.out(
           options.json
             ? `${JSON.stringify({ project: project.name, ...coverage }, null, 2)}\n`

@@ -1,6 +1,8 @@
+import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { decideCommand } from "../../security/command-policy.ts";
+import { secretPaths } from "../../security/secret-paths.ts";
 import type { CliIo } from "../io.ts";
 import { loadCliConfig } from "./config.ts";
 
@@ -33,7 +35,7 @@ export function registerPolicyCommand(program: Command, io: CliIo): void {
     .option("--mode <mode>", "blocklist or allowlist (default: security.mode from the config)")
     .action(async (command: string, options: { projectDir?: string; mode?: string }) => {
       const projectDir = path.resolve(io.cwd, options.projectDir ?? ".");
-      const { config } = loadCliConfig(program, io, {
+      const { config, home: batonHome } = loadCliConfig(program, io, {
         projectDir,
         flags: { "security.mode": options.mode },
         flagNames: { "security.mode": "--mode" },
@@ -43,6 +45,8 @@ export function registerPolicyCommand(program: Command, io: CliIo): void {
         projectDir,
         extraBlocked: config.security.extra_blocked_commands,
         extraAllowed: config.security.extra_allowed_commands,
+        // as a session gets them: credentials of the user's tools, Baton's data, other .env files
+        secrets: secretPaths({ projectDir, home: os.homedir(), batonHome }),
       });
       io.out(`${decision.allowed ? "allowed" : "denied"}: ${decision.reason}\n`);
       if (!decision.allowed) throw new CommandDeniedExit(decision.reason);

@@ -347,6 +347,45 @@ export class SessionStore {
       .execute();
   }
 
+  /** The id of the newest event of a project (or of any project), 0 when there is none. */
+  async lastEventId(projectId?: number): Promise<number> {
+    let query = this.deps.db.selectFrom("session_events").select((eb) => eb.fn.max("id").as("id"));
+    if (projectId !== undefined) query = query.where("project_id", "=", projectId);
+    const row = await query.executeTakeFirst();
+    return Number(row?.id ?? 0);
+  }
+
+  /** A project's events of the given types after an event id, oldest first (what a stream replays). */
+  async listProjectEventsOfTypes(
+    projectId: number,
+    types: readonly string[],
+    options: { afterId?: number; limit?: number } = {},
+  ): Promise<SessionEvent[]> {
+    if (types.length === 0) return [];
+    const rows = await this.deps.db
+      .selectFrom("session_events")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("id", ">", options.afterId ?? 0)
+      .where("type", "in", [...types])
+      .orderBy("id")
+      .limit(options.limit ?? 1_000)
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** A project's newest `limit` events (of every type), oldest first. */
+  async latestProjectEvents(projectId: number, limit: number): Promise<SessionEvent[]> {
+    const rows = await this.deps.db
+      .selectFrom("session_events")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.reverse().map(toEvent);
+  }
+
   private async assertNoPlan(trx: Executor, projectId: number): Promise<void> {
     const { n } = await trx
       .selectFrom("epics")

@@ -1,4 +1,321 @@
-import type { Routes } from "../app.ts";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import multipart from "@fastify/multipart";
+import type { FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { BatonError } from "../../errors.ts";
+import { applyReset, planReset, type ResetStepName } from "../../orchestrator/reset.ts";
+import { createProject } from "../../projects/create-project.ts";
+import { type Project, ProjectName, ProjectRunSettings, runSettingsOf } from "../../projects/model.ts";
+import { SPEC_DIR } from "../../projects/spec.ts";
+import { containerName, dockerCli, removeProjectContainer } from "../../security/docker-sandbox.ts";
+import { isInside } from "../../security/paths.ts";
+import type { Routes, ServerDeps } from "../app.ts";
+import { assertIdle } from "../project-guards.ts";
+import { changeSettings, SettingsChanges } from "../project-settings.ts";
+import { readProjectView, readProjectViews } from "../project-view.ts";
+import { ProjectParams, QueryFlag } from "../schemas/common.ts";
+import { errorResponses } from "../schemas/error.ts";
+import { ProjectView } from "../schemas/projects.ts";
+import { multipartLimits, receiveSpecUpload, type SpecUpload, uploadLimits } from "../spec-upload.ts";
 
-/** (being written) */
-export const projectsRoutes: Routes = (_app, _deps) => {};
+const run = ProjectRunSettings.shape;
+
+/**
+ * A new project as the multipart form gives it: text fields (an empty optional one counts as
+ * absent) and the spec files (`spec`; here their names: the files are in the upload folder).
+ */
+const NewProjectForm = z.strictObject({
+  name: ProjectName,
+  initializer_model: run.initializer_model,
+  coding_model: run.coding_model,
+  sandbox: run.sandbox,
+  budget_usd: z.coerce.number().positive("a budget is a positive number of US dollars").optional(),
+  spec: z
+    .array(z.string().meta({ format: "binary" }))
+    .min(1)
+    .describe("one or more spec files, .md or .txt, each at most server.max_upload_kb KB"),
+});
+
+/** The upload's fields and file names, as the form schema reads them. */
+function formBody(upload: SpecUpload): Record<string, unknown> {
+  if (Object.hasOwn(upload.fields, "spec")) {
+    throw new BatonError("BATON_VALIDATION", "spec is a file field: attach the spec files, not text");
+  }
+  const given = Object.entries(upload.fields).filter(([k, v]) => k === "name" || v.trim() !== "");
+  return { ...Object.fromEntries(given), spec: upload.files.map((f) => f.name) };
+}
+
+const DeleteQuery = z.object({
+  confirm: z.string().optional().describe("the project's name, to confirm"),
+  delete_files: QueryFlag.default(false).describe("also remove the project's directory"),
+});
+
+const Deleted = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  directory: z.string(),
+  files_deleted: z.boolean(),
+  /** The docker container removed with it; null when sessions do not run in docker. */
+  container: z.object({ name: z.string(), removed: z.boolean() }).nullable(),
+});
+
+const ResetResult = z.object({
+  /** False for a dry run. */
+  applied: z.boolean(),
+  init_commit: z.string(),
+  /** Where the deleted sessions' logs and the progress note went, relative to the project directory. */
+  archive_dir: z.string(),
+  steps: z.array(
+    z.object({
+      name: z.enum([
+        "container",
+        "logs",
+        "progress-note",
+        "git",
+        "database",
+      ]) satisfies z.ZodType<ResetStepName>,
+      description: z.string().describe("what the step changes"),
+      done: z.string().nullable().describe("what it did; null in a dry run"),
+    }),
+  ),
+  /** The project after the reset. */
+  project: ProjectView,
+});
+
+/** Projects: list, create (multipart upload of the spec), read, change, delete. */
+export const projectsRoutes: Routes = (app, deps) => {
+  app.get(
+    "/api/projects",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "Every project with its progress, next task, running session and cost",
+        response: { 200: z.object({ projects: z.array(ProjectView) }) },
+      },
+    },
+    async () => ({ projects: await readProjectViews(deps.stores) }),
+  );
+
+  app.register(async (scoped) => {
+    const limits = uploadLimits(deps.config.server.max_upload_kb);
+    await scoped.register(multipart, { limits: multipartLimits(limits) });
+    // The multipart body is read (files to a temp folder) before validation, which then checks
+    // the fields like any body; the folder goes when the response does, whatever it is.
+    const uploads = new WeakMap<FastifyRequest, SpecUpload>();
+    scoped.addHook("preValidation", async (request) => {
+      const upload = await receiveSpecUpload(request, limits);
+      uploads.set(request, upload);
+      request.body = formBody(upload);
+    });
+    scoped.addHook("onSend", async (request, _reply, payload) => {
+      uploads.get(request)?.remove();
+      return payload;
+    });
+    scoped.withTypeProvider<ZodTypeProvider>().post(
+      "/api/projects",
+      {
+        schema: {
+          tags: ["projects"],
+          summary:
+            "Create a project from a spec (multipart: name, spec files, optional models, sandbox, budget)",
+          consumes: ["multipart/form-data"],
+          body: NewProjectForm,
+          response: { 201: ProjectView, ...errorResponses(400, 409, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const upload = uploads.get(request);
+        if (upload === undefined) throw new Error("the upload was not received");
+        const { spec: _files, ...fields } = request.body;
+        const project = await createFromUpload(deps, fields, upload.folder);
+        return reply.code(201).send(await readProjectView(deps.stores, project.id));
+      },
+    );
+  });
+
+  app.get(
+    "/api/projects/:id",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "A project with its progress, next task, running session and cost",
+        params: ProjectParams,
+        response: { 200: ProjectView, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => readProjectView(deps.stores, request.params.id),
+  );
+
+  app.patch(
+    "/api/projects/:id",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "Change a project's budget or run settings (null clears one: the config applies)",
+        params: ProjectParams,
+        body: SettingsChanges,
+        response: { 200: ProjectView, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const project = await deps.stores.projects.get(request.params.id);
+      await changeSettings(deps.stores, project, request.body);
+      return readProjectView(deps.stores, project.id);
+    },
+  );
+
+  app.delete(
+    "/api/projects/:id",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "Delete a project's rows (confirm=<name>), and its directory with delete_files=true",
+        params: ProjectParams,
+        querystring: DeleteQuery,
+        response: { 200: Deleted, ...errorResponses(400, 404, 409, 412) },
+      },
+    },
+    async (request) => {
+      const project = await deps.stores.projects.get(request.params.id);
+      const { confirm, delete_files } = request.query;
+      if (confirm !== project.name) {
+        throw new BatonError(
+          "BATON_CONFIRMATION_REQUIRED",
+          `${confirm === undefined ? "deleting" : `confirm=${confirm} does not match: deleting`} project ${project.name} needs ?confirm=${project.name} (add &delete_files=true to remove its directory ${project.directory} too)`,
+          { confirm: project.name },
+        );
+      }
+      await assertIdle(deps, project, "deleting it");
+      if (delete_files) assertDeletable(deps, project.directory);
+      const sandbox = runSettingsOf(project).sandbox;
+      let container: { name: string; removed: boolean } | null = null;
+      if (deps.config.sandbox.type === "docker" || sandbox === "docker") {
+        const name = containerName(project.id, project.name);
+        container = { name, removed: await removeContainer(project.id, name) };
+      }
+      await deps.stores.projects.delete(project.id);
+      const filesDeleted = delete_files && existsSync(project.directory);
+      if (filesDeleted) rmSync(project.directory, { recursive: true, force: true });
+      return {
+        id: project.id,
+        name: project.name,
+        directory: project.directory,
+        files_deleted: filesDeleted,
+        container,
+      };
+    },
+  );
+
+  app.post(
+    "/api/projects/:id/reset",
+    {
+      schema: {
+        tags: ["projects"],
+        summary:
+          "Take the project back to right after its initializer (init commit, plan without progress, session 0 only); dry_run=true only says what it would do",
+        params: ProjectParams,
+        querystring: z.object({
+          dry_run: QueryFlag.default(false).describe("change nothing: only list the steps"),
+        }),
+        response: { 200: ResetResult, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const project = await deps.stores.projects.get(request.params.id);
+      await assertIdle(deps, project, "resetting it");
+      // The sandbox the project's sessions run in: with docker, its container goes too.
+      const reset = {
+        stores: deps.stores,
+        sandbox: { type: runSettingsOf(project).sandbox ?? deps.config.sandbox.type },
+      };
+      if (request.query.dry_run) {
+        const plan = await planReset(reset, project.id);
+        return {
+          applied: false,
+          init_commit: plan.initCommit,
+          archive_dir: plan.archiveDir,
+          steps: plan.steps.map((step) => ({ ...step, done: null })),
+          project: await readProjectView(deps.stores, project.id),
+        };
+      }
+      const report = await applyReset(reset, project.id);
+      return {
+        applied: true,
+        init_commit: report.plan.initCommit,
+        archive_dir: report.plan.archiveDir,
+        steps: report.steps,
+        project: await readProjectView(deps.stores, project.id),
+      };
+    },
+  );
+};
+
+/** Creates the project in `<generations_dir>/<name>` from the uploaded spec folder. */
+async function createFromUpload(
+  deps: ServerDeps,
+  fields: Omit<z.infer<typeof NewProjectForm>, "spec">,
+  folder: string,
+): Promise<Project> {
+  const { stores, config } = deps;
+  const { name, budget_usd, ...settings } = fields;
+  const directory = path.join(path.resolve(config.project.generations_dir), name);
+  if ((await stores.projects.list()).some((p) => p.name === name)) {
+    throw new BatonError(
+      "BATON_PROJECT_EXISTS",
+      `a project named ${name} already exists; choose another name`,
+      {
+        name,
+      },
+    );
+  }
+  if (existsSync(directory)) {
+    throw new BatonError(
+      "BATON_PROJECT_EXISTS",
+      `the directory ${directory} already exists; choose another name, or move that directory away`,
+      { name, directory },
+    );
+  }
+  const project = await createProject(stores, {
+    name,
+    directory,
+    spec: folder,
+    settings,
+    budget_usd: budget_usd ?? config.project.budget_usd,
+  });
+  // The upload folder is temporary: the project's own copy of the spec is what it keeps.
+  try {
+    return await stores.projects.update(project.id, { spec_path: path.join(project.directory, SPEC_DIR) });
+  } catch (error) {
+    await stores.projects.delete(project.id).catch(() => {});
+    rmSync(project.directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A directory whose removal would take more than a project with it is refused (409). */
+function assertDeletable(deps: ServerDeps, directory: string): void {
+  const dir = path.resolve(directory);
+  const keep = [deps.home, path.resolve(deps.config.project.generations_dir)];
+  if (path.parse(dir).root === dir || keep.some((k) => isInside(path.resolve(k), dir))) {
+    throw new BatonError(
+      "BATON_PROJECT_FILE_UNSAFE",
+      `the project's directory ${dir} holds Baton's own files (or is the root); delete the project without delete_files and remove what you want by hand`,
+      { directory: dir },
+    );
+  }
+}
+
+async function removeContainer(projectId: number, name: string): Promise<boolean> {
+  try {
+    return await removeProjectContainer(projectId, name, dockerCli());
+  } catch (error) {
+    throw new BatonError(
+      "BATON_SANDBOX_UNAVAILABLE",
+      `the project's docker container ${name} could not be removed, so the project was kept: ${(error as Error).message}`,
+      { container: name },
+      { cause: error },
+    );
+  }
+}

@@ -1,4 +1,256 @@
-import type { Routes } from "../app.ts";
+import type { FastifyBaseLogger } from "fastify";
+import { z } from "zod";
+import { BatonError } from "../../errors.ts";
+import type { RunOptions } from "../../orchestrator/orchestrator.ts";
+import type { Project } from "../../projects/model.ts";
+import type { Session } from "../../sessions/model.ts";
+import type { Routes, ServerDeps } from "../app.ts";
+import { projectOf, sessionOf } from "../lookup.ts";
+import { assertIdle } from "../project-guards.ts";
+import { ProjectParams } from "../schemas/common.ts";
+import { errorResponses } from "../schemas/error.ts";
+import { SessionParams, StartedSession, StoppingSession } from "../schemas/session.ts";
 
-/** (being written) */
-export const runsRoutes: Routes = (_app, _deps) => {};
+/** A model name or alias as Claude Code takes it (`sonnet`, `claude-sonnet-4-5`, `…[1m]`, Bedrock ids). */
+const Model = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:@/[\]-]+$/, "a model is a name or alias such as sonnet or claude-sonnet-4-5")
+  .describe("the model of this run's sessions instead of the configured one");
+
+/** A body that may be left out: no body is `{}`. */
+function optionalBody<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => value ?? {}, schema);
+}
+
+const InitializeBody = optionalBody(z.strictObject({ model: Model.optional() }));
+
+const CodingBody = optionalBody(
+  z.strictObject({
+    model: Model.optional(),
+    max_iterations: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .nullable()
+      .optional()
+      .describe("coding sessions in this run at most; null: no limit; default: project.max_iterations"),
+  }),
+);
+
+const StopAfterCurrent = z.object({
+  project_id: z.number().int(),
+  stop_after_current: z.boolean(),
+  /** The session running now, if any: the run stops once it ends. */
+  running_session_id: z.number().int().nullable(),
+});
+
+/**
+ * Starting and stopping work. Every route returns at once: a start answers with the run's first
+ * session (real, already running) and the run goes on in the orchestrator; a stop answers while
+ * the session is being ended (it ends `interrupted`).
+ */
+export const runsRoutes: Routes = (app, deps) => {
+  const { stores, orchestrator } = deps;
+
+  app.post(
+    "/api/projects/:id/initialize",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Plan the project: start its initializer (session 0) in the background",
+        params: ProjectParams,
+        body: InitializeBody,
+        response: { 202: StartedSession, ...errorResponses(400, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const project = await projectOf(deps, request.params.id);
+      await assertIdle(deps, project, "starting a run");
+      if (await stores.plan.hasPlan(project.id)) {
+        throw new BatonError(
+          "BATON_PLAN_EXISTS",
+          `project ${project.name} already has a plan; start coding instead (POST /api/projects/${project.id}/coding/start)`,
+          { project_id: project.id },
+        );
+      }
+      const { model } = request.body;
+      const session = await startRun(deps, app.log, project, {
+        initializeOnly: true,
+        ...(model ? { model } : {}),
+      });
+      return reply.code(202).send(session);
+    },
+  );
+
+  app.post(
+    "/api/projects/:id/initialize/cancel",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Stop the running initializer (it ends interrupted)",
+        params: ProjectParams,
+        response: { 202: StoppingSession, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const project = await projectOf(deps, request.params.id);
+      const running = await stores.sessions.running(project.id);
+      if (running?.type !== "initializer") {
+        throw new BatonError(
+          "BATON_SESSION_NOT_RUNNING",
+          running
+            ? `no initializer of project ${project.name} is running: session ${running.number} (${running.type}) is; stop it with POST /api/projects/${project.id}/sessions/${running.id}/stop`
+            : `no initializer of project ${project.name} is running`,
+          { project_id: project.id, running_session_id: running?.id ?? null },
+        );
+      }
+      return reply.code(202).send(stop(deps, project, running, "initialization cancelled by a person"));
+    },
+  );
+
+  app.post(
+    "/api/projects/:id/coding/start",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Start coding sessions in the background, one after another, until a stop condition",
+        params: ProjectParams,
+        body: CodingBody,
+        response: { 202: StartedSession, ...errorResponses(400, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const project = await projectOf(deps, request.params.id);
+      await assertIdle(deps, project, "starting a run");
+      if (!(await stores.plan.hasPlan(project.id))) {
+        throw new BatonError(
+          "BATON_PLAN_MISSING",
+          `project ${project.name} has no plan yet; initialize it first (POST /api/projects/${project.id}/initialize), review the plan, then start coding`,
+          { project_id: project.id },
+        );
+      }
+      if ((await stores.plan.progress(project.id)).finished) {
+        throw new BatonError(
+          "BATON_PROJECT_COMPLETE",
+          `project ${project.name} is complete: every task is done and every test passes`,
+          { project_id: project.id },
+        );
+      }
+      if (project.budget_usd !== null && project.total_cost_usd >= project.budget_usd) {
+        throw new BatonError(
+          "BATON_BUDGET_SPENT",
+          `project ${project.name} has spent $${project.total_cost_usd.toFixed(2)} of its $${project.budget_usd.toFixed(2)} budget; raise the budget to go on`,
+          { project_id: project.id, budget_usd: project.budget_usd, spent_usd: project.total_cost_usd },
+        );
+      }
+      const { model, max_iterations } = request.body;
+      const session = await startRun(deps, app.log, project, {
+        ...(model ? { model } : {}),
+        ...(max_iterations === undefined ? {} : { maxIterations: max_iterations }),
+      });
+      return reply.code(202).send(session);
+    },
+  );
+
+  app.post(
+    "/api/projects/:id/sessions/:sid/stop",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "Stop a running session now (it ends interrupted) and the run it belongs to",
+        params: SessionParams,
+        response: { 202: StoppingSession, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const project = await projectOf(deps, request.params.id);
+      const session = await sessionOf(deps, project, request.params.sid);
+      if (session.status !== "running" || session.type === "review") {
+        throw new BatonError(
+          "BATON_SESSION_NOT_RUNNING",
+          session.status === "running"
+            ? `session ${session.id} is a review; reviews are not stopped here`
+            : `session ${session.number} of project ${project.name} is not running (it is ${session.status})`,
+          { project_id: project.id, session_id: session.id, status: session.status },
+        );
+      }
+      return reply.code(202).send(stop(deps, project, session, "stopped by a person"));
+    },
+  );
+
+  for (const [method, on] of [
+    ["POST", true],
+    ["DELETE", false],
+  ] as const) {
+    app.route({
+      method,
+      url: "/api/projects/:id/stop-after-current",
+      schema: {
+        tags: ["runs"],
+        summary: on
+          ? "Let the running session finish, then stop the run"
+          : "Clear the request to stop after the running session",
+        params: ProjectParams,
+        response: { 200: StopAfterCurrent, ...errorResponses(400, 404) },
+      },
+      handler: async (request) => {
+        const project = await projectOf(deps, request.params.id);
+        const updated = await orchestrator.setStopAfterCurrent(project.id, on);
+        const running = await stores.sessions.running(project.id);
+        return {
+          project_id: project.id,
+          stop_after_current: updated.stop_after_current,
+          running_session_id: running?.id ?? null,
+        };
+      },
+    });
+  }
+};
+
+/** Busy: this process runs the project (a session of another worker is the orchestrator's to refuse). */
+/** Starts a run and answers with its first session; the rest of the run goes on in the background. */
+async function startRun(
+  deps: ServerDeps,
+  log: FastifyBaseLogger,
+  project: Project,
+  options: RunOptions,
+): Promise<z.infer<typeof StartedSession>> {
+  // `start` settles once a session exists; a run that ends before one (no task can be worked on,
+  // …) is refused with BATON_RUN_NOT_STARTED, whose message says why.
+  const started = await deps.orchestrator.start(project.id, options);
+  const runLog = log.child({ project_id: project.id });
+  started.done.then(
+    (result) => runLog.info({ end: result.end, detail: result.message }, "run ended"),
+    (error: unknown) => runLog.error({ err: error }, "run failed"),
+  );
+  const { session } = started;
+  return {
+    project_id: project.id,
+    session_id: session.id,
+    session_number: session.number,
+    type: session.type,
+    model: session.model,
+    status: session.status,
+  };
+}
+
+/** Stops the project's run, whose running session is `session`; refused when another process runs it. */
+function stop(
+  deps: ServerDeps,
+  project: Project,
+  session: Session,
+  reason: string,
+): z.infer<typeof StoppingSession> {
+  if (!deps.orchestrator.stopNow(project.id, reason)) {
+    throw new BatonError(
+      "BATON_SESSION_NOT_RUNNING",
+      `session ${session.number} of project ${project.name} is not run by this server (worker ${session.worker_id ?? "unknown"}); stop it where it runs`,
+      { project_id: project.id, session_id: session.id, worker_id: session.worker_id },
+    );
+  }
+  return { project_id: project.id, session_id: session.id, session_number: session.number, stopping: true };
+}
