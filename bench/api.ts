@@ -288,14 +288,14 @@ function report(rows: Row[]): void {
   let allMet = true;
   for (const r of rows) {
     if (Number.isNaN(r.goal)) {
-      console.log(`${r.what.padEnd(34)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}  (no goal: ${r.note})`);
+      console.log(`${r.what.padEnd(38)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}  (no goal: ${r.note})`);
       continue;
     }
     const met = r.p99 === null ? null : r.p99 < r.goal;
     allMet &&= met === true;
     const verdict = met === null ? "NOT MEASURED" : met ? "met" : "MISSED";
     console.log(
-      `${r.what.padEnd(34)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}  p99 < ${r.goal} ms: ${verdict}  (${r.note})`,
+      `${r.what.padEnd(38)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}  p99 < ${r.goal} ms: ${verdict}  (${r.note})`,
     );
   }
   console.log(`\n${allMet ? "all goals met" : "some goals missed or not measured"}`);

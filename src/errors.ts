@@ -37,6 +37,7 @@ export const ERROR_CATALOG = {
   BATON_SANDBOX_UNAVAILABLE: { status: 412, exit: 1 },
   BATON_DOCTOR_FAILED: { status: 412, exit: 1 },
   BATON_UNAUTHORIZED: { status: 401, exit: 1 },
+  BATON_FORBIDDEN: { status: 403, exit: 1 },
   BATON_LOGIN_FAILED: { status: 401, exit: 1 },
   BATON_TOO_MANY_REQUESTS: { status: 429, exit: 1 },
   BATON_NOT_FOUND: { status: 404, exit: 1 },

@@ -70,9 +70,10 @@ export function flattenScript(
   try {
     const root = tree.rootNode;
     if (root.hasError) return { ok: false, error: describeSyntaxError(root) };
-    const plain = !shortcuts || PIPES_OR_EXPANSIONS.test(source) ? null : plainScript(root, source, piped);
+    const grammar = grammarOf(tree.language);
+    const plain = !shortcuts || CONTEXTS.test(source) ? null : plainScript(root, source, piped, grammar);
     if (plain !== null) return { ok: true, steps: plain };
-    const walk = new Walk(source, grammarOf(tree.language), shortcuts);
+    const walk = new Walk(source, grammar, shortcuts);
     walk.visit(root, walk.typeOf(root), piped, "", null);
     return walk.problem === null ? { ok: true, steps: walk.steps } : { ok: false, error: walk.problem };
   } finally {
@@ -86,25 +87,46 @@ const MAY_RUN = /\$\(|`|[<>]\(/;
 /** Children of a redirected statement that are not its body. */
 const NOT_BODY = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect"]);
 
-/** What gives a command a context (a pipe, a redirection, a here-document, a substitution). */
-const PIPES_OR_EXPANSIONS = /[|<>$`]/;
+/** What gives a command a context other than a pipe: a redirection, a here-document, a substitution. */
+const CONTEXTS = /[<>$`]/;
 
 /**
- * The commands of a script without pipes, redirections or expansions (`cd web && npm ci && npm
- * run build`), when every one of them is made of plain words: in the order the walk would find
- * them (the tree's document order), each fed like the script itself. Null when a command has
- * other words (the walk then reads them from the tree).
+ * The commands of a script without redirections or expansions (`cd web && npm ci && npm run
+ * build`, `git log --oneline | head`), when every one of them is made of plain words: found as
+ * the walk finds them (with nothing here to reset a pipe: no substitution, no redirection), but
+ * without looking inside a command. Null when a command has other words (the walk then reads
+ * them from the tree).
  */
-function plainScript(root: Node, source: string, piped: boolean): Step[] | null {
+function plainScript(root: Node, source: string, piped: boolean, grammar: Grammar): Step[] | null {
   const steps: Step[] = [];
-  for (const node of root.descendantsOfType("command")) {
+  return plainNode(root, "program", piped, source, grammar, steps) ? steps : null;
+}
+
+function plainNode(
+  node: Node,
+  type: string,
+  piped: boolean,
+  source: string,
+  grammar: Grammar,
+  steps: Step[],
+): boolean {
+  if (LEAVES.has(type)) return true;
+  if (type === "command") {
     const text = source.slice(node.startIndex, node.endIndex);
     const args: Word[] = [];
     const name = plainWords(text, args);
-    if (name === null) return null;
+    if (name === null) return false;
     steps.push({ kind: "command", name, args, text, piped, stdin: NONE, redirects: NONE });
+    return true;
   }
-  return steps;
+  const kids = node.namedChildren;
+  for (let i = 0; i < kids.length; i++) {
+    const kid = kids[i] as Node;
+    const kidType = grammar.types[kid.typeId] ?? "ERROR";
+    if (!plainNode(kid, kidType, piped || (type === "pipeline" && i > 0), source, grammar, steps))
+      return false;
+  }
+  return true;
 }
 
 /** No here-documents, no redirections: shared, and frozen so that nothing adds to it. */

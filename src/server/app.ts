@@ -23,6 +23,7 @@ import type { Orchestrator } from "../orchestrator/orchestrator.ts";
 import { BATON_VERSION } from "../version.ts";
 import type { Auth } from "./auth.ts";
 import { registerErrorHandling } from "./errors.ts";
+import { ReadCache } from "./read-cache.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { logsRoutes } from "./routes/logs.ts";
 import { planRoutes } from "./routes/plan.ts";
@@ -32,6 +33,7 @@ import { runsRoutes } from "./routes/runs.ts";
 import { sessionsRoutes } from "./routes/sessions.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { wsRoutes } from "./routes/ws.ts";
+import { uiRoutes } from "./ui.ts";
 
 /** The app as routes see it: every schema is zod. */
 export type ApiApp = FastifyInstance<
@@ -100,7 +102,9 @@ export async function buildServer(
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   deps.auth.register(app);
+  new ReadCache().register(app, deps.bus);
   for (const routes of [...ROUTES, ...(options.extraRoutes ?? [])]) routes(app, deps);
+  uiRoutes(app, deps); // the web UI: every path outside /api (after the API's routes)
   await app.ready();
   return app;
 }

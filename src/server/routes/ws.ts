@@ -83,12 +83,12 @@ export const wsRoutes: Routes = (app, deps) => {
     const hub = new WsHub({ stores: deps.stores, bus: deps.bus, log: scope.log });
     hub.start();
     scope.addHook("onClose", async () => hub.stop());
-    scope.addHook("onRequest", async (request, reply) => {
+    scope.addHook("onRequest", async (request) => {
       if (!originAllowed(request.headers.origin, request.headers.host, deps.config.server.cors_origins)) {
-        return reply.code(403).send({
-          code: "BATON_UNAUTHORIZED",
-          message: `pages from ${request.headers.origin} may not open Baton's WebSocket; add that origin to server.cors_origins`,
-        });
+        throw new BatonError(
+          "BATON_FORBIDDEN",
+          `pages from ${request.headers.origin} may not open Baton's WebSocket; add that origin to server.cors_origins`,
+        );
       }
     });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Session, SessionStatus, SessionType, USAGE_COUNTERS } from "../../sessions/model.ts";
-import { MAX_INT, PathId, ProjectParams } from "./common.ts";
+import { PathId, ProjectParams } from "./common.ts";
 
 export const SessionParams = ProjectParams.extend({
   sid: PathId.describe("the session's id (of that project)"),

@@ -1,0 +1,186 @@
+/**
+ * The web UI end to end, in a real browser: Debian's Chromium driven by playwright-core against a
+ * real server (the API and the UI's static build on one port) whose sessions talk to the
+ * scripted model. Screenshots of each page go to test/web/.out/; axe-core checks each page.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { testServer } from "../helpers/server.ts";
+
+const OUT = join(import.meta.dirname, ".out");
+const CHROMIUM = "/usr/bin/chromium";
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+/** One epic of two tasks: a planner and a coding run finish in a few seconds. */
+const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
+
+let browser: Browser;
+let db: TestDatabase;
+let model: ScriptedModel;
+
+beforeAll(async () => {
+  // The UI's build (web/out): made by npm install's postinstall; rebuilt here when missing or stale.
+  execFileSync(process.execPath, [join(import.meta.dirname, "../../web/scripts/ensure-build.mjs")], {
+    stdio: "inherit",
+  });
+  mkdirSync(OUT, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  db = await createTestDatabase("sqlite");
+  model = await startScriptedModel(batonScript);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await model?.close();
+  await db?.cleanup();
+});
+
+async function serve(options: { password?: string } = {}): Promise<string> {
+  const server = await testServer(db, { model, ...options });
+  await server.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = server.app.server.address();
+  if (address === null || typeof address === "string") throw new Error("not listening");
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** No serious or critical axe-core violation on the page as it is now. */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  // A string, so the browser's globals need no DOM types here.
+  const violations = (await page.evaluate(`axe.run(document).then((r) => r.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`)) as string[];
+  expect(violations, `axe on ${name}`).toEqual([]);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+it("creates a project from an uploaded spec, plans it, codes it live and shows a session's logs", async () => {
+  const base = await serve();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+
+  // Projects: the empty state tells a newcomer what to do.
+  await page.goto(`${base}/`);
+  await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+  await shot(page, "01-projects-empty");
+  await expectAccessible(page, "projects (empty)");
+
+  // Create: the name fills in from the spec file; a bad name is flagged live.
+  await page.getByRole("link", { name: "Create your first project" }).click();
+  await page.getByRole("heading", { name: "New project" }).waitFor();
+  await page
+    .getByLabel("Spec files")
+    .setInputFiles({ name: "Notes App.md", mimeType: "text/markdown", buffer: Buffer.from(SPEC) });
+  await expect.poll(() => page.getByLabel("Project name").inputValue()).toBe("notes-app");
+  await page.getByLabel("Project name").fill("Bad Name");
+  await page.getByText("Use only a–z, 0–9, - and _.").waitFor();
+  await page.getByLabel("Project name").fill("notes");
+  await shot(page, "02-new-project");
+  await expectAccessible(page, "new project");
+  await page.getByRole("button", { name: "Create project" }).click();
+
+  // Project: no plan yet; initialize, then the plan shows.
+  await page.waitForURL(/\/project\?id=\d+/);
+  await page.getByRole("heading", { name: "notes", exact: true }).waitFor();
+  await shot(page, "03-project-new");
+  await expectAccessible(page, "project (no plan)");
+  await page.getByRole("button", { name: "Initialize" }).click();
+  await page.getByRole("button", { name: "Start coding" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("tab", { name: "plan" }).click();
+  await page.getByRole("heading", { name: "Notes", exact: true }).waitFor();
+  await page.getByRole("tabpanel").getByText("Add note").first().click();
+  await page.getByText("functional").first().waitFor();
+  await shot(page, "04-project-plan");
+  await expectAccessible(page, "project plan");
+
+  // Start coding: the Live tab shows the session's events as the WebSocket brings them.
+  await page.getByRole("button", { name: "Start coding" }).click();
+  await page.getByRole("tab", { name: "live" }).click();
+  const live = page.getByTestId("live-events");
+  await live.locator('[data-event="tool_use"]').first().waitFor({ timeout: 60_000 });
+  await live.locator('[data-event="session_started"]').first().waitFor();
+  await page.getByText("Complete: every task is done and every test passes.").waitFor({ timeout: 90_000 });
+  await shot(page, "05-project-live");
+  await expectAccessible(page, "project live");
+
+  // Sessions: the list links to each session's logs.
+  await page.getByRole("tab", { name: "sessions" }).click();
+  await page.getByRole("link", { name: "Session 1" }).waitFor();
+  await shot(page, "06-project-sessions");
+  await expectAccessible(page, "project sessions");
+  await page.getByRole("link", { name: "Session 1" }).click();
+
+  // Session: human log, events, errors, downloads.
+  await page.waitForURL(/\/session\?project=\d+&id=\d+/);
+  await expect.poll(() => page.getByTestId("human-log").textContent(), { timeout: 15_000 }).toMatch(/\S/);
+  await shot(page, "07-session-human");
+  await expectAccessible(page, "session logs");
+  await page.getByRole("tab", { name: "events" }).click();
+  await page.getByTestId("event-log").locator("li").first().waitFor();
+  await shot(page, "08-session-events");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download JSONL" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("session-1.jsonl");
+
+  // Back on the list: a card with progress; at 375 px wide in the dark theme it still fits.
+  await page.goto(`${base}/`);
+  await page.getByRole("link", { name: "notes" }).waitFor();
+  await shot(page, "09-projects");
+  await expectAccessible(page, "projects");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.getByRole("button", { name: "Switch to dark theme" }).click();
+  await shot(page, "10-projects-375-dark");
+  await expectAccessible(page, "projects (dark, 375 px)");
+  expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+
+  expect(pageErrors).toEqual([]);
+  await context.close();
+}, 240_000);
+
+it("shows a duplicate name's error from the API inline", async () => {
+  const base = await serve();
+  const page = await browser.newPage();
+  for (const attempt of [1, 2]) {
+    await page.goto(`${base}/new`);
+    await page
+      .getByLabel("Spec files")
+      .setInputFiles({ name: "dup.md", mimeType: "text/markdown", buffer: Buffer.from(SPEC) });
+    await page.getByRole("button", { name: "Create project" }).click();
+    if (attempt === 1) await page.waitForURL(/\/project\?id=\d+/);
+  }
+  await page.getByRole("alert").filter({ hasText: "already exists" }).waitFor();
+  await shot(page, "11-new-project-error");
+  await page.close();
+}, 60_000);
+
+it("asks for the password when one is set, then shows the projects", async () => {
+  const base = await serve({ password: "s3cret-pass" });
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForURL(/\/login/);
+  await page.getByLabel("Password").fill("wrong");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page
+    .getByRole("alert")
+    .filter({ hasText: /password/ })
+    .waitFor();
+  await shot(page, "12-login");
+  await expectAccessible(page, "login");
+  await page.getByLabel("Password").fill("s3cret-pass");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await page.getByRole("heading", { name: /Projects|No projects yet/ }).waitFor();
+  await page.close();
+}, 60_000);

@@ -1,0 +1,150 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { useToast } from "@/components/toasts";
+import { Bar, Card, inputClass, LiveBadge, primaryButton, StatusBadge } from "@/components/ui";
+import { api, wsUrl } from "@/lib/api";
+import { usd } from "@/lib/format";
+import type { Project } from "@/lib/types";
+
+type Sort = "updated" | "name" | "progress";
+
+export default function ProjectsPage() {
+  const toast = useToast();
+  const [projects, setProjects] = useState<Project[] | null>(null);
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState<Sort>("updated");
+
+  useEffect(() => {
+    let stop = false;
+    const load = () =>
+      api<{ projects: Project[] }>("/api/projects")
+        .then((r) => !stop && setProjects(r.projects))
+        .catch((e: Error) => toast("error", e.message));
+    load();
+    // The list refreshes when the global stream says a project changed.
+    const socket = openGlobalStream(load);
+    return () => {
+      stop = true;
+      socket?.close();
+    };
+  }, [toast]);
+
+  const shown = useMemo(() => {
+    const list = (projects ?? []).filter((p) => p.name.includes(query.trim().toLowerCase()));
+    const by: Record<Sort, (a: Project, b: Project) => number> = {
+      updated: (a, b) => b.updated_at.localeCompare(a.updated_at),
+      name: (a, b) => a.name.localeCompare(b.name),
+      progress: (a, b) => b.progress.tests.percent - a.progress.tests.percent,
+    };
+    return list.sort(by[sort]);
+  }, [projects, query, sort]);
+
+  if (projects === null) return <p aria-busy="true">Loading projects…</p>;
+
+  if (projects.length === 0) {
+    return (
+      <section className="mx-auto max-w-xl py-12 text-center">
+        <h1 className="text-2xl font-bold">No projects yet</h1>
+        <p className="mt-3 text-slate-600 dark:text-slate-300">
+          Baton builds an application from a written specification. Write what you want in a Markdown or text
+          file, create a project from it, and Baton plans the work (epics, tasks, tests) for you to review
+          before coding sessions start.
+        </p>
+        <Link href="/new" className={`${primaryButton} mt-6`}>
+          Create your first project
+        </Link>
+      </section>
+    );
+  }
+
+  return (
+    <section>
+      <div className="flex flex-wrap items-end gap-3">
+        <h1 className="mr-auto text-2xl font-bold">Projects</h1>
+        <label className="text-sm">
+          <span className="block">Search</span>
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            className={inputClass}
+            placeholder="name"
+          />
+        </label>
+        <label className="text-sm">
+          <span className="block">Sort by</span>
+          <select value={sort} onChange={(e) => setSort(e.target.value as Sort)} className={inputClass}>
+            <option value="updated">last change</option>
+            <option value="name">name</option>
+            <option value="progress">tests passing</option>
+          </select>
+        </label>
+        <Link href="/new" className={primaryButton}>
+          New project
+        </Link>
+      </div>
+      <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        {shown.map((p) => (
+          <li key={p.id}>
+            <ProjectCard project={p} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ProjectCard({ project: p }: { project: Project }) {
+  return (
+    <Card className="flex h-full flex-col gap-3">
+      <div className="flex items-center gap-2">
+        <h2 className="mr-auto truncate text-lg font-semibold">
+          <Link href={`/project?id=${p.id}`} className="hover:underline">
+            {p.name}
+          </Link>
+        </h2>
+        {p.running_session && <LiveBadge />}
+        <StatusBadge status={p.status} />
+      </div>
+      <Bar
+        label="Tasks done"
+        value={p.progress.tasks.done}
+        total={p.progress.tasks.total}
+        color="bg-sky-600"
+      />
+      <Bar
+        label="Tests passing"
+        value={p.progress.tests.passing}
+        total={p.progress.tests.total}
+        color="bg-emerald-600"
+      />
+      <div className="mt-auto text-sm text-slate-600 dark:text-slate-300">
+        <p>
+          Cost {usd(p.total_cost_usd)}
+          {p.budget_usd !== null && ` of ${usd(p.budget_usd)}`}
+        </p>
+        <p className="truncate">
+          Next:{" "}
+          {p.next_task ? p.next_task.description : p.progress.tasks.total === 0 ? "plan the project" : "—"}
+        </p>
+      </div>
+    </Card>
+  );
+}
+
+function openGlobalStream(onChange: () => void): WebSocket | null {
+  try {
+    const socket = new WebSocket(wsUrl({}));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    socket.onmessage = (m) => {
+      const type = (JSON.parse(String(m.data)) as { type: string }).type;
+      if (type === "snapshot") return;
+      clearTimeout(timer);
+      timer = setTimeout(onChange, 300);
+    };
+    return socket;
+  } catch {
+    return null;
+  }
+}

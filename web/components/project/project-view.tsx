@@ -1,0 +1,217 @@
+"use client";
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import { useToast } from "@/components/toasts";
+import {
+  Banner,
+  Bar,
+  Card,
+  dangerButton,
+  LiveBadge,
+  primaryButton,
+  StatusBadge,
+  secondaryButton,
+} from "@/components/ui";
+import { api, post } from "@/lib/api";
+import { time, usd } from "@/lib/format";
+import type { Info, Project } from "@/lib/types";
+import { useProjectStream } from "@/lib/use-project-stream";
+import { LiveTab } from "./live-tab";
+import { PlanTab } from "./plan-tab";
+import { SessionsTab } from "./sessions-tab";
+
+type Tab = "live" | "plan" | "sessions";
+
+export function ProjectView({ id }: { id: number }) {
+  const toast = useToast();
+  const [project, setProject] = useState<Project | null>(null);
+  const [info, setInfo] = useState<Info | null>(null);
+  const [notFound, setNotFound] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>("plan");
+  const [busy, setBusy] = useState(false);
+  const stream = useProjectStream(id);
+
+  const load = useCallback(
+    () =>
+      api<Project>(`/api/projects/${id}`)
+        .then(setProject)
+        .catch((e: Error & { status?: number }) =>
+          e.status === 404 ? setNotFound(e.message) : toast("error", e.message),
+        ),
+    [id, toast],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: stream.changes is the refetch trigger
+  useEffect(() => {
+    load();
+  }, [load, stream.changes]);
+  useEffect(() => {
+    api<Info>("/api/info")
+      .then(setInfo)
+      .catch(() => {});
+  }, []);
+  useEffect(() => {
+    if (project?.running_session) setTab("live");
+  }, [project?.running_session]);
+
+  if (notFound) return <p role="alert">{notFound}</p>;
+  if (!project) return <p aria-busy="true">Loading project…</p>;
+  const p = { ...project, progress: stream.progress ?? project.progress };
+  const running = p.running_session;
+
+  const act = async (what: string, path: string, body?: unknown) => {
+    setBusy(true);
+    try {
+      await post(path, body);
+      toast("success", what);
+      await load();
+      if (path.includes("initialize") || path.includes("coding")) setTab("live");
+    } catch (error) {
+      toast("error", (error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const base = `/api/projects/${p.id}`;
+  const hasPlan = p.progress.tasks.total > 0;
+
+  return (
+    <section className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold break-all">{p.name}</h1>
+        <StatusBadge status={p.status} />
+        {running && <LiveBadge />}
+        <span className="text-sm text-slate-600 dark:text-slate-300">
+          {usd(p.total_cost_usd)}
+          {p.budget_usd !== null && ` of ${usd(p.budget_usd)}`}
+        </span>
+      </div>
+
+      <div className="flex flex-col gap-2">
+        {info?.credentials.problem && (
+          <Banner kind="warn">
+            <strong>No Claude credentials:</strong> {info.credentials.problem}
+          </Banner>
+        )}
+        {p.paused_until && <Banner kind="warn">Paused on a rate limit until {time(p.paused_until)}.</Banner>}
+        {p.budget_usd !== null && p.total_cost_usd >= p.budget_usd * 0.9 && (
+          <Banner kind="warn">
+            The budget is nearly spent ({usd(p.total_cost_usd)} of {usd(p.budget_usd)}).
+          </Banner>
+        )}
+        {p.status === "complete" && (
+          <Banner kind="success">Complete: every task is done and every test passes.</Banner>
+        )}
+        {p.stop_after_current && running && (
+          <Banner kind="info">The run stops when session {running.number} ends.</Banner>
+        )}
+        {!hasPlan && !running && (
+          <Banner kind="info">
+            This project has no plan yet. Initialize it: a planning session reads the spec and writes epics,
+            tasks and tests.
+          </Banner>
+        )}
+      </div>
+
+      <fieldset className="flex flex-wrap gap-2">
+        <legend className="sr-only">Project actions</legend>
+        {!running && !hasPlan && (
+          <button
+            type="button"
+            className={primaryButton}
+            disabled={busy}
+            onClick={() => act("Initialization started", `${base}/initialize`)}
+          >
+            Initialize
+          </button>
+        )}
+        {running?.type === "initializer" && (
+          <button
+            type="button"
+            className={secondaryButton}
+            disabled={busy}
+            onClick={() => act("Cancelling initialization", `${base}/initialize/cancel`)}
+          >
+            Cancel initialization
+          </button>
+        )}
+        {!running && hasPlan && !p.progress.finished && (
+          <button
+            type="button"
+            className={primaryButton}
+            disabled={busy}
+            onClick={() => act("Coding started", `${base}/coding/start`)}
+          >
+            Start coding
+          </button>
+        )}
+        {running && (
+          <button
+            type="button"
+            className={dangerButton}
+            disabled={busy}
+            onClick={() => act("Stopping the session", `${base}/sessions/${running.id}/stop`)}
+          >
+            Stop now
+          </button>
+        )}
+        {running?.type === "coding" && !p.stop_after_current && (
+          <button
+            type="button"
+            className={secondaryButton}
+            disabled={busy}
+            onClick={() => act("The run stops after this session", `${base}/stop-after-current`)}
+          >
+            Stop after current
+          </button>
+        )}
+      </fieldset>
+
+      <Card className="grid gap-3 sm:grid-cols-2">
+        <Bar
+          label="Tasks done"
+          value={p.progress.tasks.done}
+          total={p.progress.tasks.total}
+          color="bg-sky-600"
+        />
+        <Bar
+          label="Tests passing"
+          value={p.progress.tests.passing}
+          total={p.progress.tests.total}
+          color="bg-emerald-600"
+        />
+      </Card>
+
+      <div
+        role="tablist"
+        aria-label="Project views"
+        className="flex gap-1 border-b border-slate-200 dark:border-slate-800"
+      >
+        {(["live", "plan", "sessions"] as const).map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`panel-${t}`}
+            onClick={() => setTab(t)}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium capitalize ${tab === t ? "border-sky-600 text-sky-800 dark:text-sky-300" : "border-transparent text-slate-600 dark:text-slate-300"}`}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "live" && <LiveTab project={p} stream={stream} />}
+        {tab === "plan" && <PlanTab projectId={p.id} changes={stream.changes} />}
+        {tab === "sessions" && <SessionsTab projectId={p.id} changes={stream.changes} />}
+      </div>
+      <p className="text-xs text-slate-500 dark:text-slate-400">
+        <Link href="/" className="underline">
+          All projects
+        </Link>{" "}
+        · folder {p.directory}
+      </p>
+    </section>
+  );
+}
