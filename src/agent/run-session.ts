@@ -1,13 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  type HookInput,
-  type Query,
-  query,
-  type SDKResultMessage,
-  type SyncHookJSONOutput,
-} from "@anthropic-ai/claude-agent-sdk";
+import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";

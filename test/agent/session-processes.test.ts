@@ -34,6 +34,9 @@ it("ends a session at once, as interrupted, when it is stopped before it even st
   const started = Date.now();
   const { outcome } = await codingSession(t, model, {}, { signal: stop.signal });
   expect(outcome.status).toBe("interrupted");
-  expect(outcome.session).toMatchObject({ status: "interrupted", interruption_reason: "stopped by a person" });
+  expect(outcome.session).toMatchObject({
+    status: "interrupted",
+    interruption_reason: "stopped by a person",
+  });
   expect(Date.now() - started).toBeLessThan(15_000);
 });

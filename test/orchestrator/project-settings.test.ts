@@ -11,7 +11,12 @@ it("runs a project with its own models and sandbox over the config's, and a run'
     settings: { initializer_model: "claude-opus-5", coding_model: "claude-haiku-5", sandbox: "none" },
   });
   const started = await h.orchestrator.start(h.project.id, { initializeOnly: true });
-  expect(started.session).toMatchObject({ number: 0, type: "initializer", status: "running", model: "claude-opus-5" });
+  expect(started.session).toMatchObject({
+    number: 0,
+    type: "initializer",
+    status: "running",
+    model: "claude-opus-5",
+  });
   expect((await started.done).end).toBe("initialized");
   // The project's sandbox (none) is what its sessions ran with: each one says so.
   const warnings = h.events.filter(

@@ -25,7 +25,9 @@ it("`npm start` runs the server on one port with the embedded database, and stop
   const w = makeWorld();
   const port = await freePort();
   // What `npm start` runs (npm itself would die of the signal instead of passing on the exit code).
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
   expect(scripts.start).toBe("node bin/baton.js start");
   child = spawn(process.execPath, ["bin/baton.js", "start", "--port", String(port)], {
     cwd: ROOT,

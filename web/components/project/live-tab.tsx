@@ -157,9 +157,7 @@ function EventLine({
         </p>
       );
     case "project_complete":
-      return (
-        <p className="text-sm font-semibold text-emerald-700 dark:text-emerald-300">Project complete 🎉</p>
-      );
+      return <p className="text-sm font-semibold text-emerald-700 dark:text-emerald-300">Project complete</p>;
     case "auto_continue":
       return (
         <p className="text-xs text-slate-600 dark:text-slate-300">Next session in {String(p.delay_s)} s</p>
