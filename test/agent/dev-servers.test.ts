@@ -1,19 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DevServers, jailArgs } from "../../src/agent/dev-servers.ts";
 import type { Decision } from "../../src/security/decision.ts";
 import { osSandboxAvailability } from "../../src/security/sandbox.ts";
+import { freePort } from "../helpers/ports.ts";
 import { makeWorld } from "../helpers/world.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const SERVE = (port: number) =>
   `node -e "require('http').createServer((q, r) => r.end('hello from the jail')).listen(${port}, '127.0.0.1')"`;

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { findChromium } from "../../src/agent/browser.ts";
@@ -14,20 +13,13 @@ import {
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
 import { osSandboxAvailability } from "../../src/security/sandbox.ts";
+import { freePort } from "../helpers/ports.ts";
 import { codingSession, useScriptedRun } from "../helpers/scripted-run.ts";
 import { makeWorld } from "../helpers/world.ts";
 
 const setUp = useScriptedRun();
 const sandbox = osSandboxAvailability();
 const chromium = findChromium();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const bash = (command: string) => toolUseReply({ name: "Bash", input: { command } });
 const node = (script: string) => `node -e "${script}"`;
