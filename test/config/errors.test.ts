@@ -76,7 +76,7 @@ describe("loadConfig: invalid configuration", () => {
     const w = makeWorld();
     w.write("project/baton.yaml", "modles:\n  coding: haiku\n");
     expect(configError({ cwd: w.cwd, env: w.env }).message).toBe(
-      "baton.yaml: modles: unknown section (known sections: models, timing, stuck, orchestrator, project, sandbox, security, review, server, database)",
+      "baton.yaml: modles: unknown section (known sections: models, timing, stuck, orchestrator, project, sandbox, security, review, server, auth, database)",
     );
   });
 
@@ -100,7 +100,7 @@ describe("loadConfig: invalid configuration", () => {
     const w = makeWorld();
     w.write("project/baton.yaml", "- models\n- timing\n");
     expect(configError({ cwd: w.cwd, env: w.env }).message).toBe(
-      'baton.yaml: top level: expected a mapping of sections (models, timing, stuck, orchestrator, project, sandbox, security, review, server, database), got ["models","timing"]',
+      'baton.yaml: top level: expected a mapping of sections (models, timing, stuck, orchestrator, project, sandbox, security, review, server, auth, database), got ["models","timing"]',
     );
   });
 
@@ -108,7 +108,7 @@ describe("loadConfig: invalid configuration", () => {
     const w = makeWorld();
     w.write("project/baton.yaml", "server: 8000\n");
     expect(configError({ cwd: w.cwd, env: w.env }).message).toBe(
-      "baton.yaml: server: expected a mapping of host, port, got 8000",
+      "baton.yaml: server: expected a mapping of host, port, cors_origins, max_upload_kb, got 8000",
     );
   });
 

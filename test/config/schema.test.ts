@@ -29,17 +29,25 @@ describe("config schema", () => {
       "review.deep_below_rating",
       "server.host",
       "server.port",
+      "server.cors_origins",
+      "server.max_upload_kb",
+      "auth.ui_password",
+      "auth.secret_key",
+      "auth.token_ttl_hours",
+      "auth.login_attempts_per_minute",
       "database.url",
     ]);
   });
 
-  it("marks database.url as the only secret", () => {
-    expect(SECRET_LEAVES).toEqual(["database.url"]);
+  it("marks the password, the signing key and database.url as the secrets", () => {
+    expect(SECRET_LEAVES).toEqual(["auth.ui_password", "auth.secret_key", "database.url"]);
   });
 
-  it("reads database.url from DATABASE_URL and every other key from BATON_<SECTION>_<KEY>", () => {
+  it("reads database.url, the password and the signing key from their own variables and every other key from BATON_<SECTION>_<KEY>", () => {
     const names = Object.fromEntries(LEAVES.map((leaf) => [leaf.path, envVarName(leaf)]));
     expect(names["database.url"]).toBe("DATABASE_URL");
+    expect(names["auth.ui_password"]).toBe("UI_PASSWORD");
+    expect(names["auth.secret_key"]).toBe("SECRET_KEY");
     expect(names["timing.auto_continue_delay_s"]).toBe("BATON_TIMING_AUTO_CONTINUE_DELAY_S");
     expect(names["security.extra_blocked_commands"]).toBe("BATON_SECURITY_EXTRA_BLOCKED_COMMANDS");
     expect(new Set(Object.values(names)).size).toBe(LEAVES.length);
@@ -51,7 +59,13 @@ describe("config schema", () => {
 
   it("accepts null for the keys that allow it and nowhere else", () => {
     const nullable = LEAVES.filter((leaf) => leaf.schema.safeParse(null).success).map((leaf) => leaf.path);
-    expect(nullable).toEqual(["project.max_iterations", "project.budget_usd", "database.url"]);
+    expect(nullable).toEqual([
+      "project.max_iterations",
+      "project.budget_usd",
+      "auth.ui_password",
+      "auth.secret_key",
+      "database.url",
+    ]);
     expect(LEAVES.filter((leaf) => leaf.info.nullable).map((leaf) => leaf.path)).toEqual(nullable);
   });
 });
