@@ -4,7 +4,8 @@
  *
  * 1. Overhead: one scripted coding session of 200 tool calls run through Baton (events stored,
  *    logged and published, usage counted) against the same script through a bare SDK `query()`
- *    loop with the same tools. Goal: wall-time ratio ≤ 1.10. Reports the added ms per tool call.
+ *    loop with the same tools and the same OS sandbox (Claude Code's sandbox costs its own time
+ *    per tool call, in both). Goal: wall-time ratio ≤ 1.10. Reports the added ms per tool call.
  * 2. Context: the tokens Baton itself puts in a coding session's first model request (its system
  *    prompt, the session prompt and the task tool definitions), for plans of 10 and 900 tests.
  *    Goal: ≤ 4,000 and the same for both. Tokens are the scripted model's estimate (JSON chars / 4).
@@ -12,7 +13,7 @@
  * BENCH_ROUNDS (default 7) sets how many times each variant of (1) runs; the median is reported.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { query } from "@anthropic-ai/claude-agent-sdk";
 import { withoutCredentials } from "../src/agent/credentials.ts";
@@ -37,6 +38,7 @@ import {
   toolUseReply,
   workingDirectory,
 } from "../src/scripted-model/index.ts";
+import { osSandboxSettings } from "../src/security/sandbox.ts";
 
 const TOOL_CALLS = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -94,6 +96,13 @@ async function throughBareSdk(model: ScriptedModel): Promise<number> {
       env: { ...env(), ...model.env() },
       mcpServers: {},
       abortController: new AbortController(),
+      // The same OS sandbox as Baton's sessions, so the ratio is Baton's own overhead.
+      sandbox: osSandboxSettings({
+        projectDir: w.project.directory,
+        home: homedir(),
+        batonHome: BENCH_HOME,
+        allowedDomains: Config.parse({}).sandbox.allowed_domains,
+      }),
     });
     const t0 = performance.now();
     let calls = 0;
@@ -126,7 +135,8 @@ function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: Scripted
 }
 
 /** Sessions carry the security of `baton run` (policy and file hooks; the loop's Read calls pass the file hook). */
-const security = await sessionSecurity(Config.parse({}), join(tmpdir(), "baton-bench-home"));
+const BENCH_HOME = join(tmpdir(), "baton-bench-home");
+const security = await sessionSecurity(Config.parse({}), BENCH_HOME);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
