@@ -22,6 +22,8 @@ const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
 let browser: Browser;
 let db: TestDatabase;
 let model: ScriptedModel;
+/** While set, each model reply waits a little, so a coding session runs long enough to be stopped after. */
+let slow = false;
 
 beforeAll(async () => {
   // The UI's build (web/out): made by npm install's postinstall; rebuilt here when missing or stale.
@@ -31,7 +33,10 @@ beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
   db = await createTestDatabase("sqlite");
-  model = await startScriptedModel(batonScript);
+  model = await startScriptedModel(async (request, context) => {
+    if (slow) await new Promise((resolve) => setTimeout(resolve, 400));
+    return batonScript(request, context);
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -91,6 +96,7 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
 
   // Project: no plan yet; initialize, then the plan shows.
   await page.waitForURL(/\/project\?id=\d+/);
+  const projectUrl = page.url();
   await page.getByRole("heading", { name: "notes", exact: true }).waitFor();
   await shot(page, "03-project-new");
   await expectAccessible(page, "project (no plan)");
@@ -105,6 +111,7 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
 
   // Start coding: the Live tab shows the session's events as the WebSocket brings them.
   await page.getByRole("button", { name: "Start coding" }).click();
+  await page.getByRole("dialog", { name: "Start coding" }).getByRole("button", { name: "Start" }).click();
   await page.getByRole("tab", { name: "live" }).click();
   const live = page.getByTestId("live-events");
   await live.locator('[data-event="tool_use"]').first().waitFor({ timeout: 60_000 });
@@ -144,10 +151,82 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   await shot(page, "10-projects-375-dark");
   await expectAccessible(page, "projects (dark, 375 px)");
   expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.getByRole("button", { name: "Switch to light theme" }).click();
+
+  // Settings: change the budget.
+  await page.goto(projectUrl);
+  await page.getByRole("heading", { name: "notes", exact: true }).waitFor();
+  await page.getByRole("tab", { name: "settings" }).click();
+  await page.getByLabel("Budget (USD)").fill("25");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText("Settings saved").waitFor();
+  await shot(page, "13-project-settings");
+  await expectAccessible(page, "project settings");
+
+  // Environment: add a variable; it comes back masked.
+  await page.getByRole("tab", { name: "environment" }).click();
+  await page.getByLabel("Name", { exact: true }).fill("API_TOKEN");
+  await page.getByLabel("Value", { exact: true }).fill("abc123");
+  await page.getByRole("button", { name: "Save environment" }).click();
+  await page.getByText("Environment saved").waitFor();
+  const token = page.getByLabel(/^API_TOKEN/);
+  await token.waitFor();
+  expect(await token.getAttribute("placeholder")).not.toContain("abc123");
+  await shot(page, "14-project-environment");
+  await expectAccessible(page, "project environment");
+
+  // Reset (the project is complete): the dialog lists what is reset and kept; Escape closes it.
+  await page.getByRole("button", { name: "Reset", exact: true }).click();
+  const resetDialog = page.getByRole("dialog", { name: "Reset notes?" });
+  await resetDialog.getByRole("list", { name: "What is reset" }).locator("li").first().waitFor();
+  await page.keyboard.press("Escape");
+  await resetDialog.waitFor({ state: "hidden" });
+  await page.getByRole("button", { name: "Reset", exact: true }).click();
+  await resetDialog.getByRole("list", { name: "What is reset" }).locator("li").first().waitFor();
+  await resetDialog.getByRole("list", { name: "What is kept" }).waitFor();
+  await shot(page, "15-reset-dialog");
+  await expectAccessible(page, "reset dialog");
+  await resetDialog.getByRole("button", { name: "Reset project" }).click();
+  await resetDialog.getByRole("list", { name: "Reset results" }).locator("li").first().waitFor();
+  await shot(page, "16-reset-results");
+  await resetDialog.getByRole("button", { name: "Close" }).click();
+
+  // Start coding with options, then stop after the current session.
+  await page.getByRole("button", { name: "Start coding" }).click();
+  const startDialog = page.getByRole("dialog", { name: "Start coding" });
+  await startDialog.getByLabel("Max sessions").fill("2");
+  await shot(page, "17-start-coding-options");
+  await expectAccessible(page, "start coding dialog");
+  slow = true;
+  await startDialog.getByRole("button", { name: "Start" }).click();
+  await page.getByRole("button", { name: "Stop after current" }).click({ timeout: 30_000 });
+  await page.getByText(/The run stops when session \d+ ends/).waitFor();
+  await shot(page, "18-stop-after-current");
+  slow = false;
+  await page.getByRole("button", { name: "Delete", exact: true }).waitFor({ timeout: 90_000 });
+  await page.getByText("stopped after session 1, as asked").waitFor();
+
+  // Reset again, then delete: the name must be typed; back on the (now empty) project list.
+  await page.getByRole("button", { name: "Reset", exact: true }).click();
+  await resetDialog.getByRole("button", { name: "Reset project" }).click({ timeout: 15_000 });
+  await resetDialog.getByRole("list", { name: "Reset results" }).waitFor();
+  await resetDialog.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const deleteDialog = page.getByRole("dialog", { name: "Delete notes?" });
+  const confirmDelete = deleteDialog.getByRole("button", { name: "Delete project" });
+  expect(await confirmDelete.isDisabled()).toBe(true);
+  await deleteDialog.getByLabel("Project name").fill("notes");
+  await deleteDialog.getByLabel(/Also delete the files/).check();
+  await shot(page, "19-delete-dialog");
+  await expectAccessible(page, "delete dialog");
+  await confirmDelete.click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await page.getByRole("heading", { name: "No projects yet" }).waitFor();
 
   expect(pageErrors).toEqual([]);
   await context.close();
-}, 240_000);
+}, 360_000);
 
 it("shows a duplicate name's error from the API inline", async () => {
   const base = await serve();

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useToast } from "@/components/toasts";
 import {
   Banner,
@@ -14,13 +14,17 @@ import {
 } from "@/components/ui";
 import { api, post } from "@/lib/api";
 import { time, usd } from "@/lib/format";
-import type { Info, Project } from "@/lib/types";
+import type { Info, Progress, Project } from "@/lib/types";
 import { useProjectStream } from "@/lib/use-project-stream";
+import { EnvTab } from "./env-tab";
 import { LiveTab } from "./live-tab";
 import { PlanTab } from "./plan-tab";
+import { DeleteDialog, ResetDialog, StartCodingDialog } from "./project-dialogs";
 import { SessionsTab } from "./sessions-tab";
+import { SettingsTab } from "./settings-tab";
 
-type Tab = "live" | "plan" | "sessions";
+type Tab = "live" | "plan" | "sessions" | "settings" | "environment";
+const TABS: Tab[] = ["live", "plan", "sessions", "settings", "environment"];
 
 export function ProjectView({ id }: { id: number }) {
   const toast = useToast();
@@ -29,12 +33,20 @@ export function ProjectView({ id }: { id: number }) {
   const [notFound, setNotFound] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>("plan");
   const [busy, setBusy] = useState(false);
+  const [dialog, setDialog] = useState<"reset" | "delete" | "start" | null>(null);
   const stream = useProjectStream(id);
+  // The stream's progress is used only when newer than the last REST read (a reset sends none).
+  const streamProgress = useRef(stream.progress);
+  streamProgress.current = stream.progress;
+  const [readWith, setReadWith] = useState<Progress | null>(null);
 
   const load = useCallback(
     () =>
       api<Project>(`/api/projects/${id}`)
-        .then(setProject)
+        .then((read) => {
+          setProject(read);
+          setReadWith(streamProgress.current);
+        })
         .catch((e: Error & { status?: number }) =>
           e.status === 404 ? setNotFound(e.message) : toast("error", e.message),
         ),
@@ -55,7 +67,10 @@ export function ProjectView({ id }: { id: number }) {
 
   if (notFound) return <p role="alert">{notFound}</p>;
   if (!project) return <p aria-busy="true">Loading project…</p>;
-  const p = { ...project, progress: stream.progress ?? project.progress };
+  const p = {
+    ...project,
+    progress: stream.progress && stream.progress !== readWith ? stream.progress : project.progress,
+  };
   const running = p.running_session;
 
   const act = async (what: string, path: string, body?: unknown) => {
@@ -135,12 +150,7 @@ export function ProjectView({ id }: { id: number }) {
           </button>
         )}
         {!running && hasPlan && !p.progress.finished && (
-          <button
-            type="button"
-            className={primaryButton}
-            disabled={busy}
-            onClick={() => act("Coding started", `${base}/coding/start`)}
-          >
+          <button type="button" className={primaryButton} disabled={busy} onClick={() => setDialog("start")}>
             Start coding
           </button>
         )}
@@ -164,7 +174,40 @@ export function ProjectView({ id }: { id: number }) {
             Stop after current
           </button>
         )}
+        {!running && hasPlan && (
+          <button
+            type="button"
+            className={secondaryButton}
+            disabled={busy}
+            onClick={() => setDialog("reset")}
+          >
+            Reset
+          </button>
+        )}
+        {!running && (
+          <button
+            type="button"
+            className={secondaryButton}
+            disabled={busy}
+            onClick={() => setDialog("delete")}
+          >
+            Delete
+          </button>
+        )}
       </fieldset>
+      {dialog === "reset" && <ResetDialog project={p} onClose={() => setDialog(null)} onDone={load} />}
+      {dialog === "delete" && <DeleteDialog project={p} onClose={() => setDialog(null)} />}
+      {dialog === "start" && (
+        <StartCodingDialog
+          project={p}
+          defaultModel={info?.models.coding}
+          onClose={() => setDialog(null)}
+          onStart={(body) => {
+            setDialog(null);
+            act("Coding started", `${base}/coding/start`, body);
+          }}
+        />
+      )}
 
       <Card className="grid gap-3 sm:grid-cols-2">
         <Bar
@@ -184,9 +227,9 @@ export function ProjectView({ id }: { id: number }) {
       <div
         role="tablist"
         aria-label="Project views"
-        className="flex gap-1 border-b border-slate-200 dark:border-slate-800"
+        className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800"
       >
-        {(["live", "plan", "sessions"] as const).map((t) => (
+        {TABS.map((t) => (
           <button
             key={t}
             type="button"
@@ -205,6 +248,8 @@ export function ProjectView({ id }: { id: number }) {
         {tab === "live" && <LiveTab project={p} stream={stream} />}
         {tab === "plan" && <PlanTab projectId={p.id} changes={stream.changes} />}
         {tab === "sessions" && <SessionsTab projectId={p.id} changes={stream.changes} />}
+        {tab === "settings" && <SettingsTab projectId={p.id} onSaved={load} />}
+        {tab === "environment" && <EnvTab projectId={p.id} />}
       </div>
       <p className="text-xs text-slate-500 dark:text-slate-400">
         <Link href="/" className="underline">

@@ -1,0 +1,108 @@
+"use client";
+import { useEffect, useState } from "react";
+import { useToast } from "@/components/toasts";
+import { inputClass, primaryButton } from "@/components/ui";
+import { api } from "@/lib/api";
+
+interface Settings {
+  initializer_model: string | null;
+  coding_model: string | null;
+  sandbox: "os" | "docker" | "none" | null;
+  budget_usd: number | null;
+  defaults: { initializer_model: string; coding_model: string; sandbox: string };
+}
+
+/** The project's models, sandbox and budget (GET/PUT …/settings); empty means the config's default. */
+export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved: () => void }) {
+  const toast = useToast();
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [form, setForm] = useState({ initializer_model: "", coding_model: "", sandbox: "", budget_usd: "" });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const fill = (s: Settings) => {
+    setSettings(s);
+    setForm({
+      initializer_model: s.initializer_model ?? "",
+      coding_model: s.coding_model ?? "",
+      sandbox: s.sandbox ?? "",
+      budget_usd: s.budget_usd === null ? "" : String(s.budget_usd),
+    });
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fill only calls state setters
+  useEffect(() => {
+    api<Settings>(`/api/projects/${projectId}/settings`)
+      .then(fill)
+      .catch((e: Error) => setError(e.message));
+  }, [projectId]);
+  if (!settings) return error ? <p role="alert">{error}</p> : <p aria-busy="true">Loading settings…</p>;
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await api<Settings>(`/api/projects/${projectId}/settings`, {
+        method: "PUT",
+        body: JSON.stringify({
+          initializer_model: form.initializer_model.trim() || null,
+          coding_model: form.coding_model.trim() || null,
+          sandbox: form.sandbox || null,
+          budget_usd: form.budget_usd.trim() ? Number(form.budget_usd) : null,
+        }),
+      });
+      fill(saved);
+      toast("success", "Settings saved");
+      onSaved();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const field = (key: keyof typeof form) => ({
+    id: `settings-${key}`,
+    className: inputClass,
+    value: form[key],
+    onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value })),
+  });
+  return (
+    <form
+      className="grid max-w-xl gap-3 pt-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <label htmlFor="settings-initializer_model" className="font-medium">
+        Planning model
+      </label>
+      <input {...field("initializer_model")} placeholder={settings.defaults.initializer_model} />
+      <label htmlFor="settings-coding_model" className="font-medium">
+        Coding model
+      </label>
+      <input {...field("coding_model")} placeholder={settings.defaults.coding_model} />
+      <label htmlFor="settings-sandbox" className="font-medium">
+        Sandbox
+      </label>
+      <select {...field("sandbox")}>
+        <option value="">default ({settings.defaults.sandbox})</option>
+        <option value="os">os</option>
+        <option value="docker">docker</option>
+        <option value="none">none</option>
+      </select>
+      <label htmlFor="settings-budget_usd" className="font-medium">
+        Budget (USD)
+      </label>
+      <input {...field("budget_usd")} type="number" min={0} step="0.01" placeholder="no budget" />
+      <p className="text-xs text-slate-600 dark:text-slate-300">Empty fields use the server's defaults.</p>
+      {error && (
+        <p role="alert" className="text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      )}
+      <div>
+        <button type="submit" className={primaryButton} disabled={busy}>
+          Save settings
+        </button>
+      </div>
+    </form>
+  );
+}
