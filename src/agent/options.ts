@@ -61,6 +61,9 @@ export function sessionOptions(input: SessionOptionsInput): Options {
     env: input.env,
     abortController: input.abortController,
     persistSession: false,
+    // The bundled Claude Code reads MCP server settings from its first stdin message, so their
+    // env and headers never show on its command line (readable by every user of the machine).
+    mcpServersDelivery: "initialize",
     ...(input.maxTurns === undefined ? {} : { maxTurns: input.maxTurns }),
     ...(input.hooks === undefined ? {} : { hooks: input.hooks }),
     ...(input.stderr === undefined ? {} : { stderr: input.stderr }),
