@@ -27,16 +27,14 @@ import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
-import { createStores, type Stores } from "../src/db/stores/index.ts";
+import { createStores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
 import { EventBus } from "../src/events/bus.ts";
 import { Orchestrator } from "../src/orchestrator/orchestrator.ts";
 import { buildServer } from "../src/server/app.ts";
 import { Auth } from "../src/server/auth.ts";
+import { buildPlan, EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
 
-const EPICS = 25;
-const TASKS_PER_EPIC = 12;
-const TESTS_PER_TASK = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const WS_CLIENTS = 100;
 const EVENTS_PER_SECOND = 200;
@@ -119,38 +117,6 @@ async function runClients(url: string, count: number): Promise<void> {
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
   return sorted[Math.max(0, i)] ?? Number.NaN;
-}
-
-/** The plan of bench/db.ts: 900 tests, the first third of the tasks done. */
-async function buildPlan(stores: Stores, directory: string): Promise<number> {
-  const project = await stores.projects.create({ name: "bench", directory });
-  let taskIndex = 0;
-  for (let e = 0; e < EPICS; e++) {
-    const epic = await stores.plan.createEpic(project.id, { name: `Epic ${e + 1}`, priority: e });
-    const tasks = await stores.plan.expandEpic(
-      project.id,
-      epic.id,
-      Array.from({ length: TASKS_PER_EPIC }, (_, t) => ({
-        description: `Task ${e + 1}.${t + 1}`,
-        action: "Build the feature described in the spec, then verify it in the browser.",
-        priority: t,
-        tests: Array.from({ length: TESTS_PER_TASK }, (_, k) => ({
-          category: "functional" as const,
-          description: `Check ${k + 1} of task ${e + 1}.${t + 1}`,
-          steps: ["open the app", "do the thing", "see the result"],
-        })),
-      })),
-    );
-    for (const task of tasks) {
-      if (++taskIndex > (EPICS * TASKS_PER_EPIC) / 3) continue;
-      for (const test of task.tests)
-        await stores.plan.recordTestResult(project.id, test.id, { passes: true });
-      await stores.plan.setTaskStatus(project.id, task.id, "done");
-    }
-  }
-  const progress = await stores.plan.progress(project.id);
-  if (progress.tests_total !== EPICS * TASKS_PER_EPIC * TESTS_PER_TASK) throw new Error("plan was not built");
-  return project.id;
 }
 
 interface AutocannonResult {
@@ -333,7 +299,7 @@ async function main(): Promise<void> {
     auth: Auth.fromConfig(config.auth, home),
   });
   try {
-    const projectId = await buildPlan(stores, join(dir, `app-${randomBytes(3).toString("hex")}`));
+    const { projectId } = await buildPlan(stores, join(dir, `app-${randomBytes(3).toString("hex")}`));
     const base = await app.listen({ port: 0, host: "127.0.0.1" });
     const rows: Row[] = [];
     // WebSocket first: it does not depend on routes still being written.

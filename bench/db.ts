@@ -14,13 +14,11 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { type Database, openDatabase } from "../src/db/database.ts";
-import { createStores, type Stores } from "../src/db/stores/index.ts";
+import { createStores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
 import { maskUrl } from "../src/util/mask.ts";
+import { buildPlan, EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
 
-const EPICS = 25;
-const TASKS_PER_EPIC = 12;
-const TESTS_PER_TASK = 3;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
 const WARMUP = 300;
 const GOALS_MS = { sqlite: 2, postgres: 5 } as const;
@@ -54,49 +52,9 @@ async function time(fn: (i: number) => Promise<unknown>): Promise<{ p50: number;
   return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), max: samples[samples.length - 1] ?? 0 };
 }
 
-/** The plan, with the first third of the tasks done so next-task has to look past them. */
-async function buildPlan(stores: Stores): Promise<{ projectId: number; openTestIds: number[] }> {
-  const project = await stores.projects.create({
-    name: "bench",
-    directory: `/tmp/bench-${randomBytes(4).toString("hex")}`,
-  });
-  const openTestIds: number[] = [];
-  let taskIndex = 0;
-  for (let e = 0; e < EPICS; e++) {
-    const epic = await stores.plan.createEpic(project.id, { name: `Epic ${e + 1}`, priority: e });
-    const tasks = await stores.plan.expandEpic(
-      project.id,
-      epic.id,
-      Array.from({ length: TASKS_PER_EPIC }, (_, t) => ({
-        description: `Task ${e + 1}.${t + 1}`,
-        action: "Build the feature described in the spec, then verify it in the browser.",
-        priority: t,
-        tests: Array.from({ length: TESTS_PER_TASK }, (_, k) => ({
-          category: "functional" as const,
-          description: `Check ${k + 1} of task ${e + 1}.${t + 1}`,
-          steps: ["open the app", "do the thing", "see the result"],
-        })),
-      })),
-    );
-    for (const task of tasks) {
-      taskIndex++;
-      if (taskIndex <= (EPICS * TASKS_PER_EPIC) / 3) {
-        for (const test of task.tests)
-          await stores.plan.recordTestResult(project.id, test.id, { passes: true });
-        await stores.plan.setTaskStatus(project.id, task.id, "done");
-      } else {
-        openTestIds.push(...task.tests.map((t) => t.id));
-      }
-    }
-  }
-  return { projectId: project.id, openTestIds };
-}
-
 async function bench(dialect: Row["dialect"], database: Database): Promise<Row[]> {
   const stores = createStores(database.db);
-  const { projectId, openTestIds } = await buildPlan(stores);
-  const progress = await stores.plan.progress(projectId);
-  if (progress.tests_total !== EPICS * TASKS_PER_EPIC * TESTS_PER_TASK) throw new Error("plan was not built");
+  const { projectId, openTestIds } = await buildPlan(stores, `/tmp/bench-${randomBytes(4).toString("hex")}`);
   const rows: Row[] = [];
   rows.push({ dialect, operation: "next-task", ...(await time(() => stores.plan.nextTask(projectId))) });
   rows.push({ dialect, operation: "progress", ...(await time(() => stores.plan.progress(projectId))) });

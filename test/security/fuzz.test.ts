@@ -2,19 +2,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Decision } from "../../src/security/command-policy.ts";
 import { secretPaths } from "../../src/security/secret-paths.ts";
+import { prng } from "../helpers/prng.ts";
 import { usePolicy } from "./fixture.ts";
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   "sudo",
