@@ -17,23 +17,14 @@
  * (performance.timeOrigin + performance.now()), comparable across processes.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { Config } from "../src/config/schema.ts";
-import { openDatabase } from "../src/db/database.ts";
-import { createStores } from "../src/db/stores/index.ts";
-import { resolveDatabaseTarget } from "../src/db/url.ts";
-import { EventBus } from "../src/events/bus.ts";
-import { Orchestrator } from "../src/orchestrator/orchestrator.ts";
-import { buildServer } from "../src/server/app.ts";
-import { Auth } from "../src/server/auth.ts";
-import { buildPlan, EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
+import type { EventBus } from "../src/events/bus.ts";
+import { EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
+import { quantile, startBenchServer } from "./server.ts";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const WS_CLIENTS = 100;
@@ -113,11 +104,6 @@ async function runClients(url: string, count: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------- the server and the bench (parent)
-
-function quantile(sorted: number[], q: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-  return sorted[Math.max(0, i)] ?? Number.NaN;
-}
 
 interface AutocannonResult {
   latency: { p50: number; p99: number; max: number };
@@ -269,38 +255,8 @@ function report(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "baton-bench-api-"));
-  const home = join(dir, "home");
-  mkdirSync(home);
-  const database = await openDatabase(
-    resolveDatabaseTarget(`sqlite:${join(dir, "baton.db")}`, { home: dir, cwd: dir }),
-  );
-  const config = Config.parse({ project: { generations_dir: join(dir, "generations") } });
-  const stores = createStores(database.db);
-  const bus = new EventBus();
-  const env = { PATH: process.env.PATH };
-  const orchestrator = new Orchestrator({
-    stores,
-    bus,
-    config,
-    env,
-    workerId: "bench",
-    browser: null,
-    batonHome: home,
-  });
-  const app = await buildServer({
-    database,
-    stores,
-    bus,
-    orchestrator,
-    config,
-    home,
-    env,
-    auth: Auth.fromConfig(config.auth, home),
-  });
+  const { base, stores, bus, projectId, close } = await startBenchServer("api");
   try {
-    const { projectId } = await buildPlan(stores, join(dir, `app-${randomBytes(3).toString("hex")}`));
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
     const rows: Row[] = [];
     // WebSocket first: it does not depend on routes still being written.
     const lastId = await stores.sessions.lastEventId();
@@ -320,9 +276,7 @@ async function main(): Promise<void> {
     }
     report(rows);
   } finally {
-    await app.close();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
 /**
  * A static export into web/out, served by the API's own process (src/server/ui.ts): one
@@ -11,15 +12,15 @@ const config: NextConfig = {
   images: { unoptimized: true },
   reactStrictMode: true,
   poweredByHeader: false,
-  // `npm run dev` (next dev on :3000) talks to the API on :8000 through this proxy.
-  ...(process.env.NODE_ENV === "development"
-    ? {
-        async rewrites() {
-          const api = process.env.BATON_API_URL ?? "http://127.0.0.1:8000";
-          return [{ source: "/api/:path*", destination: `${api}/api/:path*` }];
-        },
-      }
-    : {}),
 };
 
-export default config;
+/** `npm run dev` (next dev on :3000) talks to the API on :8000 (BATON_API_URL) through this proxy. */
+const devProxy: NextConfig = {
+  async rewrites() {
+    const api = process.env.BATON_API_URL ?? "http://127.0.0.1:8000";
+    return [{ source: "/api/:path*", destination: `${api}/api/:path*` }];
+  },
+};
+
+export default (phase: string): NextConfig =>
+  phase === PHASE_DEVELOPMENT_SERVER ? { ...config, ...devProxy } : config;

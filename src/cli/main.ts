@@ -5,11 +5,14 @@ import { registerCoverageCommand } from "./commands/coverage.ts";
 import { registerDbCommands } from "./commands/db.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerDoctorCommand } from "./commands/doctor.ts";
+import { registerImproveCommand } from "./commands/improve.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMcpCommand } from "./commands/mcp.ts";
 import { CommandDeniedExit, registerPolicyCommand } from "./commands/policy.ts";
 import { registerProjectsCommand } from "./commands/projects.ts";
+import { registerPromptsCommand } from "./commands/prompts.ts";
 import { registerResetCommand } from "./commands/reset.ts";
+import { registerReviewCommand } from "./commands/review.ts";
 import { registerRunCommands } from "./commands/run.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStatusCommand } from "./commands/status.ts";
@@ -41,6 +44,9 @@ export function buildProgram(io: CliIo): Command {
   registerLogsCommand(program, io);
   registerCoverageCommand(program, io);
   registerDoctorCommand(program, io);
+  registerPromptsCommand(program, io);
+  registerImproveCommand(program, io);
+  registerReviewCommand(program, io);
   return program;
 }
 

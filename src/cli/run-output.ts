@@ -26,6 +26,8 @@ export class RunOutput {
   private cost = 0;
   private statusShown = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Deep reviews run beside the sessions: their events are not the run's. */
+  private readonly reviewSessions = new Set<number>();
 
   constructor(
     private readonly io: CliIo,
@@ -54,6 +56,10 @@ export class RunOutput {
   async handle(event: BatonEvent): Promise<void> {
     if (event.project_id !== this.projectId) return;
     const p = event.payload as Record<string, unknown>;
+    if (event.type === "session_start" && p.session_type === "review" && event.session_id !== null) {
+      this.reviewSessions.add(event.session_id);
+    }
+    if (event.session_id !== null && this.reviewSessions.has(event.session_id)) return;
     switch (event.type) {
       case "session_start":
         this.session = Number(p.session_number);
@@ -97,6 +103,16 @@ export class RunOutput {
       case "recovered":
         this.line(
           `session ${String(p.session_number)} was left running by a dead worker; marked interrupted`,
+        );
+        break;
+      case "review_complete":
+        this.line(
+          `session ${String(p.session_number)} ${p.kind === "deep" ? "deep review" : "quick check"}: ${p.rating === null ? "no rating" : `${String(p.rating)}/10`}`,
+        );
+        break;
+      case "review_failed":
+        this.line(
+          `session ${String(p.session_number)} ${String(p.kind)} review failed: ${String(p.message)}`,
         );
         break;
       case "project_complete":

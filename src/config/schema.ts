@@ -4,9 +4,10 @@
  * whether the value is secret. Leaf paths, env var names and error texts are all derived from here.
  */
 import { z } from "zod";
+import { QUICK_RULE_IDS } from "../review/quick-rules.ts";
 
 /** How a string from the environment (or a string flag) becomes a value for this leaf. */
-export type LeafKind = "string" | "number" | "list";
+export type LeafKind = "string" | "number" | "list" | "json";
 
 export interface LeafInfo {
   /** Completes "expected …" in error messages. */
@@ -69,6 +70,23 @@ const stringList = (fallback: string[] = []) =>
 
 const nonEmptyList = (fallback: string[]) =>
   leaf(z.array(z.string().min(1)).default(fallback), "a list of non-empty strings", "list", false);
+
+/** Per quick-check rule: its points and threshold instead of the defaults (`review.rules`). */
+const reviewRules = () =>
+  leaf(
+    z
+      .partialRecord(
+        z.enum(QUICK_RULE_IDS),
+        z.strictObject({
+          points: z.number().min(0).max(10).optional(),
+          threshold: z.number().min(0).optional(),
+        }),
+      )
+      .default({}),
+    `a mapping of rule names (${QUICK_RULE_IDS.join(", ")}) to { points: 0–10, threshold: ≥ 0 }`,
+    "json",
+    false,
+  );
 
 /** Where sandboxed sessions may connect: the package registries a generated web app installs from. */
 export const DEFAULT_ALLOWED_DOMAINS = [
@@ -145,6 +163,7 @@ export const Config = z.strictObject({
     .strictObject({
       deep_every: intAtLeast(1, 5),
       deep_below_rating: numberBetween(1, 10, 7),
+      rules: reviewRules(),
     })
     .prefault({}),
   server: z

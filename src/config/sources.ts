@@ -163,7 +163,8 @@ export function fileLayer(file: string, cwd: string, required: boolean): Layer |
 
 /**
  * Turns a string (environment variable or string flag) into a value for the leaf: numbers are
- * parsed (a non-number stays a string, so the error shows it), lists are comma-separated, and the
+ * parsed (a non-number stays a string, so the error shows it), lists are comma-separated, mappings
+ * are JSON (text that is not JSON stays a string, so the error shows it), and the
  * literal `null` is null where the leaf allows null.
  */
 export function coerceString(leaf: Leaf, raw: string): unknown {
@@ -179,6 +180,12 @@ export function coerceString(leaf: Leaf, raw: string): unknown {
         .split(",")
         .map((item) => item.trim())
         .filter((item) => item !== "");
+    case "json":
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text;
+      }
     case "string":
       return text;
   }

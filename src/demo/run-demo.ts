@@ -11,6 +11,7 @@ import { resolveDatabaseTarget } from "../db/url.ts";
 import { EventBus } from "../events/bus.ts";
 import type { BatonEvent } from "../events/catalog.ts";
 import { createProject } from "../projects/create-project.ts";
+import { runQuickCheck } from "../review/quick-check.ts";
 import { batonScript, startScriptedModel } from "../scripted-model/index.ts";
 import { osSandboxAvailability } from "../security/sandbox.ts";
 import { formatDuration } from "../util/duration.ts";
@@ -79,6 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const coding = await runSession(deps, { project, type: "coding", model: "sonnet" });
       sessions++;
       if (coding.status !== "completed") throw new Error(`the demo's coding session failed: ${coding.error}`);
+      await runQuickCheck({ stores, bus }, coding.session);
     }
     const progress = await stores.plan.progress(project.id);
     const complete = progress.finished;
@@ -108,6 +110,8 @@ function describe(event: BatonEvent): string | null {
       return p.is_error ? `  ✗ ${String(p.content).split("\n")[0]}` : null;
     case "session_end":
       return `■ ${String(p.status)} in ${formatDuration(Number(p.duration_ms))}`;
+    case "review_complete":
+      return `★ ${p.kind === "deep" ? "deep review" : "quick check"} of session ${String(p.session_number)}: ${String(p.rating)}/10`;
     default:
       return null;
   }

@@ -65,6 +65,30 @@ export const EVENT_PAYLOADS = {
   recovered: z.object({ session_number: z.number(), reason: z.string() }),
   project_complete: z.object({ sessions: z.number(), cost_usd: z.number() }),
   run_stopped: z.object({ reason: z.string(), message: z.string() }),
+  /** The project was taken back to right after its initializer (what is left of the plan). */
+  reset: z.object({
+    epics: z.number(),
+    tasks: z.number(),
+    tests: z.number(),
+    sessions: z.number(),
+    next_session_number: z.number(),
+  }),
+  /** A quality check of a coding session was stored (quick after every one, deep now and then). */
+  review_complete: z.object({
+    kind: z.enum(["quick", "deep"]),
+    /** The coding session reviewed. */
+    session_id: z.number(),
+    session_number: z.number(),
+    rating: z.number().nullable(),
+    quality_check_id: z.number(),
+  }),
+  /** A review could not be made or stored; the run goes on. */
+  review_failed: z.object({
+    kind: z.enum(["quick", "deep"]),
+    session_id: z.number(),
+    session_number: z.number(),
+    message: z.string(),
+  }),
 } as const;
 
 /** Events that belong to a project rather than to one session. */
@@ -76,6 +100,9 @@ export const PROJECT_EVENT_TYPES = [
   "recovered",
   "project_complete",
   "run_stopped",
+  "reset",
+  "review_complete",
+  "review_failed",
 ] as const satisfies readonly (keyof typeof EVENT_PAYLOADS)[];
 export type ProjectEventType = (typeof PROJECT_EVENT_TYPES)[number];
 

@@ -18,6 +18,11 @@ export function sessionLogStem(sessionNumber: number, startedAt: Date): string {
   return `session_${String(sessionNumber).padStart(3, "0")}_${fileTimeStamp(startedAt)}`;
 }
 
+/** `review_003_20261124T201500Z` — the stem of a review session's logs (reviews have their own numbers). */
+export function reviewLogStem(reviewNumber: number, startedAt: Date): string {
+  return `review_${String(reviewNumber).padStart(3, "0")}_${fileTimeStamp(startedAt)}`;
+}
+
 /** Where the screenshots of a session's browser go, relative to the project directory. */
 export function browserLogDir(stem: string): string {
   return `${LOGS_DIR}/browser/${stem}`;

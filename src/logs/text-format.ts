@@ -91,6 +91,24 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
       );
     case "run_stopped":
       return block(stamp, "STOPPED", `${e.payload.reason}: ${e.payload.message}`);
+    case "reset":
+      return block(
+        stamp,
+        "RESET  ",
+        `back to right after the initializer: ${e.payload.tasks} tasks, ${e.payload.tests} tests; next session ${e.payload.next_session_number}`,
+      );
+    case "review_complete":
+      return block(
+        stamp,
+        "REVIEW ",
+        `${e.payload.kind} review of session ${e.payload.session_number}: ${e.payload.rating === null ? "no rating" : `${e.payload.rating}/10`}`,
+      );
+    case "review_failed":
+      return block(
+        stamp,
+        "REVIEW ",
+        `${e.payload.kind} review of session ${e.payload.session_number} failed: ${e.payload.message}`,
+      );
     default:
       return assertNever(e, "event type");
   }

@@ -14,6 +14,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { EventPayload, ProjectEventType } from "../events/catalog.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import { type Project, type ProjectStatus, runSettingsOf } from "../projects/model.ts";
+import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
@@ -80,9 +81,19 @@ export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
   private security: Promise<SessionSecurity> | undefined;
   private readonly clock: Clock;
+  /** The quick check after every coding session, and the deep reviews running in the background. */
+  readonly reviews: SessionReviews;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.clock ?? systemClock;
+    this.reviews = new SessionReviews({
+      stores: deps.stores,
+      bus: deps.bus,
+      config: deps.config,
+      env: deps.env,
+      workerId: deps.workerId,
+      clock: this.clock,
+    });
   }
 
   isRunning(projectId: number): boolean {
@@ -97,9 +108,10 @@ export class Orchestrator {
     return true;
   }
 
-  /** Every project this process is running: stop them all (e.g. on SIGTERM). */
+  /** Every project this process is running, and every deep review: stop them all (e.g. on SIGTERM). */
   stopAll(reason: string): void {
     for (const run of this.active.values()) run.stop.abort(reason);
+    this.reviews.abortAll(reason);
   }
 
   /** Lets the running session finish, then stops the run; `false` clears the request. */
@@ -165,9 +177,13 @@ export class Orchestrator {
     });
   }
 
-  /** Resolves when no project of this process is running (after `stopAll`, on shutdown). */
+  /**
+   * Resolves when no project of this process is running and no deep review either (after
+   * `stopAll`, on shutdown).
+   */
   async idle(pollMs = 50): Promise<void> {
     while (this.active.size > 0) await sleep(pollMs);
+    await this.reviews.idle();
   }
 
   /** Runs a project: initializes it if it has no plan, then codes until a stop condition. */
@@ -413,6 +429,8 @@ export class Orchestrator {
       },
     );
     sessions.push(outcome);
+    // The quick check is awaited (no model); a deep review runs in the background. Neither throws.
+    await this.reviews.afterSession(outcome.session, { deep: !run.stop.signal.aborted });
     return outcome;
   }
 

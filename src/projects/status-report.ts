@@ -1,5 +1,5 @@
 import type { Stores } from "../db/stores/index.ts";
-import type { EpicSummary, TaskSummary } from "../db/stores/plan-reader.ts";
+import { type EpicSummary, summarizeTask, type TaskSummary } from "../db/stores/plan-reader.ts";
 import { BatonError, isBatonError } from "../errors.ts";
 import type { TaskStatus, TaskWithTests } from "../plan/model.ts";
 import { type Progress, progressSummary } from "../plan/progress.ts";
@@ -73,7 +73,7 @@ export interface TaskLine {
   description: string;
   status: TaskStatus;
   priority: number;
-  tests: { passing: number; total: number };
+  tests: { passing: number; failing: number; total: number };
 }
 
 export interface SessionLine {
@@ -224,14 +224,16 @@ export function epicLine(e: EpicSummary): EpicLine {
 }
 
 export function taskLine(t: TaskSummary): TaskLine {
-  return { ...taskLineView(t), tests: { passing: t.tests_passing, total: t.tests_total } };
+  return {
+    ...taskLineView(t),
+    tests: { passing: t.tests_passing, failing: t.tests_failing, total: t.tests_total },
+  };
 }
 
 function nextTaskOf(t: TaskWithTests): NextTask {
-  const passing = t.tests.filter((x) => x.status === "passing").length;
   return {
     task: {
-      ...taskLine({ ...t, tests_passing: passing, tests_total: t.tests.length }),
+      ...taskLine(summarizeTask(t)),
       action: t.action,
       notes: t.notes,
     },

@@ -34,7 +34,14 @@ export {
   type UsageOverride,
 } from "./reply.ts";
 export { MessagesRequest, RequestContentBlock, RequestMessage, RequestTool } from "./request.ts";
+export {
+  analysisScript,
+  isAnalysisRequest,
+  SCRIPTED_MISSING_BEFORE,
+  SCRIPTED_PROMPT_ADDITION,
+} from "./scripts/analysis.ts";
 export { batonScript, coderScript, plannerScript } from "./scripts/baton.ts";
+export { isReviewRequest, reviewerReply } from "./scripts/reviewer.ts";
 export { type Step, sequence } from "./sequence.ts";
 export {
   type RecordedRequest,

@@ -29,6 +29,8 @@ import { logsRoutes } from "./routes/logs.ts";
 import { planRoutes } from "./routes/plan.ts";
 import { projectEnvRoutes } from "./routes/project-env.ts";
 import { projectsRoutes } from "./routes/projects.ts";
+import { promptsRoutes } from "./routes/prompts.ts";
+import { qualityRoutes } from "./routes/quality.ts";
 import { runsRoutes } from "./routes/runs.ts";
 import { sessionsRoutes } from "./routes/sessions.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -70,6 +72,8 @@ const ROUTES: Routes[] = [
   sessionsRoutes,
   logsRoutes,
   projectEnvRoutes,
+  qualityRoutes,
+  promptsRoutes,
   wsRoutes,
 ];
 

@@ -22,6 +22,7 @@ it("builds the demo app offline with the scripted model, says so, and leaves the
   expect(out.startsWith("SCRIPTED MODEL:")).toBe(true);
   expect(out).toContain("▶ session 0 (initializer)");
   expect(out).toContain("▶ session 2 (coding)");
+  expect(out).toContain("★ quick check of session 2: 10/10");
   expect(out).toMatch(/Stopped: 3 sessions in [\d.]+s; 2\/5 tasks, 2\/5 tests passing\./);
   expect(execFileSync("node", ["src/say-hello.js"], { cwd: join(dir, "greeter") }).toString()).toBe(
     "ok: Say hello\n",

@@ -39,7 +39,7 @@ describe("loadConfig: defaults", () => {
         ],
       },
       security: { mode: "blocklist", extra_blocked_commands: [], extra_allowed_commands: [] },
-      review: { deep_every: 5, deep_below_rating: 7 },
+      review: { deep_every: 5, deep_below_rating: 7, rules: {} },
       server: { host: "127.0.0.1", port: 8000, cors_origins: [], max_upload_kb: 1024 },
       auth: { ui_password: null, secret_key: null, token_ttl_hours: 12, login_attempts_per_minute: 10 },
       database: { url: null },

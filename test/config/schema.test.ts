@@ -27,6 +27,7 @@ describe("config schema", () => {
       "security.extra_allowed_commands",
       "review.deep_every",
       "review.deep_below_rating",
+      "review.rules",
       "server.host",
       "server.port",
       "server.cors_origins",

@@ -40,7 +40,13 @@ afterEach(async () => {
  */
 export async function testServer(
   t: TestDatabase,
-  options: { model?: ScriptedModel; password?: string; config?: ConfigOverrides } = {},
+  options: {
+    model?: ScriptedModel;
+    password?: string;
+    config?: ConfigOverrides;
+    /** Variables added to the server's environment (e.g. credentials). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestServer> {
   const world = makeWorld();
   const config = ConfigSchema.parse({
@@ -49,7 +55,7 @@ export async function testServer(
     project: { generations_dir: join(world.root, "generations"), ...options.config?.project },
     auth: { ui_password: options.password ?? null, ...options.config?.auth },
   });
-  const env = { ...withoutCredentials(process.env), ...(options.model?.env() ?? {}) };
+  const env = { ...withoutCredentials(process.env), ...(options.model?.env() ?? {}), ...options.env };
   const bus = new EventBus();
   const events: BatonEvent[] = [];
   bus.subscribe((e) => events.push(e));

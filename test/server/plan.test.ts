@@ -79,7 +79,7 @@ describeEachDatabase("API plan", (db) => {
         description: "Sign up",
         status: "done",
         priority: 100,
-        tests: { passing: 2, total: 2 },
+        tests: { passing: 2, failing: 0, total: 2 },
       },
       {
         id: logIn.id,
@@ -87,7 +87,7 @@ describeEachDatabase("API plan", (db) => {
         description: "Log in",
         status: "pending",
         priority: 100,
-        tests: { passing: 0, total: 1 },
+        tests: { passing: 0, failing: 1, total: 1 },
       },
     ]);
   });
@@ -113,7 +113,7 @@ describeEachDatabase("API plan", (db) => {
       description: "Dark mode",
       status: "pending",
       priority: 100,
-      tests: { passing: 0, total: 0 },
+      tests: { passing: 0, failing: 0, total: 0 },
     });
   });
 

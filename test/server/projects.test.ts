@@ -2,7 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import type { BatonEvent } from "../../src/events/catalog.ts";
 import type { ApiApp } from "../../src/server/app.ts";
+import { toEnvelope } from "../../src/server/ws/map-event.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { type TestServer, testServer } from "../helpers/server.ts";
 import { makeWorld } from "../helpers/world.ts";
@@ -498,6 +500,12 @@ describeEachDatabase("API projects", (db) => {
     expect(body.steps.find((x: { name: string }) => x.name === "git").done).toMatch(/1 commit dropped/);
     expect(body.steps.find((x: { name: string }) => x.name === "database").done).toMatch(/session 1 deleted/);
     expect(git(dir, "rev-parse", "HEAD")).toBe(init);
+    // Watchers hear of it: one reset event, which streams as the reset envelope.
+    const resets = s.events.filter((e) => e.type === "reset");
+    expect(resets.map((e) => e.payload)).toEqual([
+      { epics: 1, tasks: 2, tests: expect.any(Number), sessions: 1, next_session_number: 1 },
+    ]);
+    expect(toEnvelope(resets[0] as BatonEvent)).toMatchObject({ type: "reset", project_id: project.id });
   });
 
   it("refuses a reset while a session runs (409) or when there is nothing to go back to (409)", async () => {

@@ -26,6 +26,24 @@ describeEachDatabase("API basics", (db) => {
     expect(info.json().credentials.problem).toMatch(/no Claude credentials/);
   });
 
+  it("says which credentials sessions use, and warns when an API key beats a subscription token", async () => {
+    const { app } = await testServer(db(), {
+      env: { ANTHROPIC_API_KEY: "sk-ant-test", CLAUDE_CODE_OAUTH_TOKEN: "oauth-test" },
+    });
+    const { credentials } = (await app.inject({ url: "/api/info" })).json();
+    expect(credentials).toMatchObject({
+      kind: "api_key",
+      label: "API key (ANTHROPIC_API_KEY)",
+      problem: null,
+    });
+    expect(credentials.warnings).toEqual([expect.stringMatching(/CLAUDE_CODE_OAUTH_TOKEN/)]);
+    const subscription = await testServer(db(), { env: { CLAUDE_CODE_OAUTH_TOKEN: "oauth-test" } });
+    expect((await subscription.app.inject({ url: "/api/info" })).json().credentials).toMatchObject({
+      kind: "oauth_token",
+      warnings: [],
+    });
+  });
+
   it("answers every mistake as { code, message } with a 4xx", async () => {
     const { app } = await testServer(db());
     const missing = await app.inject({ url: "/api/nothing-here" });

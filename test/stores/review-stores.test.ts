@@ -108,8 +108,8 @@ describeEachDatabase("quality and prompt stores", (db) => {
       themes: [{ theme: "verification" }],
     });
     expect(done.completed_at).not.toBeNull();
-    const applied = await t.stores.prompts.setProposalStatus(proposal?.id ?? 0, "applied", null);
-    expect(applied).toMatchObject({ status: "applied", evidence: [{ session: 3 }], confidence: 0.8 });
+    const accepted = await t.stores.prompts.setProposalStatus(proposal?.id ?? 0, "accepted");
+    expect(accepted).toMatchObject({ status: "accepted", evidence: [{ session: 3 }], confidence: 0.8 });
     await t.stores.prompts.deleteAnalysis(a.id);
     expect(await t.stores.prompts.listProposals(a.id)).toEqual([]);
     await expect(t.stores.prompts.getAnalysis(a.id)).rejects.toThrow("no prompt analysis");

@@ -4,7 +4,7 @@
  * scripted model. Screenshots of each page go to test/web/.out/; axe-core checks each page.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -98,16 +98,46 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   await page.waitForURL(/\/project\?id=\d+/);
   const projectUrl = page.url();
   await page.getByRole("heading", { name: "notes", exact: true }).waitFor();
+  // Banners: which credentials sessions use; required variables of .env.example still unset.
+  await page.getByText("Sessions use API key (ANTHROPIC_API_KEY): billed per token").waitFor();
   await shot(page, "03-project-new");
   await expectAccessible(page, "project (no plan)");
   await page.getByRole("button", { name: "Initialize" }).click();
   await page.getByRole("button", { name: "Start coding" }).waitFor({ timeout: 60_000 });
+  // The plan's .env.example (the initializer wrote it) gains a required variable.
+  const projectId = Number(new URL(projectUrl).searchParams.get("id"));
+  const { directory } = (await (await fetch(`${base}/api/projects/${projectId}`)).json()) as {
+    directory: string;
+  };
+  writeFileSync(join(directory, ".env.example"), "# required: the payment provider's key\nSTRIPE_KEY=\n");
+  await page.reload();
+  await page.getByRole("button", { name: "Start coding" }).waitFor();
+  await page.getByText("Environment variables still needed: STRIPE_KEY.").waitFor();
   await page.getByRole("tab", { name: "plan" }).click();
   await page.getByRole("heading", { name: "Notes", exact: true }).waitFor();
-  await page.getByRole("tabpanel").getByText("Add note").first().click();
-  await page.getByText("functional").first().waitFor();
-  await shot(page, "04-project-plan");
   await expectAccessible(page, "project plan");
+  // A task opens in a drawer: its action, tests and steps.
+  await page
+    .getByRole("tabpanel")
+    .getByRole("button", { name: /Add note/ })
+    .click();
+  const drawer = page.getByRole("dialog", { name: /Add note/ });
+  await drawer.getByTestId("task-drawer").getByText("functional").first().waitFor();
+  await drawer.getByRole("heading", { name: "Action" }).waitFor();
+  await shot(page, "04-project-plan-task");
+  await expectAccessible(page, "task drawer");
+  await drawer.getByRole("button", { name: "Close" }).click();
+  await drawer.waitFor({ state: "hidden" });
+  // Filters: nothing fails yet; every task is pending.
+  await page.getByText("failing (0)").click();
+  await page.getByText("No task matches.").waitFor();
+  await page.getByText("pending (2)").click();
+  await page
+    .getByRole("tabpanel")
+    .getByRole("button", { name: /List notes/ })
+    .waitFor();
+  await page.getByText("all (2)").click();
+  await shot(page, "04-project-plan");
 
   // Start coding: the Live tab shows the session's events as the WebSocket brings them.
   await page.getByRole("button", { name: "Start coding" }).click();
@@ -123,13 +153,32 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   // Sessions: the list links to each session's logs.
   await page.getByRole("tab", { name: "sessions" }).click();
   await page.getByRole("link", { name: "Session 1" }).waitFor();
+  // Charts (uPlot, loaded with the tab): tests passing over sessions and cost per session.
+  await page.getByTestId("chart-tests").locator("canvas").waitFor();
+  await page.getByTestId("chart-cost").locator("canvas").waitFor();
+  expect(await page.getByTestId("chart-tests").getAttribute("aria-label")).toMatch(
+    /tests passing: 0: 0, 1: [1-9]/,
+  );
   await shot(page, "06-project-sessions");
   await expectAccessible(page, "project sessions");
+  await page.getByRole("tab", { name: "quality" }).click();
+  await page.getByText(/Browser verification in/).waitFor();
+  await expect.poll(() => page.getByTestId("average-rating").textContent()).toMatch(/^\d+\.\d\/10$/);
+  await page.getByTestId("chart-quality").locator("canvas").waitFor();
+  await page.getByRole("heading", { name: /Test coverage of the plan/ }).waitFor();
+  await shot(page, "06b-project-quality");
+  await expectAccessible(page, "project quality");
+  await page.getByRole("tab", { name: "sessions" }).click();
   await page.getByRole("link", { name: "Session 1" }).click();
 
   // Session: human log, events, errors, downloads.
   await page.waitForURL(/\/session\?project=\d+&id=\d+/);
   await expect.poll(() => page.getByTestId("human-log").textContent(), { timeout: 15_000 }).toMatch(/\S/);
+  // A finished coding session shows its quick check.
+  await page
+    .getByTestId("session-quality")
+    .getByText(/Quick check: \d+\/10/)
+    .waitFor();
   await shot(page, "07-session-human");
   await expectAccessible(page, "session logs");
   await page.getByRole("tab", { name: "events" }).click();
@@ -164,12 +213,16 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   await shot(page, "13-project-settings");
   await expectAccessible(page, "project settings");
 
-  // Environment: add a variable; it comes back masked.
-  await page.getByRole("tab", { name: "environment" }).click();
+  // Environment: set the required variable (its banner goes), add another; values come back masked.
+  await page.getByRole("button", { name: "Set them in the Environment tab" }).click();
+  await page.getByLabel(/^STRIPE_KEY/).fill("sk_live_123");
+  await page.getByRole("button", { name: "Save environment" }).click();
+  await page.getByText("Environment saved").waitFor();
+  await page.getByText("Environment variables still needed").waitFor({ state: "hidden" });
   await page.getByLabel("Name", { exact: true }).fill("API_TOKEN");
   await page.getByLabel("Value", { exact: true }).fill("abc123");
   await page.getByRole("button", { name: "Save environment" }).click();
-  await page.getByText("Environment saved").waitFor();
+  await page.getByText("Environment saved").last().waitFor();
   const token = page.getByLabel(/^API_TOKEN/);
   await token.waitFor();
   expect(await token.getAttribute("placeholder")).not.toContain("abc123");
@@ -191,6 +244,10 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   await resetDialog.getByRole("list", { name: "Reset results" }).locator("li").first().waitFor();
   await shot(page, "16-reset-results");
   await resetDialog.getByRole("button", { name: "Close" }).click();
+  // The live tab drops what it showed of the removed sessions.
+  await page.getByRole("tab", { name: "live" }).click();
+  await live.locator('[data-event="reset"]').waitFor();
+  expect(await live.locator('[data-event="tool_use"]').count()).toBe(0);
 
   // Start coding with options, then stop after the current session.
   await page.getByRole("button", { name: "Start coding" }).click();
@@ -201,6 +258,31 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   slow = true;
   await startDialog.getByRole("button", { name: "Start" }).click();
   await page.getByRole("button", { name: "Stop after current" }).click({ timeout: 30_000 });
+  // While it runs: the task it works on with its tests, and tokens and cost so far.
+  await page.getByRole("tab", { name: "live" }).click();
+  await page
+    .getByTestId("current-task")
+    .getByText(/Current task:/)
+    .waitFor({ timeout: 15_000 });
+  await page
+    .getByTestId("session-usage")
+    .getByText(/tool calls/)
+    .waitFor({ timeout: 15_000 });
+  // The running session's log page follows it live (no reload): its human log grows.
+  const logsHref = await page
+    .getByTestId("live-events")
+    .locator('[data-event="session_started"] a')
+    .last()
+    .getAttribute("href");
+  const logsPage = await context.newPage();
+  await logsPage.goto(`${base}${logsHref}`);
+  const humanLog = logsPage.getByTestId("human-log");
+  await expect.poll(() => humanLog.textContent(), { timeout: 15_000 }).toMatch(/\S/);
+  const before = (await humanLog.textContent())?.length ?? 0;
+  await expect
+    .poll(async () => (await humanLog.textContent())?.length ?? 0, { timeout: 30_000 })
+    .toBeGreaterThan(before);
+  await logsPage.close();
   await page.getByText(/The run stops when session \d+ ends/).waitFor();
   await shot(page, "18-stop-after-current");
   slow = false;

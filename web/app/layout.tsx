@@ -38,6 +38,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/new" className="text-sm hover:underline">
                 New project
               </Link>
+              <Link href="/prompts" className="text-sm hover:underline">
+                Prompts
+              </Link>
               <span className="flex-1" />
               <ThemeToggle />
             </nav>

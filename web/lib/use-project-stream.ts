@@ -94,7 +94,10 @@ function apply(s: ProjectStream, e: Envelope): ProjectStream {
       changes: s.changes + 1,
     };
   }
-  const next: ProjectStream = { ...s, events: [...s.events, e].slice(-MAX_EVENTS) };
+  // After a reset, what the stream showed of the removed sessions is gone from the project too.
+  const kept = e.type === "reset" ? [] : s.events;
+  const next: ProjectStream = { ...s, events: [...kept, e].slice(-MAX_EVENTS) };
+  if (e.type === "reset") next.countdown = null;
   if (e.type === "progress") next.progress = e.payload as unknown as Progress;
   if (e.type === "auto_continue") {
     const { delay_s, next_session } = e.payload as { delay_s: number; next_session: number };

@@ -151,6 +151,9 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
           auto: flags.auto === true,
           maxIterations: loaded.config.project.max_iterations,
         });
+        if (orchestrator.reviews.pending > 0)
+          output.line("waiting for the deep review running in the background");
+        await orchestrator.idle();
         await pending;
         output.close();
         io.out(`${result.end.replace(/_/g, " ")}: ${result.message}\n`);

@@ -29,6 +29,18 @@ export interface EpicSummary extends Epic {
 export interface TaskSummary extends Task {
   tests_total: number;
   tests_passing: number;
+  tests_failing: number;
+}
+
+/** A task's summary from the task and its tests (what listTasks counts in SQL). */
+export function summarizeTask<T extends Task>(task: T & { tests: readonly Test[] }): T & TaskSummary {
+  const { tests, ...row } = task;
+  return {
+    ...(row as unknown as T),
+    tests_total: tests.length,
+    tests_passing: tests.filter((t) => t.status === "passing").length,
+    tests_failing: tests.filter((t) => t.status === "failing").length,
+  };
 }
 
 export interface TestCount {
@@ -262,6 +274,12 @@ export class PlanReader {
           .whereRef("tests.task_id", "=", "t.id")
           .where("tests.status", "=", "passing")
           .as("tests_passing"),
+        eb
+          .selectFrom("tests")
+          .select(eb.fn.countAll<number>().as("n"))
+          .whereRef("tests.task_id", "=", "t.id")
+          .where("tests.status", "=", "failing")
+          .as("tests_failing"),
       ])
       .where("t.project_id", "=", projectId)
       .orderBy("e.priority")
@@ -277,6 +295,7 @@ export class PlanReader {
       ...r,
       tests_total: Number(r.tests_total ?? 0),
       tests_passing: Number(r.tests_passing ?? 0),
+      tests_failing: Number(r.tests_failing ?? 0),
     }));
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Selectable } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import { BatonError } from "../../errors.ts";
 import type {
   AnalysisStatus,
@@ -10,13 +10,13 @@ import type {
   PromptVersionSource,
   ProposalStatus,
 } from "../../review/model.ts";
-import { type Clock, isoNow } from "../clock.ts";
-import type { Db } from "../database.ts";
-import type { PromptAnalysesTable, PromptProposalsTable, PromptVersionsTable } from "../schema.ts";
+import { applyEdit, checkEdit, EDIT_PROBLEM_TEXT } from "../../review/prompt-edit.ts";
+import { assertProposalTransition } from "../../review/proposal-rules.ts";
+import { isoNow } from "../clock.ts";
+import type { DatabaseSchema, PromptAnalysesTable, PromptProposalsTable } from "../schema.ts";
+import { PromptReader, toVersion } from "./prompt-reader.ts";
 
-function toVersion(row: Selectable<PromptVersionsTable>): PromptVersion {
-  return { ...row, active: row.active === 1 };
-}
+type Executor = Transaction<DatabaseSchema>;
 
 function toAnalysis(row: Selectable<PromptAnalysesTable>): PromptAnalysis {
   return {
@@ -28,6 +28,13 @@ function toAnalysis(row: Selectable<PromptAnalysesTable>): PromptAnalysis {
 
 function toProposal(row: Selectable<PromptProposalsTable>): PromptProposal {
   return { ...row, evidence: JSON.parse(row.evidence) as unknown[] };
+}
+
+export interface NewVersion {
+  name: PromptName;
+  content: string;
+  source: PromptVersionSource;
+  notes?: string | null;
 }
 
 export interface NewProposal {
@@ -45,63 +52,62 @@ export interface NewProposal {
  * Prompt versions (at most one active per prompt name, enforced by a partial unique index),
  * prompt-improvement analyses and their proposals.
  */
-export class PromptStore {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
-
+export class PromptStore extends PromptReader {
   /** Stores a new version of a prompt (numbered 1, 2, …); `activate` makes it the one sessions use. */
-  async createVersion(input: {
-    name: PromptName;
-    content: string;
-    source: PromptVersionSource;
-    notes?: string | null;
-    activate?: boolean;
-  }): Promise<PromptVersion> {
-    const created = await this.deps.db.transaction().execute(async (trx) => {
-      const { max } = await trx
-        .selectFrom("prompt_versions")
-        .select((eb) => eb.fn.max<number | null>("version").as("max"))
-        .where("name", "=", input.name)
-        .executeTakeFirstOrThrow();
-      return trx
-        .insertInto("prompt_versions")
-        .values({
-          name: input.name,
-          version: max === null ? 1 : Number(max) + 1,
-          content: input.content,
-          sha256: createHash("sha256").update(input.content).digest("hex"),
-          source: input.source,
-          notes: input.notes ?? null,
-          created_at: isoNow(this.deps.clock),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+  async createVersion(input: NewVersion & { activate?: boolean }): Promise<PromptVersion> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const created = await this.insertVersion(trx, input);
+      return input.activate ? this.activateIn(trx, created.id) : created;
     });
-    return input.activate ? this.activate(created.id) : toVersion(created);
   }
 
   /** Makes one version the active one for its prompt (rolling back is activating an older one). */
   async activate(versionId: number): Promise<PromptVersion> {
-    return this.deps.db.transaction().execute(async (trx) => {
-      const version = await trx
-        .selectFrom("prompt_versions")
-        .selectAll()
-        .where("id", "=", versionId)
-        .executeTakeFirst();
-      if (!version) throw versionNotFound(versionId);
-      await trx
-        .updateTable("prompt_versions")
-        .set({ active: 0 })
-        .where("name", "=", version.name)
-        .where("active", "=", 1)
-        .execute();
-      const row = await trx
-        .updateTable("prompt_versions")
-        .set({ active: 1, activated_at: isoNow(this.deps.clock) })
-        .where("id", "=", versionId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toVersion(row);
-    });
+    return this.deps.db.transaction().execute((trx) => this.activateIn(trx, versionId));
+  }
+
+  private async insertVersion(trx: Executor, input: NewVersion): Promise<PromptVersion> {
+    const { max } = await trx
+      .selectFrom("prompt_versions")
+      .select((eb) => eb.fn.max<number | null>("version").as("max"))
+      .where("name", "=", input.name)
+      .executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto("prompt_versions")
+      .values({
+        name: input.name,
+        version: max === null ? 1 : Number(max) + 1,
+        content: input.content,
+        sha256: createHash("sha256").update(input.content).digest("hex"),
+        source: input.source,
+        notes: input.notes ?? null,
+        created_at: isoNow(this.deps.clock),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toVersion(row);
+  }
+
+  private async activateIn(trx: Executor, versionId: number): Promise<PromptVersion> {
+    const version = await trx
+      .selectFrom("prompt_versions")
+      .selectAll()
+      .where("id", "=", versionId)
+      .executeTakeFirst();
+    if (!version) throw versionNotFound(versionId);
+    await trx
+      .updateTable("prompt_versions")
+      .set({ active: 0 })
+      .where("name", "=", version.name)
+      .where("active", "=", 1)
+      .execute();
+    const row = await trx
+      .updateTable("prompt_versions")
+      .set({ active: 1, activated_at: isoNow(this.deps.clock) })
+      .where("id", "=", versionId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toVersion(row);
   }
 
   async active(name: PromptName): Promise<PromptVersion | null> {
@@ -124,10 +130,21 @@ export class PromptStore {
     return toVersion(row);
   }
 
-  async listVersions(name?: PromptName): Promise<PromptVersion[]> {
-    let query = this.deps.db.selectFrom("prompt_versions").selectAll().orderBy("name").orderBy("version");
-    if (name !== undefined) query = query.where("name", "=", name);
-    return (await query.execute()).map(toVersion);
+  /** A prompt's version by its number (`coding` version 3). */
+  async getVersionByNumber(name: PromptName, version: number): Promise<PromptVersion> {
+    const row = await this.deps.db
+      .selectFrom("prompt_versions")
+      .selectAll()
+      .where("name", "=", name)
+      .where("version", "=", version)
+      .executeTakeFirst();
+    if (!row) {
+      throw new BatonError("BATON_PROMPT_VERSION_NOT_FOUND", `the ${name} prompt has no version ${version}`, {
+        name,
+        version,
+      });
+    }
+    return toVersion(row);
   }
 
   async createAnalysis(input: {
@@ -229,38 +246,133 @@ export class PromptStore {
     return rows.map(toProposal).sort((a, b) => a.id - b.id);
   }
 
-  async listProposals(analysisId: number): Promise<PromptProposal[]> {
-    const rows = await this.deps.db
-      .selectFrom("prompt_proposals")
-      .selectAll()
-      .where("analysis_id", "=", analysisId)
-      .orderBy("id")
-      .execute();
-    return rows.map(toProposal);
+  /** The proposals of one analysis, or of all (newest analysis first), optionally of one status. */
+  async listProposals(
+    analysisId?: number,
+    options: { status?: ProposalStatus } = {},
+  ): Promise<PromptProposal[]> {
+    let query = this.deps.db.selectFrom("prompt_proposals").selectAll();
+    query =
+      analysisId === undefined
+        ? query.orderBy("analysis_id", "desc").orderBy("id")
+        : query.where("analysis_id", "=", analysisId).orderBy("id");
+    if (options.status !== undefined) query = query.where("status", "=", options.status);
+    return (await query.execute()).map(toProposal);
   }
 
-  async setProposalStatus(
-    proposalId: number,
-    status: ProposalStatus,
-    appliedVersionId: number | null = null,
-  ): Promise<PromptProposal> {
+  async getProposal(proposalId: number): Promise<PromptProposal> {
     const row = await this.deps.db
-      .updateTable("prompt_proposals")
-      .set({
-        status,
-        updated_at: isoNow(this.deps.clock),
-        ...(status === "applied" ? { applied_version_id: appliedVersionId } : {}),
-      })
+      .selectFrom("prompt_proposals")
+      .selectAll()
       .where("id", "=", proposalId)
+      .executeTakeFirst();
+    if (!row) throw proposalNotFound(proposalId);
+    return toProposal(row);
+  }
+
+  /**
+   * Moves a proposal to `accepted` or `rejected` (see proposal-rules.ts); `applied` only comes
+   * from applyProposal, which writes the new version with it.
+   */
+  async setProposalStatus(proposalId: number, status: "accepted" | "rejected"): Promise<PromptProposal> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const current = await proposalIn(trx, proposalId);
+      assertProposalTransition(proposalId, current.status, status);
+      return this.updateProposal(trx, current, { status });
+    });
+  }
+
+  /**
+   * Applies a proposal in one transaction: the active version of its prompt with the proposal's
+   * before text replaced by its after text becomes a new, active version (source `proposal`), and
+   * the proposal is marked applied with that version. When the before text is no longer in the
+   * active version (exactly once), nothing is written and BATON_PROPOSAL_STALE says why.
+   */
+  async applyProposal(
+    proposalId: number,
+  ): Promise<{ proposal: PromptProposal; version: PromptVersion; previous: PromptVersion }> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const proposal = await proposalIn(trx, proposalId);
+      assertProposalTransition(proposalId, proposal.status, "applied");
+      const active = await trx
+        .selectFrom("prompt_versions")
+        .selectAll()
+        .where("name", "=", proposal.prompt_name)
+        .where("active", "=", 1)
+        .executeTakeFirst();
+      const content = active ? applyEdit(active.content, proposal.before_text, proposal.after_text) : null;
+      if (!active || content === null) {
+        const problem = active ? checkEdit(active.content, proposal.before_text, proposal.after_text) : null;
+        const where = active
+          ? `version ${active.version} of the ${active.name} prompt`
+          : `the ${proposal.prompt_name} prompt (no active version)`;
+        throw new BatonError(
+          "BATON_PROPOSAL_STALE",
+          `proposal ${proposalId} no longer fits ${where}: ${problem ? EDIT_PROBLEM_TEXT[problem] : "there is nothing to edit"}`,
+          {
+            proposal_id: proposalId,
+            prompt: proposal.prompt_name,
+            version: active?.version ?? null,
+            problem,
+          },
+        );
+      }
+      const created = await this.insertVersion(trx, {
+        name: proposal.prompt_name,
+        content,
+        source: "proposal",
+        notes: `proposal ${proposal.id} (analysis ${proposal.analysis_id}, ${proposal.theme}) applied to version ${active.version}`,
+      });
+      const version = await this.activateIn(trx, created.id);
+      const applied = await this.updateProposal(trx, proposal, {
+        status: "applied",
+        applied_version_id: version.id,
+      });
+      return { proposal: applied, version, previous: toVersion(active) };
+    });
+  }
+
+  /**
+   * Writes a proposal's new status, only if it still has the status it was read with: of two
+   * people deciding at once, the second gets a conflict (and its transaction rolls back).
+   */
+  private async updateProposal(
+    trx: Executor,
+    current: PromptProposal,
+    patch: { status: ProposalStatus; applied_version_id?: number },
+  ): Promise<PromptProposal> {
+    const row = await trx
+      .updateTable("prompt_proposals")
+      .set({ ...patch, updated_at: isoNow(this.deps.clock) })
+      .where("id", "=", current.id)
+      .where("status", "=", current.status)
       .returningAll()
       .executeTakeFirst();
     if (!row) {
-      throw new BatonError("BATON_PROPOSAL_NOT_FOUND", `no prompt proposal with the id ${proposalId}`, {
-        proposal_id: proposalId,
-      });
+      throw new BatonError(
+        "BATON_PROPOSAL_INVALID_TRANSITION",
+        `proposal ${current.id} was changed meanwhile; look at it again`,
+        { proposal_id: current.id },
+      );
     }
     return toProposal(row);
   }
+}
+
+async function proposalIn(trx: Executor, proposalId: number): Promise<PromptProposal> {
+  const row = await trx
+    .selectFrom("prompt_proposals")
+    .selectAll()
+    .where("id", "=", proposalId)
+    .executeTakeFirst();
+  if (!row) throw proposalNotFound(proposalId);
+  return toProposal(row);
+}
+
+function proposalNotFound(id: number): BatonError {
+  return new BatonError("BATON_PROPOSAL_NOT_FOUND", `no prompt proposal with the id ${id}`, {
+    proposal_id: id,
+  });
 }
 
 function versionNotFound(id: number): BatonError {

@@ -1,6 +1,8 @@
 import { allToolResults, assistantTurns, firstUserText, workingDirectory } from "../reading.ts";
 import { type MessageReply, type Script, textReply, toolUseReply } from "../reply.ts";
 import type { MessagesRequest } from "../request.ts";
+import { analysisScript, isAnalysisRequest } from "./analysis.ts";
+import { isReviewRequest, reviewerReply } from "./reviewer.ts";
 import { planFromSpec, slug } from "./spec-plan.ts";
 
 /**
@@ -198,8 +200,14 @@ export const coderScript: Script = (request): MessageReply => {
   }
 };
 
-/** Plays whichever session the prompt asks for: the planner for session 0, the coder otherwise. */
-export const batonScript: Script = (request, context) =>
-  /Session 0 — plan/.test(firstUserText(request))
+/**
+ * Plays whichever session the prompt asks for: a prompt analysis, a deep review, the planner for
+ * session 0, the coder otherwise.
+ */
+export const batonScript: Script = (request, context) => {
+  if (isAnalysisRequest(request)) return analysisScript(request);
+  if (isReviewRequest(request)) return reviewerReply(request);
+  return /Session 0 — plan/.test(firstUserText(request))
     ? plannerScript(request, context)
     : coderScript(request, context);
+};

@@ -5,6 +5,7 @@ import type { FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { BatonError } from "../../errors.ts";
+import { recordProjectEvent } from "../../events/project-events.ts";
 import { applyReset, planReset, type ResetStepName } from "../../orchestrator/reset.ts";
 import { createProject } from "../../projects/create-project.ts";
 import { type Project, ProjectName, ProjectRunSettings, runSettingsOf } from "../../projects/model.ts";
@@ -241,12 +242,21 @@ export const projectsRoutes: Routes = (app, deps) => {
         };
       }
       const report = await applyReset(reset, project.id);
+      const view = await readProjectView(deps.stores, project.id);
+      // Watchers (the UI's live tab) learn that what they showed of later sessions is gone.
+      await recordProjectEvent({ sessions: deps.stores.sessions, bus: deps.bus }, project.id, "reset", {
+        epics: view.progress.epics.total,
+        tasks: view.progress.tasks.total,
+        tests: view.progress.tests.total,
+        sessions: (await deps.stores.sessions.list(project.id)).length,
+        next_session_number: await deps.stores.sessions.nextWorkNumber(project.id),
+      });
       return {
         applied: true,
         init_commit: report.plan.initCommit,
         archive_dir: report.plan.archiveDir,
         steps: report.steps,
-        project: await readProjectView(deps.stores, project.id),
+        project: view,
       };
     },
   );

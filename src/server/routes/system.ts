@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { detectCredentials } from "../../agent/credentials.ts";
+import { describeCredentials, detectCredentials } from "../../agent/credentials.ts";
 import { isBatonError } from "../../errors.ts";
 import { osSandboxAvailability } from "../../security/sandbox.ts";
 import { BATON_VERSION } from "../../version.ts";
@@ -17,7 +17,12 @@ const Info = z.object({
   models: z.object({ initializer: z.string(), coding: z.string(), review: z.string() }),
   dirs: z.object({ home: z.string(), generations: z.string() }),
   auth: z.enum(["password", "none"]),
-  credentials: z.object({ kind: z.string().nullable(), problem: z.string().nullable() }),
+  credentials: z.object({
+    kind: z.string().nullable().describe("which credentials sessions use (Claude Code's precedence)"),
+    label: z.string().nullable().describe("the same, in words"),
+    warnings: z.array(z.string()).describe("e.g. an API key is set and beats a subscription token"),
+    problem: z.string().nullable().describe("why sessions cannot start, when no credentials are usable"),
+  }),
   sandbox: z.object({ type: z.string(), available: z.boolean(), problems: z.array(z.string()) }),
 });
 
@@ -60,12 +65,13 @@ export const systemRoutes: Routes = (app, deps) => {
       },
     },
     async () => {
-      let credentials: { kind: string | null; problem: string | null };
+      let credentials: z.infer<typeof Info>["credentials"];
       try {
-        credentials = { kind: detectCredentials(deps.env).kind, problem: null };
+        const { kind, warnings } = detectCredentials(deps.env);
+        credentials = { kind, label: describeCredentials(kind), warnings, problem: null };
       } catch (error) {
         if (!isBatonError(error)) throw error;
-        credentials = { kind: null, problem: error.message };
+        credentials = { kind: null, label: null, warnings: [], problem: error.message };
       }
       const type = deps.config.sandbox.type;
       const sandbox =

@@ -15,6 +15,13 @@ import { envelope } from "../ws/envelope.ts";
 import { WsHub } from "../ws/hub.ts";
 import { openGlobalStream, openProjectStream } from "../ws/streams.ts";
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The WebSocket hub (set by wsRoutes): `app.wsHub?.announce(…)` reaches the global stream. */
+    wsHub?: WsHub;
+  }
+}
+
 /** Clients send nothing but control frames; anything larger than this is refused (1009). */
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
 /** WebSocket close reasons are at most 123 bytes. */
@@ -78,9 +85,11 @@ export const wsRoutes: Routes = (app, deps) => {
       socket.end(() => socket.destroy());
     }
   });
+  // On the app itself so that other routes can announce global messages (announce; see hub.ts).
+  const hub = new WsHub({ stores: deps.stores, bus: deps.bus, log: app.log });
+  app.decorate("wsHub", hub);
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
-    const hub = new WsHub({ stores: deps.stores, bus: deps.bus, log: scope.log });
     hub.start();
     scope.addHook("onClose", async () => hub.stop());
     scope.addHook("onRequest", async (request) => {

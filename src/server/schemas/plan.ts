@@ -38,7 +38,7 @@ export const TaskLine = z.object({
   description: z.string(),
   status: TaskStatus,
   priority: z.number().int(),
-  tests: z.object({ passing: Count, total: Count }),
+  tests: z.object({ passing: Count, failing: Count, total: Count }),
 }) satisfies z.ZodType<TaskLineView>;
 
 export const EpicDetail = EpicLine.extend({ description: z.string(), tasks: z.array(TaskLine) });

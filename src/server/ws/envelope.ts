@@ -62,6 +62,15 @@ export const ENVELOPE_PAYLOADS = {
     kind: z.string(),
     rating: z.number().nullable(),
   }),
+  /**
+   * Global stream: a prompt-improvement analysis ended (`completed` or `error`) with this many
+   * proposals. About no one project (`project_id` null), never replayed; see WsHub.announce.
+   */
+  analysis_complete: z.object({
+    analysis_id: z.number().int().positive(),
+    status: z.enum(["completed", "error"]),
+    proposals: Count,
+  }),
   reset: z.object({ tasks: Count, tests: Count, epics: Count, sessions: Count, next_session_number: Count }),
   /** Global stream: a project's status, progress or running session changed (as `GET /api/projects/:id`). */
   project_updated: ProjectView,

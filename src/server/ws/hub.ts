@@ -11,7 +11,7 @@ import WebSocket from "ws";
 import type { Stores } from "../../db/stores/index.ts";
 import type { EventBus } from "../../events/bus.ts";
 import type { BatonEvent } from "../../events/catalog.ts";
-import type { Envelope } from "./envelope.ts";
+import { type Envelope, type EnvelopePayload, type EnvelopeType, envelope } from "./envelope.ts";
 import { changesProjectSummary, planChangeOf, toEnvelope } from "./map-event.ts";
 import { planChangeEnvelopes, projectUpdated } from "./views.ts";
 
@@ -62,6 +62,8 @@ export class WsHub {
   private readonly global = new Set<WsClient>();
   /** Per project: the tail of its queue of database-reading work, while there is any. */
   private readonly queues = new Map<number, { tail: Promise<void>; pending: number }>();
+  /** The newest event id the hub has seen (an event's, or what a stream's first messages covered). */
+  private latestSeq = 0;
   private unsubscribe: (() => void) | undefined;
   private pinger: NodeJS.Timeout | undefined;
 
@@ -126,6 +128,7 @@ export class WsHub {
     const held = client.held ?? [];
     client.held = null;
     client.floor = seq;
+    this.latestSeq = Math.max(this.latestSeq, seq);
     for (const h of held) {
       if (h.seq > seq && !this.write(client, h.data)) return;
     }
@@ -154,12 +157,30 @@ export class WsHub {
     return false;
   }
 
+  /**
+   * Sends a message about no one project (an analysis that ended) to every global-stream client,
+   * those still receiving their snapshot included (after it). It stands for no stored event, so
+   * nothing replays it. Its `seq` is the newest event id the hub has seen, not a new number: a
+   * client that keeps the highest `seq` it received and reconnects a project stream with
+   * `since=` it must never skip a real event, which a made-up higher seq would make it do.
+   */
+  announce<T extends EnvelopeType>(type: T, payload: EnvelopePayload<T>): void {
+    if (this.global.size === 0) return;
+    const data = JSON.stringify(envelope(type, { project_id: null, seq: this.latestSeq }, payload));
+    for (const client of this.global) {
+      // Held messages are filtered by seq on release; this one is sent whatever the snapshot covered.
+      if (client.held === null) this.write(client, data);
+      else client.held.push({ seq: Number.POSITIVE_INFINITY, data });
+    }
+  }
+
   private *clients(): Iterable<WsClient> {
     yield* this.global;
     for (const set of this.byProject.values()) yield* set;
   }
 
   private onEvent(event: BatonEvent): void {
+    this.latestSeq = Math.max(this.latestSeq, event.id);
     const watchers = this.byProject.get(event.project_id);
     const watched = watchers !== undefined && watchers.size > 0;
     const globalWatched = this.global.size > 0;

@@ -47,6 +47,9 @@ const STREAMED: { readonly [K in EventType]: boolean } = {
   recovered: true,
   project_complete: true,
   run_stopped: true,
+  reset: true,
+  review_complete: true,
+  review_failed: true,
 };
 
 /** The event types a stream sends (what replays and snapshots read from the database). */
@@ -142,6 +145,20 @@ export function toEnvelope(event: BatonEvent): Envelope | null {
       return envelope("project_complete", at, event.payload as BatonEvent<"project_complete">["payload"]);
     case "run_stopped":
       return envelope("run_stopped", at, event.payload as BatonEvent<"run_stopped">["payload"]);
+    case "reset":
+      return envelope("reset", at, event.payload as BatonEvent<"reset">["payload"]);
+    case "review_complete": {
+      const p = event.payload as BatonEvent<"review_complete">["payload"];
+      return envelope("review_complete", at, { session_id: p.session_id, kind: p.kind, rating: p.rating });
+    }
+    case "review_failed": {
+      const p = event.payload as BatonEvent<"review_failed">["payload"];
+      return envelope("error", at, {
+        code: "BATON_REVIEW_FAILED",
+        message: `the ${p.kind} review of session ${p.session_number} failed: ${p.message}`,
+        data: { kind: p.kind, session_id: p.session_id, session_number: p.session_number },
+      });
+    }
     case "prompt":
     case "thinking":
     case "system":

@@ -4,6 +4,7 @@
  * answer with, so a client keeps one model of each.
  */
 import type { Stores } from "../../db/stores/index.ts";
+import { summarizeTask } from "../../db/stores/plan-reader.ts";
 import { progressSummary } from "../../plan/progress.ts";
 import { taskLine } from "../../projects/status-report.ts";
 import { readProjectView } from "../project-view.ts";
@@ -59,16 +60,8 @@ export async function planChangeEnvelopes(
   for (const taskId of new Set(change.taskIds)) {
     const task = await stores.plan.getTask(projectId, taskId).catch(() => null);
     if (!task) continue;
-    const { tests, ...row } = task;
-    for (const test of tests) if (testIds.has(test.id)) out.push(envelope("test_updated", where, test));
-    const passing = tests.filter((t) => t.status === "passing").length;
-    out.push(
-      envelope(
-        "task_updated",
-        where,
-        taskLine({ ...row, tests_total: tests.length, tests_passing: passing }),
-      ),
-    );
+    for (const test of task.tests) if (testIds.has(test.id)) out.push(envelope("test_updated", where, test));
+    out.push(envelope("task_updated", where, taskLine(summarizeTask(task))));
   }
   out.push(envelope("progress", where, progressSummary(await stores.plan.progress(projectId))));
   return out;

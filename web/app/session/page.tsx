@@ -1,12 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useEffect, useState } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
+import { SessionQualityCard } from "@/components/session-quality";
 import { useToast } from "@/components/toasts";
 import { inputClass, ScrollPre, StatusBadge, secondaryButton } from "@/components/ui";
 import { api, download } from "@/lib/api";
 import { duration, tokens, usd } from "@/lib/format";
 import type { Session } from "@/lib/types";
+import { useProjectStream } from "@/lib/use-project-stream";
 
 export default function SessionPage() {
   return (
@@ -52,28 +54,33 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
   const [search, setSearch] = useState("");
   const base = `/api/projects/${projectId}/sessions/${sessionId}`;
 
+  // Live while the session runs: its events on the project's WebSocket trigger a re-read of the
+  // session and the current view (at most one read per second), so nothing polls.
+  const stream = useProjectStream(projectId);
+  const seen = stream.events.filter((e) => e.session_id === sessionId).length;
+  const lastRead = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `seen` is the re-read trigger
   useEffect(() => {
     api<Session>(base)
       .then(setSession)
       .catch((e: Error) => toast("error", e.message));
-  }, [base, toast]);
+  }, [base, toast, seen > 0 && session?.status === "running" ? seen : 0]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `seen` is the re-read trigger
   useEffect(() => {
-    setLogs(null);
     let stop = false;
-    const load = () =>
+    const load = () => {
+      lastRead.current = Date.now();
       api<Logs>(`${base}/logs?view=${view}`)
-        .then((l) => {
-          if (stop) return;
-          setLogs(l);
-          // A running session's logs grow: read them again until it ends.
-          if (l.session_status === "running") setTimeout(load, 2000);
-        })
+        .then((l) => !stop && setLogs(l))
         .catch((e: Error) => toast("error", e.message));
-    load();
+    };
+    const wait = lastRead.current + 1000 - Date.now();
+    const timer = setTimeout(load, Math.max(0, wait));
     return () => {
       stop = true;
+      clearTimeout(timer);
     };
-  }, [base, view, toast]);
+  }, [base, view, toast, seen]);
 
   const save = (format: "txt" | "jsonl") =>
     download(
@@ -106,6 +113,9 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
           Download JSONL
         </button>
       </div>
+      {session?.type === "coding" && session.status !== "running" && (
+        <SessionQualityCard projectId={projectId} sessionId={sessionId} />
+      )}
       <div
         role="tablist"
         aria-label="Log views"
@@ -118,7 +128,12 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
             role="tab"
             aria-selected={view === v}
             aria-controls="log-panel"
-            onClick={() => setView(v)}
+            onClick={() => {
+              // A new view starts empty and is read at once.
+              setLogs(null);
+              lastRead.current = 0;
+              setView(v);
+            }}
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium capitalize ${view === v ? "border-sky-600 text-sky-800 dark:text-sky-300" : "border-transparent text-slate-600 dark:text-slate-300"}`}
           >
             {v}

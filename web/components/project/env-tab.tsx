@@ -3,19 +3,7 @@ import { useEffect, useState } from "react";
 import { useToast } from "@/components/toasts";
 import { inputClass, primaryButton, secondaryButton } from "@/components/ui";
 import { api } from "@/lib/api";
-
-interface Variable {
-  name: string;
-  value: string | null;
-  comment: string | null;
-  required: boolean;
-  set: boolean;
-  in_example: boolean;
-}
-interface EnvAnswer {
-  variables: Variable[];
-  files: { example: boolean; env: boolean };
-}
+import type { ProjectEnv as EnvAnswer } from "@/lib/types";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -23,7 +11,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * The project's .env over .env.example (GET/PUT …/env). Values come masked; only the fields the
  * user types into are sent, so a masked value is never written back.
  */
-export function EnvTab({ projectId }: { projectId: number }) {
+export function EnvTab({ projectId, onSaved }: { projectId: number; onSaved?: () => void }) {
   const toast = useToast();
   const [env, setEnv] = useState<EnvAnswer | null>(null);
   const [edits, setEdits] = useState<Record<string, string>>({});
@@ -54,6 +42,7 @@ export function EnvTab({ projectId }: { projectId: number }) {
       setNewName("");
       setNewValue("");
       toast("success", "Environment saved");
+      onSaved?.();
     } catch (e) {
       setError((e as Error).message);
     } finally {

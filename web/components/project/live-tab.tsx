@@ -1,9 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
-import { Card, ScrollPre } from "@/components/ui";
-import { duration } from "@/lib/format";
-import type { Envelope, Project } from "@/lib/types";
+import { useEffect, useRef, useState } from "react";
+import { Card, ScrollPre, StatusBadge } from "@/components/ui";
+import { api } from "@/lib/api";
+import { duration, tokens, usd } from "@/lib/format";
+import type { Envelope, Project, Session, TaskDetail } from "@/lib/types";
 import type { ProjectStream } from "@/lib/use-project-stream";
 
 /** The running session as the WebSocket streams it: text, folded tool calls, countdowns. */
@@ -34,7 +35,9 @@ export function LiveTab({ project, stream }: { project: Project; stream: Project
         ) : (
           <span>No session is running.</span>
         )}
-        {project.next_task && <span className="truncate">Task: {project.next_task.description}</span>}
+        {running && (
+          <SessionUsage projectId={project.id} sessionId={running.id} events={stream.events.length} />
+        )}
         {stream.countdown && stream.countdown.until > now && (
           <span data-testid="countdown">
             Session {stream.countdown.next_session} starts in{" "}
@@ -42,6 +45,9 @@ export function LiveTab({ project, stream }: { project: Project; stream: Project
           </span>
         )}
       </Card>
+      {running?.type === "coding" && project.next_task && (
+        <CurrentTask projectId={project.id} taskId={project.next_task.id} changes={stream.changes} />
+      )}
       <ol
         aria-label="Live events"
         aria-live="polite"
@@ -170,9 +176,93 @@ function EventLine({
       );
     case "error":
       return <p className="text-sm text-red-700 dark:text-red-300">Error: {String(p.message)}</p>;
+    case "reset":
+      return (
+        <p className="text-sm font-medium" data-event="reset">
+          Reset to right after the plan: {String(p.tasks)} tasks, {String(p.tests)} tests; the next session is{" "}
+          {String(p.next_session_number)}.
+        </p>
+      );
+    case "review_complete":
+      return (
+        <p className="text-xs text-slate-600 dark:text-slate-300" data-event="review_complete">
+          {String(p.kind)} review: {p.rating === null ? "no rating" : `${String(p.rating)}/10`}
+        </p>
+      );
     default:
       return <p className="text-xs text-slate-500 dark:text-slate-400">{e.type}</p>;
   }
+}
+
+/** The task the session works on, its tests ticking as the session records them. */
+function CurrentTask({ projectId, taskId, changes }: { projectId: number; taskId: number; changes: number }) {
+  const [task, setTask] = useState<TaskDetail | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
+  useEffect(() => {
+    api<TaskDetail>(`/api/projects/${projectId}/tasks/${taskId}`)
+      .then(setTask)
+      .catch(() => {});
+  }, [projectId, taskId, changes]);
+  if (!task) return null;
+  const passing = task.tests.filter((t) => t.status === "passing").length;
+  return (
+    <Card className="text-sm" testId="current-task">
+      <h2 className="flex flex-wrap items-center gap-2 font-semibold">
+        <span className="mr-auto">Current task: {task.description}</span>
+        <span className="text-xs font-normal text-slate-600 dark:text-slate-300">
+          {passing}/{task.tests.length} tests passing
+        </span>
+        <StatusBadge status={task.status} />
+      </h2>
+      <ul className="mt-2 flex flex-col gap-1">
+        {task.tests.map((t) => (
+          <li key={t.id} className="flex items-center gap-2">
+            <StatusBadge status={t.status} />
+            <span>{t.description}</span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+/**
+ * Tokens and cost so far. The session's counters are written every half second while it runs;
+ * they are read again when the stream brings new events (at most every 2 s), not on a timer.
+ */
+function SessionUsage({
+  projectId,
+  sessionId,
+  events,
+}: {
+  projectId: number;
+  sessionId: number;
+  events: number;
+}) {
+  const [session, setSession] = useState<Session | null>(null);
+  const last = useRef(0);
+  useEffect(() => {
+    const read = () => {
+      last.current = Date.now();
+      api<Session>(`/api/projects/${projectId}/sessions/${sessionId}`)
+        .then(setSession)
+        .catch(() => {});
+    };
+    const wait = last.current + 2000 - Date.now();
+    if (events >= 0 && wait <= 0) read();
+    else {
+      const timer = setTimeout(read, wait);
+      return () => clearTimeout(timer);
+    }
+  }, [projectId, sessionId, events]);
+  if (!session) return null;
+  const m = session.metrics;
+  return (
+    <span data-testid="session-usage">
+      {tokens(m.input_tokens)} in / {tokens(m.output_tokens)} out / {tokens(m.cache_read_tokens)} cached ·{" "}
+      {usd(m.cost_usd)} · {m.tool_calls} tool calls
+    </span>
+  );
 }
 
 function shortTool(name: string): string {

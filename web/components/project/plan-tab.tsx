@@ -1,54 +1,73 @@
 "use client";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { useToast } from "@/components/toasts";
 import { inputClass, StatusBadge } from "@/components/ui";
 import { api } from "@/lib/api";
-import type { Epic, TaskDetail, TaskSummary } from "@/lib/types";
+import type { Epic, TaskSummary } from "@/lib/types";
+import { TaskDrawer } from "./task-drawer";
 
-type Filter = "all" | "open" | "done";
+const FILTERS = {
+  all: () => true,
+  pending: (t: TaskSummary) => t.status !== "done",
+  failing: (t: TaskSummary) => t.tests.failing > 0,
+  done: (t: TaskSummary) => t.status === "done",
+} as const;
+type Filter = keyof typeof FILTERS;
 
-/** Epics → tasks → (on opening a task) its action and tests. */
+/** Performance marks the plan benchmark reads (bench/web.ts): data in hand → plan on screen. */
+export const PLAN_MARKS = { data: "baton:plan-data", render: "baton:plan-render" } as const;
+
+/** Epics → tasks; a task opens in a drawer with its action, tests, steps and evidence. */
 export function PlanTab({ projectId, changes }: { projectId: number; changes: number }) {
   const toast = useToast();
   const [epics, setEpics] = useState<Epic[] | null>(null);
   const [tasks, setTasks] = useState<TaskSummary[]>([]);
   const [filter, setFilter] = useState<Filter>("all");
   const [search, setSearch] = useState("");
+  const [openTask, setOpenTask] = useState<number | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
   useEffect(() => {
     Promise.all([api<{ epics: Epic[] }>(`/api/projects/${projectId}/epics`), loadAllTasks(projectId)])
       .then(([e, t]) => {
+        performance.mark(PLAN_MARKS.data);
         setEpics(e.epics);
         setTasks(t);
       })
       .catch((e: Error) => toast("error", e.message));
   }, [projectId, changes, toast]);
+  useLayoutEffect(() => {
+    if (epics !== null) performance.measure(PLAN_MARKS.render, PLAN_MARKS.data);
+  }, [epics]);
 
   const byEpic = useMemo(() => {
     const q = search.trim().toLowerCase();
+    const keep = FILTERS[filter];
     const map = new Map<number, TaskSummary[]>();
     for (const t of tasks) {
-      if (filter === "open" && t.status === "done") continue;
-      if (filter === "done" && t.status !== "done") continue;
-      if (q && !t.description.toLowerCase().includes(q)) continue;
-      map.set(t.epic_id, [...(map.get(t.epic_id) ?? []), t]);
+      if (!keep(t) || (q && !t.description.toLowerCase().includes(q))) continue;
+      const list = map.get(t.epic_id);
+      if (list) list.push(t);
+      else map.set(t.epic_id, [t]);
     }
     return map;
   }, [tasks, filter, search]);
 
   if (epics === null) return <p aria-busy="true">Loading the plan…</p>;
   if (epics.length === 0) return <p className="py-6 text-slate-600 dark:text-slate-300">No plan yet.</p>;
+  const counts = Object.fromEntries(
+    (Object.keys(FILTERS) as Filter[]).map((f) => [f, tasks.filter(FILTERS[f]).length]),
+  ) as Record<Filter, number>;
 
   return (
-    <div className="flex flex-col gap-4 pt-3">
+    <div className="flex flex-col gap-4 pt-3" data-testid="plan">
       <div className="flex flex-wrap items-end gap-3">
-        <fieldset className="flex gap-1">
+        <fieldset className="flex flex-wrap gap-1">
           <legend className="sr-only">Show tasks</legend>
-          {(["all", "open", "done"] as const).map((f) => (
+          {(Object.keys(FILTERS) as Filter[]).map((f) => (
             <label
               key={f}
-              className={`cursor-pointer rounded-md border px-3 py-1 text-sm ${filter === f ? "border-sky-600 bg-sky-50 dark:bg-sky-950" : "border-slate-300 dark:border-slate-600"}`}
+              className={`cursor-pointer rounded-md border px-3 py-1 text-sm has-[:focus-visible]:outline-2 ${filter === f ? "border-sky-600 bg-sky-50 dark:bg-sky-950" : "border-slate-300 dark:border-slate-600"}`}
             >
               <input
                 type="radio"
@@ -58,7 +77,7 @@ export function PlanTab({ projectId, changes }: { projectId: number; changes: nu
                 onChange={() => setFilter(f)}
                 className="sr-only"
               />
-              {f}
+              {f} ({counts[f]})
             </label>
           ))}
         </fieldset>
@@ -75,11 +94,13 @@ export function PlanTab({ projectId, changes }: { projectId: number; changes: nu
       </div>
       {epics.map((epic) => {
         const list = byEpic.get(epic.id) ?? [];
+        if (list.length === 0 && (filter !== "all" || search)) return null;
         return (
           <section
             key={epic.id}
             aria-labelledby={`epic-${epic.id}`}
-            className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+            // Off-screen epics skip layout and paint until scrolled to (900-test plans stay quick).
+            className="rounded-lg border border-slate-200 bg-white [contain-intrinsic-size:auto_12rem] [content-visibility:auto] dark:border-slate-800 dark:bg-slate-900"
           >
             <header className="flex flex-wrap items-center gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
               <h2 id={`epic-${epic.id}`} className="mr-auto font-semibold">
@@ -88,19 +109,45 @@ export function PlanTab({ projectId, changes }: { projectId: number; changes: nu
               <span className="text-xs text-slate-600 dark:text-slate-300">
                 tasks {epic.tasks.done}/{epic.tasks.total} · tests {epic.tests.passing}/{epic.tests.total}
               </span>
-              <StatusBadge status={epic.status === "done" ? "done" : epic.status} />
+              <StatusBadge status={epic.status} />
             </header>
             <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {list.map((t) => (
-                <TaskRow key={t.id} projectId={projectId} task={t} changes={0} />
+                <li key={t.id}>
+                  <button
+                    type="button"
+                    onClick={() => setOpenTask(t.id)}
+                    className="flex w-full flex-wrap items-center gap-2 p-3 text-left text-sm hover:bg-slate-50 dark:hover:bg-slate-800"
+                  >
+                    <span className="mr-auto">{t.description}</span>
+                    <span className="text-xs text-slate-600 dark:text-slate-300">
+                      tests {t.tests.passing}/{t.tests.total}
+                      {t.tests.failing > 0 && (
+                        <span className="text-red-700 dark:text-red-300"> · {t.tests.failing} failing</span>
+                      )}
+                    </span>
+                    <StatusBadge status={t.status} />
+                  </button>
+                </li>
               ))}
               {list.length === 0 && (
-                <li className="p-3 text-sm text-slate-500 dark:text-slate-400">No task matches.</li>
+                <li className="p-3 text-sm text-slate-500 dark:text-slate-400">
+                  This epic has no tasks yet.
+                </li>
               )}
             </ul>
           </section>
         );
       })}
+      {byEpic.size === 0 && <p className="text-sm text-slate-600 dark:text-slate-300">No task matches.</p>}
+      {openTask !== null && (
+        <TaskDrawer
+          projectId={projectId}
+          taskId={openTask}
+          changes={changes}
+          onClose={() => setOpenTask(null)}
+        />
+      )}
     </div>
   );
 }
@@ -114,57 +161,4 @@ async function loadAllTasks(projectId: number): Promise<TaskSummary[]> {
     all.push(...tasks);
     if (tasks.length < 1000) return all;
   }
-}
-
-function TaskRow({ projectId, task }: { projectId: number; task: TaskSummary; changes: number }) {
-  const [detail, setDetail] = useState<TaskDetail | null>(null);
-  const [open, setOpen] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the task's counts change
-  useEffect(() => {
-    if (!open) return;
-    api<TaskDetail>(`/api/projects/${projectId}/tasks/${task.id}`)
-      .then(setDetail)
-      .catch(() => {});
-  }, [open, projectId, task.id, task.status, task.tests.passing]);
-  return (
-    <li>
-      <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-        <summary className="flex cursor-pointer flex-wrap items-center gap-2 p-3 text-sm">
-          <span className="mr-auto">{task.description}</span>
-          <span className="text-xs text-slate-600 dark:text-slate-300">
-            tests {task.tests.passing}/{task.tests.total}
-          </span>
-          <StatusBadge status={task.status} />
-        </summary>
-        <div className="px-3 pb-3 text-sm">
-          {!detail ? (
-            <p aria-busy="true">Loading…</p>
-          ) : (
-            <>
-              <p className="whitespace-pre-wrap text-slate-700 dark:text-slate-300">{detail.action}</p>
-              <ul className="mt-2 flex flex-col gap-2">
-                {detail.tests.map((test) => (
-                  <li key={test.id} className="rounded border border-slate-200 p-2 dark:border-slate-700">
-                    <div className="flex items-center gap-2">
-                      <StatusBadge status={test.status} />
-                      <span className="text-xs text-slate-500 dark:text-slate-400">{test.category}</span>
-                      <span>{test.description}</span>
-                    </div>
-                    {test.steps.length > 0 && (
-                      <ol className="mt-1 list-decimal pl-6 text-xs text-slate-600 dark:text-slate-300">
-                        {test.steps.map((s) => (
-                          <li key={s}>{s}</li>
-                        ))}
-                      </ol>
-                    )}
-                    {test.evidence && <p className="mt-1 text-xs italic">Evidence: {test.evidence}</p>}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-        </div>
-      </details>
-    </li>
-  );
 }

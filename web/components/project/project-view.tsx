@@ -14,17 +14,18 @@ import {
 } from "@/components/ui";
 import { api, post } from "@/lib/api";
 import { time, usd } from "@/lib/format";
-import type { Info, Progress, Project } from "@/lib/types";
+import type { Info, Progress, Project, ProjectEnv } from "@/lib/types";
 import { useProjectStream } from "@/lib/use-project-stream";
 import { EnvTab } from "./env-tab";
 import { LiveTab } from "./live-tab";
 import { PlanTab } from "./plan-tab";
 import { DeleteDialog, ResetDialog, StartCodingDialog } from "./project-dialogs";
+import { QualityTab } from "./quality-tab";
 import { SessionsTab } from "./sessions-tab";
 import { SettingsTab } from "./settings-tab";
 
-type Tab = "live" | "plan" | "sessions" | "settings" | "environment";
-const TABS: Tab[] = ["live", "plan", "sessions", "settings", "environment"];
+type Tab = "live" | "plan" | "sessions" | "quality" | "settings" | "environment";
+const TABS: Tab[] = ["live", "plan", "sessions", "quality", "settings", "environment"];
 
 export function ProjectView({ id }: { id: number }) {
   const toast = useToast();
@@ -39,6 +40,7 @@ export function ProjectView({ id }: { id: number }) {
   const streamProgress = useRef(stream.progress);
   streamProgress.current = stream.progress;
   const [readWith, setReadWith] = useState<Progress | null>(null);
+  const [missingEnv, setMissingEnv] = useState<string[]>([]);
 
   const load = useCallback(
     () =>
@@ -64,6 +66,16 @@ export function ProjectView({ id }: { id: number }) {
   useEffect(() => {
     if (project?.running_session) setTab("live");
   }, [project?.running_session]);
+  const loadEnv = useCallback(
+    () =>
+      api<ProjectEnv>(`/api/projects/${id}/env`)
+        .then((env) => setMissingEnv(env.variables.filter((v) => v.required && !v.set).map((v) => v.name)))
+        .catch(() => {}),
+    [id],
+  );
+  useEffect(() => {
+    loadEnv();
+  }, [loadEnv]);
 
   if (notFound) return <p role="alert">{notFound}</p>;
   if (!project) return <p aria-busy="true">Loading project…</p>;
@@ -105,6 +117,26 @@ export function ProjectView({ id }: { id: number }) {
         {info?.credentials.problem && (
           <Banner kind="warn">
             <strong>No Claude credentials:</strong> {info.credentials.problem}
+          </Banner>
+        )}
+        {info?.credentials.label && (
+          <Banner kind={info.credentials.warnings.length > 0 ? "warn" : "info"}>
+            Sessions use {info.credentials.label}
+            {info.credentials.kind === "api_key" && ": billed per token by the Anthropic API"}
+            {info.credentials.kind === "oauth_token" && ": counted against your Claude subscription"}.
+            {info.credentials.warnings.map((w) => (
+              <span key={w} className="block">
+                {w}
+              </span>
+            ))}
+          </Banner>
+        )}
+        {missingEnv.length > 0 && (
+          <Banner kind="warn">
+            Environment variables still needed: {missingEnv.join(", ")}.{" "}
+            <button type="button" className="underline" onClick={() => setTab("environment")}>
+              Set them in the Environment tab
+            </button>
           </Banner>
         )}
         {p.paused_until && <Banner kind="warn">Paused on a rate limit until {time(p.paused_until)}.</Banner>}
@@ -249,7 +281,8 @@ export function ProjectView({ id }: { id: number }) {
         {tab === "plan" && <PlanTab projectId={p.id} changes={stream.changes} />}
         {tab === "sessions" && <SessionsTab projectId={p.id} changes={stream.changes} />}
         {tab === "settings" && <SettingsTab projectId={p.id} onSaved={load} />}
-        {tab === "environment" && <EnvTab projectId={p.id} />}
+        {tab === "quality" && <QualityTab projectId={p.id} changes={stream.changes} />}
+        {tab === "environment" && <EnvTab projectId={p.id} onSaved={loadEnv} />}
       </div>
       <p className="text-xs text-slate-500 dark:text-slate-400">
         <Link href="/" className="underline">

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { Chart, type ChartSeries } from "@/components/chart";
 import { useToast } from "@/components/toasts";
 import { StatusBadge } from "@/components/ui";
 import { api } from "@/lib/api";
@@ -20,7 +21,49 @@ export function SessionsTab({ projectId, changes }: { projectId: number; changes
   if (sessions.length === 0)
     return <p className="py-6 text-slate-600 dark:text-slate-300">No sessions yet.</p>;
   return (
-    <div className="overflow-x-auto pt-3">
+    <div className="flex flex-col gap-3 pt-3">
+      <SessionCharts sessions={sessions} />
+      <SessionTable projectId={projectId} sessions={sessions} />
+    </div>
+  );
+}
+
+/** Tests passing after each session (the running total of tests it marked passing) and its cost. */
+function SessionCharts({ sessions }: { sessions: Session[] }) {
+  const { x, tests, cost } = useMemo(() => {
+    const work = sessions.filter((s) => s.type !== "review").sort((a, b) => a.number - b.number);
+    let passing = 0;
+    const tests: ChartSeries[] = [
+      {
+        label: "tests passing",
+        kind: "line",
+        color: "#059669",
+        values: work.map((s) => (passing += s.metrics.tests_passed)),
+      },
+    ];
+    const cost: ChartSeries[] = [
+      { label: "cost", kind: "bars", color: "#0284c7", values: work.map((s) => s.metrics.cost_usd) },
+    ];
+    return { x: work.map((s) => s.number), tests, cost };
+  }, [sessions]);
+  return (
+    <div className="grid gap-3 md:grid-cols-2">
+      <Chart title="Tests passing over sessions" xLabel="session" x={x} series={tests} testId="chart-tests" />
+      <Chart
+        title="Cost per session"
+        xLabel="session"
+        x={x}
+        series={cost}
+        format={(v) => usd(v)}
+        testId="chart-cost"
+      />
+    </div>
+  );
+}
+
+function SessionTable({ projectId, sessions }: { projectId: number; sessions: Session[] }) {
+  return (
+    <div className="overflow-x-auto">
       <table className="w-full min-w-[640px] text-left text-sm">
         <caption className="sr-only">Sessions of this project</caption>
         <thead className="text-xs text-slate-600 uppercase dark:text-slate-300">
@@ -48,6 +91,9 @@ export function SessionsTab({ projectId, changes }: { projectId: number; changes
             </th>
             <th scope="col" className="p-2">
               Cost
+            </th>
+            <th scope="col" className="p-2">
+              Browser checks
             </th>
             <th scope="col" className="p-2">
               Errors
@@ -79,6 +125,7 @@ export function SessionsTab({ projectId, changes }: { projectId: number; changes
                 {tokens(s.metrics.cache_read_tokens)}
               </td>
               <td className="p-2">{usd(s.metrics.cost_usd)}</td>
+              <td className="p-2">{s.metrics.browser_verifications}</td>
               <td className="p-2">{s.metrics.tool_errors + (s.error ? 1 : 0)}</td>
             </tr>
           ))}

@@ -1,0 +1,40 @@
+"use client";
+import { useEffect, useState } from "react";
+import { band } from "@/components/project/quality-tab";
+import { Card } from "@/components/ui";
+import { api } from "@/lib/api";
+import type { SessionQuality } from "@/lib/types";
+
+/** A finished coding session's score: the quick check's rating with each deduction, and deep reviews. */
+export function SessionQualityCard({ projectId, sessionId }: { projectId: number; sessionId: number }) {
+  const [quality, setQuality] = useState<SessionQuality | null>(null);
+  useEffect(() => {
+    api<SessionQuality>(`/api/projects/${projectId}/sessions/${sessionId}/quality`)
+      .then(setQuality)
+      .catch(() => setQuality(null));
+  }, [projectId, sessionId]);
+  if (!quality?.quick) return null;
+  const { quick, deep } = quality;
+  return (
+    <Card className="text-sm" testId="session-quality">
+      <h2 className="font-semibold">
+        Quick check:{" "}
+        <span className={quick.rating === null ? "" : band(quick.rating).text}>
+          {quick.rating === null ? "no rating" : `${quick.rating}/10`}
+        </span>
+        {deep.map((d) => (
+          <span key={d.id}> · deep review: {d.rating === null ? "no rating" : `${d.rating}/10`}</span>
+        ))}
+      </h2>
+      {quick.issues.length === 0 ? (
+        <p className="text-slate-600 dark:text-slate-300">No deductions.</p>
+      ) : (
+        <ul className="mt-1 list-disc pl-5">
+          {quick.issues.map((i) => (
+            <li key={i.rule}>{i.reason}</li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
