@@ -104,7 +104,11 @@ const PATHS_SHOWN = 8;
 const SAFE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** Works out every step of a reset and what each will change; changes nothing. */
-export async function planReset(deps: ResetDeps, projectId: number): Promise<ResetPlan> {
+export async function planReset(
+  deps: ResetDeps,
+  projectId: number,
+  options: { reviewsStopped?: boolean } = {},
+): Promise<ResetPlan> {
   const { stores } = deps;
   const project = await stores.projects.get(projectId);
   const running = await stores.sessions.running(projectId);
@@ -112,7 +116,10 @@ export async function planReset(deps: ResetDeps, projectId: number): Promise<Res
   const initCommit = await checkInitCommit(deps, project);
 
   const database = await stores.projects.resetPreview(projectId);
-  const review = database.sessions.find((s) => s.status === "running");
+  // A running deep review blocks, unless the caller stops it first (`reviewsStopped`).
+  const review = database.sessions.find(
+    (s) => s.status === "running" && !(options.reviewsStopped && s.type === "review"),
+  );
   if (review) throw projectBusy(projectId, review);
 
   const dir = project.directory;

@@ -23,6 +23,7 @@ export interface SessionReviewsDeps {
 }
 
 interface Running {
+  projectId: number;
   done: Promise<void>;
   abort: AbortController;
 }
@@ -81,6 +82,22 @@ export class SessionReviews {
     for (const r of this.running) r.abort.abort(reason);
   }
 
+  /**
+   * Stops the deep reviews of one project running here and waits until they have ended (before a
+   * reset deletes the sessions they review). Resolves to how many there were.
+   */
+  async stopFor(projectId: number, reason: string): Promise<number> {
+    const mine = [...this.running].filter((r) => r.projectId === projectId);
+    for (const r of mine) r.abort.abort(reason);
+    await Promise.all(mine.map((r) => r.done));
+    return mine.length;
+  }
+
+  /** How many deep reviews of the project are running here. */
+  runningFor(projectId: number): number {
+    return [...this.running].filter((r) => r.projectId === projectId).length;
+  }
+
   /** How many deep reviews are running here. */
   get pending(): number {
     return this.running.size;
@@ -103,6 +120,7 @@ export class SessionReviews {
     );
     const abort = new AbortController();
     const entry: Running = {
+      projectId: session.project_id,
       abort,
       done: runDeepReview(this.reviewDeps(), { session, trigger, because, signal: abort.signal })
         .then(async (outcome) => {

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { applyReset, planReset } from "../../src/orchestrator/reset.ts";
 import { batonScript, isReviewRequest, type Script } from "../../src/scripted-model/index.ts";
 import { useScriptedRun } from "../helpers/scripted-run.ts";
 import { harness, testConfig } from "../orchestrator/harness.ts";
@@ -83,6 +84,27 @@ it("aborts a running deep review when everything is stopped, and the review ends
   expect(h.events.filter((e) => e.type === "review_failed").map((e) => e.payload)).toMatchObject([
     { kind: "deep", session_number: 1 },
   ]);
+});
+
+it("stops a project's running deep review for a reset, which a running review otherwise blocks", async () => {
+  const held = heldReviews();
+  const { model, t } = await setUp(held.script);
+  const h = await harness(t, model, testConfig({ review: { deep_every: 1 } }));
+  await h.orchestrator.run(h.project.id, { auto: true, maxIterations: 1 });
+  expect(h.orchestrator.reviews.runningFor(h.project.id)).toBe(1);
+  expect(h.orchestrator.reviews.runningFor(h.project.id + 1)).toBe(0);
+  const deps = { stores: h.stores, sandbox: { type: "none" as const } };
+  await expect(planReset(deps, h.project.id)).rejects.toThrow(/review \d+ of this project is running/);
+  // The server's dry run: the reset would stop the review first.
+  await expect(planReset(deps, h.project.id, { reviewsStopped: true })).resolves.toMatchObject({
+    steps: expect.any(Array),
+  });
+  expect(await h.orchestrator.reviews.stopFor(h.project.id, "the project is being reset")).toBe(1);
+  held.release();
+  const [review] = await h.stores.sessions.list(h.project.id, { type: "review" });
+  expect(review).toMatchObject({ status: "interrupted" });
+  await applyReset(deps, h.project.id);
+  expect(await h.stores.sessions.list(h.project.id)).toMatchObject([{ number: 0, type: "initializer" }]);
 });
 
 it("goes on with the run when the quick check cannot be stored, and says why", async () => {

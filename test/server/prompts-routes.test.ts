@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from "vitest";
 import WebSocket from "ws";
 import { activePrompt } from "../../src/agent/prompts.ts";
-import { SCRIPTED_PROMPT_ADDITION } from "../../src/scripted-model/index.ts";
+import { SCRIPTED_PROMPT_ADDITION, startScriptedModel, textReply } from "../../src/scripted-model/index.ts";
 import { type Envelope, EnvelopeSchema } from "../../src/server/ws/envelope.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { useScriptedModel } from "../helpers/scripted-model.ts";
@@ -309,10 +309,34 @@ describeEachDatabase("prompt improvement routes", (db) => {
     ANALYSIS_TIMEOUT_MS,
   );
 
-  it("refuses to start an analysis without credentials (412), storing none", async () => {
+  it(
+    "announces a failed analysis as an error, with no proposal",
+    async () => {
+      const t = db();
+      const vague = await startScriptedModel(() => textReply("Looks fine to me."));
+      try {
+        const server = await testServer(t, { model: vague });
+        const project = await makeProject(t, "todo");
+        await reviewedSession(t.stores, project.id, {});
+        const client = await globalClient(server);
+        const started = await call(server, "POST", "/api/analyses", {});
+        const { id } = started.json() as Analysis;
+        const announced = await client.until((m) => m.type === "analysis_complete");
+        expect(announced.payload).toEqual({ analysis_id: id, status: "error", proposals: 0 });
+        expect(await waitForAnalysis(server, id)).toMatchObject({ status: "error", proposal_count: 0 });
+        expect((await waitForAnalysis(server, id)).error).toContain("holds no fenced JSON block");
+        await server.app.close();
+      } finally {
+        await vague.close();
+      }
+    },
+    ANALYSIS_TIMEOUT_MS,
+  );
+
+  it("refuses to start an analysis without credentials (412), storing none; no body means every project", async () => {
     const t = db();
     const server = await testServer(t);
-    const r = await call(server, "POST", "/api/analyses", {});
+    const r = await call(server, "POST", "/api/analyses");
     expect(r.statusCode).toBe(412);
     expect(r.json()).toMatchObject({ code: "BATON_CREDENTIALS_MISSING" });
     expect(await t.stores.prompts.listAnalyses()).toEqual([]);

@@ -298,6 +298,37 @@ describeEachDatabase("WebSocket", (db) => {
     RUN_TIMEOUT_MS,
   );
 
+  it("tells the global stream of projects created, changed and deleted through the API", async () => {
+    const server = await testServer(db());
+    const url = await listen(server);
+    const client = connect(url);
+    await client.first(1);
+    const body = new FormData();
+    body.append("name", "shop");
+    body.append("spec", new Blob([SPEC]), "shop.md");
+    const created = await fetch(url.replace("ws://", "http://").replace("/api/ws", "/api/projects"), {
+      method: "POST",
+      body,
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const added = await client.until((m) => m.type === "project_updated");
+    expect(added).toMatchObject({ project_id: null, payload: { id, name: "shop", status: "created" } });
+    const patched = await server.app.inject({
+      method: "PATCH",
+      url: `/api/projects/${id}`,
+      payload: { budget_usd: 5 },
+    });
+    expect(patched.statusCode).toBe(200);
+    await client.until((m) => m.type === "project_updated" && m.payload.budget_usd === 5);
+    const deleted = await server.app.inject({ method: "DELETE", url: `/api/projects/${id}?confirm=shop` });
+    expect(deleted.statusCode).toBe(200);
+    expect(await client.until((m) => m.type === "project_deleted")).toMatchObject({
+      project_id: null,
+      payload: { id, name: "shop" },
+    });
+  });
+
   it("switches from replay to live without a gap or a repeat while events keep coming", async () => {
     const server = await testServer(db());
     const project = await newProject(server);

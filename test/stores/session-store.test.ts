@@ -153,6 +153,12 @@ describeEachDatabase("session store", (db) => {
     });
     expect(totals.cost_usd).toBeCloseTo(1, 10);
     expect(totals.cache_read_tokens).toBe(5_000_000_000);
+    // A deep review's cost counts; the review is not one of the project's sessions.
+    const review = await t.stores.sessions.create(p.id, { type: "review", model: "sonnet" });
+    await t.stores.sessions.addUsage(review.id, { cost_usd: 0.5 });
+    const withReview = await t.stores.sessions.totals(p.id);
+    expect(withReview.sessions).toBe(2);
+    expect(withReview.cost_usd).toBeCloseTo(1.5, 10);
     expect(await t.stores.sessions.totals((await makeProject(t)).id)).toMatchObject({
       sessions: 0,
       cost_usd: 0,

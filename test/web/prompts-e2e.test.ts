@@ -207,6 +207,7 @@ it("starts an analysis, sees it end live, applies its proposal from the diff, an
     .getByRole("alert")
     .getByText(/Cannot apply: proposal \d+ no longer fits version 3/)
     .waitFor();
+  await shot(page, "07-stale");
   expect((await stores.prompts.active("coding"))?.version).toBe(3);
   expect((await stores.prompts.getProposal(stale?.id ?? 0)).status).toBe("proposed");
 
@@ -215,12 +216,12 @@ it("starts an analysis, sees it end live, applies its proposal from the diff, an
   await page.getByRole("button", { name: "Switch to dark theme" }).click();
   await page.goto(`${base}/prompts?analysis=1`);
   await page.getByTestId(`proposal-${proposal.id}`).getByRole("table").waitFor();
-  await shot(page, "07-detail-375-dark");
+  await shot(page, "08-detail-375-dark");
   await expectAccessible(page, "analysis detail (dark, 375 px)");
   expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
   await page.goto(`${base}/prompts`);
   await page.getByTestId("version-coding-3").waitFor();
-  await shot(page, "08-overview-375-dark");
+  await shot(page, "09-overview-375-dark");
   await expectAccessible(page, "prompts overview (dark, 375 px)");
   expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
 

@@ -46,7 +46,8 @@ afterAll(async () => {
 });
 
 async function serve(options: { password?: string } = {}): Promise<string> {
-  const server = await testServer(db, { model, ...options });
+  // A deep review after every coding session (in the background), so the Quality tab has some.
+  const server = await testServer(db, { model, config: { review: { deep_every: 1 } }, ...options });
   await server.app.listen({ port: 0, host: "127.0.0.1" });
   const address = server.app.server.address();
   if (address === null || typeof address === "string") throw new Error("not listening");
@@ -166,6 +167,17 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   await expect.poll(() => page.getByTestId("average-rating").textContent()).toMatch(/^\d+\.\d\/10$/);
   await page.getByTestId("chart-quality").locator("canvas").waitFor();
   await page.getByRole("heading", { name: /Test coverage of the plan/ }).waitFor();
+  // Deep reviews: folded to their rating; opened, the recommendations and the report; downloadable.
+  const review = page.getByTestId("quality").locator("details").first();
+  await review.waitFor({ timeout: 30_000 });
+  await review.locator("summary").click();
+  await review.getByText(/^\[(high|medium|low)\]/).first().waitFor();
+  await expect.poll(() => review.locator("pre").textContent()).toMatch(/\S/);
+  const [report] = await Promise.all([
+    page.waitForEvent("download"),
+    review.getByRole("button", { name: "Download report" }).click(),
+  ]);
+  expect(report.suggestedFilename()).toMatch(/^session-\d+-review\.md$/);
   await shot(page, "06b-project-quality");
   await expectAccessible(page, "project quality");
   await page.getByRole("tab", { name: "sessions" }).click();

@@ -1,11 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useToast } from "@/components/toasts";
 import { Bar, Card, inputClass, LiveBadge, primaryButton, StatusBadge } from "@/components/ui";
-import { api, wsUrl } from "@/lib/api";
+import { api } from "@/lib/api";
 import { usd } from "@/lib/format";
 import type { Project } from "@/lib/types";
+import { useGlobalStream } from "@/lib/use-global-stream";
 
 type Sort = "updated" | "name" | "progress";
 
@@ -15,20 +16,23 @@ export default function ProjectsPage() {
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<Sort>("updated");
 
-  useEffect(() => {
-    let stop = false;
-    const load = () =>
+  const load = useCallback(
+    () =>
       api<{ projects: Project[] }>("/api/projects")
-        .then((r) => !stop && setProjects(r.projects))
-        .catch((e: Error) => toast("error", e.message));
+        .then((r) => setProjects(r.projects))
+        .catch((e: Error) => toast("error", e.message)),
+    [toast],
+  );
+  useEffect(() => {
     load();
-    // The list refreshes when the global stream says a project changed.
-    const socket = openGlobalStream(load);
-    return () => {
-      stop = true;
-      socket?.close();
-    };
-  }, [toast]);
+  }, [load]);
+  // The list refreshes when the global stream says a project changed (a burst: once, 300 ms later).
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const later = () => {
+    clearTimeout(pending.current);
+    pending.current = setTimeout(load, 300);
+  };
+  useGlobalStream(later, load);
 
   const shown = useMemo(() => {
     const list = (projects ?? []).filter((p) => p.name.includes(query.trim().toLowerCase()));
@@ -131,20 +135,4 @@ function ProjectCard({ project: p }: { project: Project }) {
       </div>
     </Card>
   );
-}
-
-function openGlobalStream(onChange: () => void): WebSocket | null {
-  try {
-    const socket = new WebSocket(wsUrl({}));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    socket.onmessage = (m) => {
-      const type = (JSON.parse(String(m.data)) as { type: string }).type;
-      if (type === "snapshot") return;
-      clearTimeout(timer);
-      timer = setTimeout(onChange, 300);
-    };
-    return socket;
-  } catch {
-    return null;
-  }
 }

@@ -15,6 +15,17 @@ export function useToast() {
 }
 
 let nextId = 1;
+/** At most this many toasts show at once: a new one pushes out the oldest (an error last). */
+const MAX_SHOWN = 3;
+
+function withNew(toasts: Toast[], toast: Toast): Toast[] {
+  const all = [...toasts, toast];
+  while (all.length > MAX_SHOWN) {
+    const i = all.findIndex((t) => t.kind !== "error");
+    all.splice(i >= 0 && i < all.length - 1 ? i : 0, 1);
+  }
+  return all;
+}
 
 /** Toasts in a live region (read out by screen readers), dismissable, errors kept until closed. */
 export function Toasts({ children }: { children: ReactNode }) {
@@ -23,7 +34,7 @@ export function Toasts({ children }: { children: ReactNode }) {
   const show = useCallback(
     (kind: Kind, text: string) => {
       const id = nextId++;
-      setToasts((t) => [...t, { id, kind, text }]);
+      setToasts((t) => withNew(t, { id, kind, text }));
       if (kind !== "error") setTimeout(() => dismiss(id), 5000);
     },
     [dismiss],

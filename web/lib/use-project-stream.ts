@@ -80,6 +80,7 @@ const CHANGES = new Set([
   "reset",
   "paused",
   "resumed",
+  "review_complete",
 ]);
 
 function apply(s: ProjectStream, e: Envelope): ProjectStream {

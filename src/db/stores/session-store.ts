@@ -161,12 +161,15 @@ export class SessionStore {
     });
   }
 
-  /** A project's usage: every session counter and the cost, summed over all of its sessions. */
+  /**
+   * A project's usage: every session counter and the cost, summed over all of its sessions
+   * (deep reviews' cost included); `sessions` counts the initializer and coding sessions only.
+   */
   async totals(projectId: number): Promise<Record<UsageCounter | "cost_usd" | "sessions", number>> {
     const row = await this.deps.db
       .selectFrom("sessions")
       .select((eb) => [
-        eb.fn.countAll<number>().as("sessions"),
+        eb.fn.countAll<number>().filterWhere("type", "!=", "review").as("sessions"),
         eb.fn.coalesce(eb.fn.sum<number>("cost_usd"), eb.lit(0)).as("cost_usd"),
         ...USAGE_COUNTERS.map((c) => eb.fn.coalesce(eb.fn.sum<number>(c), eb.lit(0)).as(c)),
       ])

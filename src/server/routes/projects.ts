@@ -131,7 +131,10 @@ export const projectsRoutes: Routes = (app, deps) => {
         if (upload === undefined) throw new Error("the upload was not received");
         const { spec: _files, ...fields } = request.body;
         const project = await createFromUpload(deps, fields, upload.folder);
-        return reply.code(201).send(await readProjectView(deps.stores, project.id));
+        const view = await readProjectView(deps.stores, project.id);
+        // Other pages' project lists learn of it at once (no event exists before a first run).
+        app.wsHub?.announce("project_updated", view);
+        return reply.code(201).send(view);
       },
     );
   });
@@ -163,7 +166,9 @@ export const projectsRoutes: Routes = (app, deps) => {
     async (request) => {
       const project = await deps.stores.projects.get(request.params.id);
       await changeSettings(deps.stores, project, request.body);
-      return readProjectView(deps.stores, project.id);
+      const view = await readProjectView(deps.stores, project.id);
+      app.wsHub?.announce("project_updated", view);
+      return view;
     },
   );
 
@@ -199,6 +204,7 @@ export const projectsRoutes: Routes = (app, deps) => {
       await deps.stores.projects.delete(project.id);
       const filesDeleted = delete_files && existsSync(project.directory);
       if (filesDeleted) rmSync(project.directory, { recursive: true, force: true });
+      app.wsHub?.announce("project_deleted", { id: project.id, name: project.name });
       return {
         id: project.id,
         name: project.name,
@@ -232,7 +238,10 @@ export const projectsRoutes: Routes = (app, deps) => {
         sandbox: { type: runSettingsOf(project).sandbox ?? deps.config.sandbox.type },
       };
       if (request.query.dry_run) {
-        const plan = await planReset(reset, project.id);
+        // Deep reviews running here would be stopped by the reset itself.
+        const plan = await planReset(reset, project.id, {
+          reviewsStopped: deps.orchestrator.reviews.runningFor(project.id) > 0,
+        });
         return {
           applied: false,
           init_commit: plan.initCommit,
@@ -241,6 +250,8 @@ export const projectsRoutes: Routes = (app, deps) => {
           project: await readProjectView(deps.stores, project.id),
         };
       }
+      // A deep review still running here reviews sessions the reset deletes: it is stopped first.
+      await deps.orchestrator.reviews.stopFor(project.id, "the project is being reset");
       const report = await applyReset(reset, project.id);
       const view = await readProjectView(deps.stores, project.id);
       // Watchers (the UI's live tab) learn that what they showed of later sessions is gone.

@@ -24,7 +24,7 @@ import {
   Applied,
   DiffAnswer,
   DiffQuery,
-  NewAnalysis,
+  NewAnalysisBody,
   ProposalDecision,
   ProposalParams,
   ProposalsQuery,
@@ -160,7 +160,7 @@ export const promptsRoutes: Routes = (app, deps) => {
         tags: TAGS,
         summary:
           "Start an analysis of some projects' sessions (default: all; `days` or a date range); 202 at once, `analysis_complete` on the global WebSocket when it ends",
-        body: NewAnalysis,
+        body: NewAnalysisBody,
         response: { 202: AnalysisLine, ...errorResponses(400, 404, 412) },
       },
     },

@@ -68,6 +68,9 @@ export const NewAnalysis = z
   });
 export type NewAnalysis = z.infer<typeof NewAnalysis>;
 
+/** The body of `POST /api/analyses`; none at all is `{}` (every project, any date). */
+export const NewAnalysisBody = z.preprocess((value) => value ?? {}, NewAnalysis);
+
 /** The analysis scope a request body stands for, `now` being the time of the request. */
 export function scopeOf(body: NewAnalysis, now = Date.now()): AnalysisScope {
   return {

@@ -72,8 +72,13 @@ export const ENVELOPE_PAYLOADS = {
     proposals: Count,
   }),
   reset: z.object({ tasks: Count, tests: Count, epics: Count, sessions: Count, next_session_number: Count }),
-  /** Global stream: a project's status, progress or running session changed (as `GET /api/projects/:id`). */
+  /**
+   * Global stream: a project was created, or its status, progress, running session or settings
+   * changed (as `GET /api/projects/:id`).
+   */
   project_updated: ProjectView,
+  /** Global stream: a project was deleted. */
+  project_deleted: z.object({ id: z.number().int().positive(), name: z.string() }),
   /** The first message of every connection. */
   snapshot: z.union([
     z.object({

@@ -96,7 +96,9 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
         </Link>
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-bold">Session {session?.number ?? ""}</h1>
+        <h1 className="text-2xl font-bold">
+          {session?.type === "review" ? "Review" : "Session"} {session?.number ?? ""}
+        </h1>
         {session && <StatusBadge status={session.status} />}
         {session && (
           <span className="text-sm text-slate-600 dark:text-slate-300">

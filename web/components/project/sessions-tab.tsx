@@ -108,7 +108,7 @@ function SessionTable({ projectId, sessions }: { projectId: number; sessions: Se
                   href={`/session?project=${projectId}&id=${s.id}`}
                   className="font-medium text-sky-800 underline dark:text-sky-300"
                 >
-                  Session {s.number}
+                  {s.type === "review" ? "Review" : "Session"} {s.number}
                 </Link>
               </td>
               <td className="p-2">{s.type}</td>
