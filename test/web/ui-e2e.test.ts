@@ -171,7 +171,10 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   const review = page.getByTestId("quality").locator("details").first();
   await review.waitFor({ timeout: 30_000 });
   await review.locator("summary").click();
-  await review.getByText(/^\[(high|medium|low)\]/).first().waitFor();
+  await review
+    .getByText(/^\[(high|medium|low)\]/)
+    .first()
+    .waitFor();
   await expect.poll(() => review.locator("pre").textContent()).toMatch(/\S/);
   const [report] = await Promise.all([
     page.waitForEvent("download"),
