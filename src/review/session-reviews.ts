@@ -103,6 +103,14 @@ export class SessionReviews {
     return this.running.size;
   }
 
+  /**
+   * A deep review asked for by a person (the API), started in the background like the automatic
+   * ones: tracked by idle() and stopFor(), a failure announced as `review_failed`.
+   */
+  requestDeep(session: Session): void {
+    this.startDeep(session, "requested", describeTrigger("requested", { deepEvery: 0, deepBelowRating: 0 }));
+  }
+
   /** A deep review now, awaited (`baton review --deep`): failures are thrown, not swallowed. */
   deepNow(session: Session, signal?: AbortSignal): Promise<DeepReviewOutcome> {
     return runDeepReview(this.reviewDeps(), {

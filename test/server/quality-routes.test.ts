@@ -1,6 +1,7 @@
-import { expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import type { Stores } from "../../src/db/stores/index.ts";
 import type { Deduction } from "../../src/review/model.ts";
+import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { testServer } from "../helpers/server.ts";
 import { makeWorld } from "../helpers/world.ts";
@@ -42,9 +43,14 @@ async function reviewed(
   return session;
 }
 
+const models: ScriptedModel[] = [];
+afterEach(async () => {
+  for (const m of models.splice(0)) await m.close();
+});
+
 describeEachDatabase("API quality", (db) => {
-  async function seeded() {
-    const s = await testServer(db());
+  async function seeded(options: { model?: ScriptedModel } = {}) {
+    const s = await testServer(db(), options);
     const { stores } = db();
     const project = await stores.projects.create({ name: "shop", directory: makeWorld().root });
     // The initializer is never reviewed.
@@ -157,5 +163,48 @@ describeEachDatabase("API quality", (db) => {
     expect(
       (await s.app.inject({ url: `/api/projects/${project.id}/sessions/4242/quality` })).statusCode,
     ).toBe(404);
+  });
+
+  it("starts a deep review of a session on request, in the background, and stores it", async () => {
+    const model = await startScriptedModel(batonScript);
+    models.push(model);
+    const { s, project, three } = await seeded({ model });
+    const res = await s.app.inject({
+      method: "POST",
+      url: `/api/projects/${project.id}/sessions/${three.id}/review`,
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ session_number: 3, started: true });
+    await s.deps.orchestrator.idle();
+    const [deep, ...more] = await db().stores.quality.forProject(project.id, { kind: "deep" });
+    expect(more.filter((c) => c.session_id === three.id)).toEqual([]);
+    expect(deep).toMatchObject({
+      session_id: three.id,
+      rating: expect.any(Number),
+      report_markdown: expect.stringMatching(/\S/),
+      metrics: expect.objectContaining({ trigger: "requested" }),
+    });
+    expect(deep?.recommendations.length).toBeGreaterThan(0);
+    expect(s.events.filter((e) => e.type === "review_complete").map((e) => e.payload)).toContainEqual(
+      expect.objectContaining({ kind: "deep", session_number: 3 }),
+    );
+  });
+
+  it("refuses a deep review without credentials (412) or of the initializer (400), starting nothing", async () => {
+    const { s, project, three } = await seeded();
+    const res = await s.app.inject({
+      method: "POST",
+      url: `/api/projects/${project.id}/sessions/${three.id}/review`,
+    });
+    expect(res.statusCode).toBe(412);
+    expect(res.json().code).toBe("BATON_CREDENTIALS_MISSING");
+    const [init] = await db().stores.sessions.list(project.id, { type: "initializer" });
+    const initializer = await s.app.inject({
+      method: "POST",
+      url: `/api/projects/${project.id}/sessions/${init?.id}/review`,
+    });
+    expect(initializer.statusCode).toBe(400);
+    expect(s.deps.orchestrator.reviews.pending).toBe(0);
+    expect(await db().stores.sessions.list(project.id, { type: "review" })).toEqual([]);
   });
 });

@@ -194,6 +194,13 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
     .getByTestId("session-quality")
     .getByText(/Quick check: \d+\/10/)
     .waitFor();
+  // A deep review asked for here appears when the model has answered (the stream says so).
+  const deepRatings = page.getByTestId("session-quality").locator("h2 span", { hasText: "deep review:" });
+  await deepRatings.first().waitFor({ timeout: 30_000 }); // the automatic one (review.deep_every: 1)
+  const automatic = await deepRatings.count();
+  await page.getByRole("button", { name: "Run a deep review" }).click();
+  await page.getByText("Deep review started").waitFor();
+  await expect.poll(() => deepRatings.count(), { timeout: 30_000 }).toBe(automatic + 1);
   await shot(page, "07-session-human");
   await expectAccessible(page, "session logs");
   await page.getByRole("tab", { name: "events" }).click();

@@ -1,18 +1,40 @@
 "use client";
 import { useEffect, useState } from "react";
 import { band } from "@/components/project/quality-tab";
-import { Card } from "@/components/ui";
-import { api } from "@/lib/api";
+import { useToast } from "@/components/toasts";
+import { Card, secondaryButton } from "@/components/ui";
+import { api, post } from "@/lib/api";
 import type { SessionQuality } from "@/lib/types";
 
 /** A finished coding session's score: the quick check's rating with each deduction, and deep reviews. */
-export function SessionQualityCard({ projectId, sessionId }: { projectId: number; sessionId: number }) {
+export function SessionQualityCard({
+  projectId,
+  sessionId,
+  changes,
+}: {
+  projectId: number;
+  sessionId: number;
+  /** Bumped by the project's stream (a review_complete among others): the card is read again. */
+  changes: number;
+}) {
+  const toast = useToast();
   const [quality, setQuality] = useState<SessionQuality | null>(null);
+  const [asked, setAsked] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
   useEffect(() => {
     api<SessionQuality>(`/api/projects/${projectId}/sessions/${sessionId}/quality`)
       .then(setQuality)
       .catch(() => setQuality(null));
-  }, [projectId, sessionId]);
+  }, [projectId, sessionId, changes]);
+  const review = () => {
+    setAsked(true);
+    post(`/api/projects/${projectId}/sessions/${sessionId}/review`)
+      .then(() => toast("info", "Deep review started: it appears here when the model has answered"))
+      .catch((e: Error) => {
+        setAsked(false);
+        toast("error", e.message);
+      });
+  };
   if (!quality?.quick) return null;
   const { quick, deep } = quality;
   return (
@@ -35,6 +57,9 @@ export function SessionQualityCard({ projectId, sessionId }: { projectId: number
           ))}
         </ul>
       )}
+      <button type="button" className={`${secondaryButton} mt-2`} disabled={asked} onClick={review}>
+        Run a deep review
+      </button>
     </Card>
   );
 }

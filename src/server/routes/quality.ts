@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { detectCredentials } from "../../agent/credentials.ts";
 import { BatonError } from "../../errors.ts";
 import { QualityCheck } from "../../review/model.ts";
 import {
@@ -238,6 +239,35 @@ export const qualityRoutes: Routes = (app, deps) => {
         quick: entry.quick,
         deep: entry.deep,
       };
+    },
+  );
+
+  app.post(
+    "/api/projects/:id/sessions/:sid/review",
+    {
+      schema: {
+        tags: ["quality"],
+        summary:
+          "Start a deep review of a finished coding session now (202; it runs in the background and ends with review_complete or review_failed)",
+        params: SessionParams,
+        response: {
+          202: z.object({ session_number: z.number().int(), started: z.literal(true) }),
+          ...errorResponses(400, 404, 412),
+        },
+      },
+    },
+    async (request, reply) => {
+      const project = await projectOf(deps, request.params.id);
+      const session = await sessionOf(deps, project, request.params.sid);
+      // Refuses the initializer and unfinished sessions; makes the quick check the review reads.
+      await reviewEntries(
+        { stores: deps.stores, bus: deps.bus, rules: deps.config.review.rules },
+        project.id,
+        { session: session.number },
+      );
+      detectCredentials(deps.env);
+      deps.orchestrator.reviews.requestDeep(session);
+      return reply.code(202).send({ session_number: session.number, started: true as const });
     },
   );
 

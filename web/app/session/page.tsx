@@ -116,7 +116,7 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
         </button>
       </div>
       {session?.type === "coding" && session.status !== "running" && (
-        <SessionQualityCard projectId={projectId} sessionId={sessionId} />
+        <SessionQualityCard projectId={projectId} sessionId={sessionId} changes={stream.changes} />
       )}
       <div
         role="tablist"
