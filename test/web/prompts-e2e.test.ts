@@ -5,11 +5,8 @@
  * accept and apply (a new active version), a stale proposal's 409, and a rollback. Screenshots go
  * to test/web/.out/prompts-*.png; axe-core checks each view.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { activePrompt } from "../../src/agent/prompts.ts";
 import {
@@ -22,10 +19,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { type TestServer, testServer } from "../helpers/server.ts";
 import { NO_BROWSER, reviewedSession, SCREENSHOT } from "../prompts/fixtures.ts";
-
-const OUT = join(import.meta.dirname, ".out");
-const CHROMIUM = "/usr/bin/chromium";
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+import { expectAccessible, launchBrowser, listen, screenshot } from "./browser.ts";
 
 let browser: Browser;
 let db: TestDatabase;
@@ -34,12 +28,7 @@ let model: ScriptedModel;
 let gate: Promise<void> | null = null;
 
 beforeAll(async () => {
-  // The UI's build (web/out): rebuilt here when missing or stale.
-  execFileSync(process.execPath, [join(import.meta.dirname, "../../web/scripts/ensure-build.mjs")], {
-    stdio: "inherit",
-  });
-  mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  browser = await launchBrowser();
   db = await createTestDatabase("sqlite");
   model = await startScriptedModel(async (request, context) => {
     if (gate && isAnalysisRequest(request)) await gate;
@@ -55,23 +44,10 @@ afterAll(async () => {
 
 async function serve(): Promise<{ base: string; server: TestServer }> {
   const server = await testServer(db, { model });
-  await server.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = server.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening");
-  return { base: `http://127.0.0.1:${address.port}`, server };
+  return { base: await listen(server), server };
 }
 
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = (await page.evaluate(`axe.run(document).then((r) => r.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`)) as string[];
-  expect(violations, `axe on ${name}`).toEqual([]);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(OUT, `prompts-${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string) => screenshot(page, `prompts-${name}`);
 
 it("starts an analysis, sees it end live, applies its proposal from the diff, and rolls it back", async () => {
   const { base, server } = await serve();

@@ -3,19 +3,15 @@
  * real server (the API and the UI's static build on one port) whose sessions talk to the
  * scripted model. Screenshots of each page go to test/web/.out/; axe-core checks each page.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { testServer } from "../helpers/server.ts";
+import { expectAccessible, launchBrowser, listen, screenshot } from "./browser.ts";
 
-const OUT = join(import.meta.dirname, ".out");
-const CHROMIUM = "/usr/bin/chromium";
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** One epic of two tasks: a planner and a coding run finish in a few seconds. */
 const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
 
@@ -26,12 +22,7 @@ let model: ScriptedModel;
 let slow = false;
 
 beforeAll(async () => {
-  // The UI's build (web/out): made by npm install's postinstall; rebuilt here when missing or stale.
-  execFileSync(process.execPath, [join(import.meta.dirname, "../../web/scripts/ensure-build.mjs")], {
-    stdio: "inherit",
-  });
-  mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  browser = await launchBrowser();
   db = await createTestDatabase("sqlite");
   model = await startScriptedModel(async (request, context) => {
     if (slow) await new Promise((resolve) => setTimeout(resolve, 400));
@@ -47,26 +38,10 @@ afterAll(async () => {
 
 async function serve(options: { password?: string } = {}): Promise<string> {
   // A deep review after every coding session (in the background), so the Quality tab has some.
-  const server = await testServer(db, { model, config: { review: { deep_every: 1 } }, ...options });
-  await server.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = server.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening");
-  return `http://127.0.0.1:${address.port}`;
+  return listen(await testServer(db, { model, config: { review: { deep_every: 1 } }, ...options }));
 }
 
-/** No serious or critical axe-core violation on the page as it is now. */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  // A string, so the browser's globals need no DOM types here.
-  const violations = (await page.evaluate(`axe.run(document).then((r) => r.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`)) as string[];
-  expect(violations, `axe on ${name}`).toEqual([]);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-}
+const shot = screenshot;
 
 it("creates a project from an uploaded spec, plans it, codes it live and shows a session's logs", async () => {
   const base = await serve();

@@ -1,6 +1,6 @@
 "use client";
 /**
- * Small charts on uPlot (canvas, ~20 KB gzipped), loaded only when a chart is shown so it never
+ * Small charts on uPlot (canvas, ~22 KB gzipped), loaded only when a chart is shown so it never
  * weighs on a page's first load. Each chart is a labelled figure whose text alternative lists
  * its values, since a canvas says nothing to a screen reader.
  */

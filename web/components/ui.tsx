@@ -134,3 +134,33 @@ export function ScrollPre({
     </pre>
   );
 }
+
+/** A table's header row: one `<th scope="col">` per column, each a label or a label with classes. */
+export function TableHead({
+  columns,
+  cell = "py-1 pr-2",
+  className = "text-xs text-slate-600 dark:text-slate-300",
+}: {
+  columns: (string | { label: ReactNode; className: string; key?: string })[];
+  /** The classes every header cell gets (a column's own are added). */
+  cell?: string;
+  className?: string;
+}) {
+  return (
+    <thead className={className}>
+      <tr>
+        {columns.map((c) =>
+          typeof c === "string" ? (
+            <th key={c} scope="col" className={cell}>
+              {c}
+            </th>
+          ) : (
+            <th key={c.key ?? String(c.label)} scope="col" className={`${cell} ${c.className}`}>
+              {c.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}

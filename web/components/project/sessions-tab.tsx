@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Chart, type ChartSeries } from "@/components/chart";
 import { useToast } from "@/components/toasts";
-import { StatusBadge } from "@/components/ui";
+import { StatusBadge, TableHead } from "@/components/ui";
 import { api } from "@/lib/api";
 import { duration, tokens, usd } from "@/lib/format";
 import type { Session } from "@/lib/types";
@@ -66,40 +66,22 @@ function SessionTable({ projectId, sessions }: { projectId: number; sessions: Se
     <div className="overflow-x-auto">
       <table className="w-full min-w-[640px] text-left text-sm">
         <caption className="sr-only">Sessions of this project</caption>
-        <thead className="text-xs text-slate-600 uppercase dark:text-slate-300">
-          <tr>
-            <th scope="col" className="p-2">
-              #
-            </th>
-            <th scope="col" className="p-2">
-              Type
-            </th>
-            <th scope="col" className="p-2">
-              Status
-            </th>
-            <th scope="col" className="p-2">
-              Model
-            </th>
-            <th scope="col" className="p-2">
-              Duration
-            </th>
-            <th scope="col" className="p-2">
-              Tasks / tests
-            </th>
-            <th scope="col" className="p-2">
-              Tokens in / out / cache
-            </th>
-            <th scope="col" className="p-2">
-              Cost
-            </th>
-            <th scope="col" className="p-2">
-              Browser checks
-            </th>
-            <th scope="col" className="p-2">
-              Errors
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          cell="p-2"
+          className="text-xs text-slate-600 uppercase dark:text-slate-300"
+          columns={[
+            "#",
+            "Type",
+            "Status",
+            "Model",
+            "Duration",
+            "Tasks / tests",
+            "Tokens in / out / cache",
+            "Cost",
+            "Browser checks",
+            "Errors",
+          ]}
+        />
         <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
           {[...sessions].reverse().map((s) => (
             <tr key={s.id}>

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { useToast } from "@/components/toasts";
-import { Card, inputClass, primaryButton, StatusBadge } from "@/components/ui";
+import { Card, inputClass, primaryButton, StatusBadge, TableHead } from "@/components/ui";
 import { api, post } from "@/lib/api";
 import type { Project, PromptAnalysis } from "@/lib/types";
 import { date } from "./versions-panel";
@@ -120,25 +120,15 @@ export function AnalysesList({ analyses }: { analyses: PromptAnalysis[] | null }
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
       <section className="overflow-x-auto" tabIndex={0} aria-label="Analyses">
         <table className="w-full text-left text-sm" data-testid="analyses">
-          <thead className="text-xs text-slate-600 dark:text-slate-300">
-            <tr>
-              <th scope="col" className="py-1 pr-2">
-                Analysis
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                Status
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                Sessions
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                Proposals
-              </th>
-              <th scope="col" className="hidden py-1 sm:table-cell">
-                Created
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Analysis",
+              "Status",
+              { label: "Sessions", className: "text-right" },
+              { label: "Proposals", className: "text-right" },
+              { label: "Created", className: "hidden sm:table-cell" },
+            ]}
+          />
           <tbody>
             {analyses.map((a) => (
               <tr

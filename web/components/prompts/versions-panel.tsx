@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { useToast } from "@/components/toasts";
-import { Card, primaryButton, secondaryButton } from "@/components/ui";
+import { Card, primaryButton, secondaryButton, TableHead } from "@/components/ui";
 import { api, post } from "@/lib/api";
 import { usd } from "@/lib/format";
 import type { PromptName, PromptVersion, PromptVersionLine } from "@/lib/types";
@@ -72,34 +72,18 @@ export function VersionsPanel({
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
           <section className="overflow-x-auto" tabIndex={0} aria-label={`${name} prompt versions`}>
             <table className="w-full text-left text-sm">
-              <thead className="text-xs text-slate-600 dark:text-slate-300">
-                <tr>
-                  <th scope="col" className="py-1 pr-2">
-                    Version
-                  </th>
-                  <th scope="col" className="hidden py-1 pr-2 sm:table-cell">
-                    Source
-                  </th>
-                  <th scope="col" className="py-1 pr-2 text-right">
-                    Sessions
-                  </th>
-                  <th scope="col" className="py-1 pr-2 text-right">
-                    Avg quick
-                  </th>
-                  <th scope="col" className="py-1 pr-2 text-right">
-                    Avg deep
-                  </th>
-                  <th scope="col" className="hidden py-1 pr-2 text-right md:table-cell">
-                    Avg cost
-                  </th>
-                  <th scope="col" className="hidden py-1 pr-2 md:table-cell">
-                    Created
-                  </th>
-                  <th scope="col" className="py-1">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  "Version",
+                  { label: "Source", className: "hidden sm:table-cell" },
+                  { label: "Sessions", className: "text-right" },
+                  { label: "Avg quick", className: "text-right" },
+                  { label: "Avg deep", className: "text-right" },
+                  { label: "Avg cost", className: "hidden text-right md:table-cell" },
+                  { label: "Created", className: "hidden md:table-cell" },
+                  { label: <span className="sr-only">Actions</span>, className: "", key: "actions" },
+                ]}
+              />
               <tbody>
                 {versions
                   .filter((v) => v.name === name)
