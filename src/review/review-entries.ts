@@ -9,6 +9,7 @@ import type { EventBus } from "../events/bus.ts";
 import { isTerminal, type Session } from "../sessions/model.ts";
 import type { QualityCheck, Recommendation } from "./model.ts";
 import { runQuickCheck } from "./quick-check.ts";
+import { normalizeTheme } from "./themes.ts";
 import type { RuleOverrides } from "./quick-rules.ts";
 
 export interface ReviewEntry {
@@ -126,7 +127,7 @@ export function recommendationThemes(
   for (const e of entries) {
     for (const check of e.deep) {
       for (const r of check.recommendations) {
-        const theme = r.theme.trim().toLowerCase();
+        const theme = normalizeTheme(r.theme);
         byTheme.set(theme, [...(byTheme.get(theme) ?? []), r]);
       }
     }

@@ -87,7 +87,7 @@ describeEachDatabase("API quality", (db) => {
         ],
         direction: "improving",
       },
-      themes: [{ theme: "browser checks", count: 1, priority: "high" }],
+      themes: [{ theme: "browser_checks", count: 1, priority: "high" }],
     });
     expect(body.top_issues.map((i: { rule: string }) => i.rule).sort()).toEqual([
       "no_browser_verification",
