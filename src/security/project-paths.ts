@@ -3,6 +3,7 @@
  * inside the project, with protected names and broad wildcards refused. Tracks `cd`/`pushd`/
  * `popd` through the command line, so relative paths are judged from where they will run.
  */
+import { statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { operands } from "./arguments.ts";
@@ -39,6 +40,12 @@ export class ProjectPaths {
   private leftProject = false;
   /** Set once a `cd` goes somewhere the policy can't know (`cd $X`, `cd -`). */
   private cwdUnknown = false;
+  /**
+   * Where bash may still be besides `scope.cwd`: a `cd` into a directory that does not exist (yet)
+   * may fail, and after `;` (or `||`) the next command then runs where the shell was. Relative
+   * paths are judged from each of these too (`cd missing; rm -rf ../other`).
+   */
+  private readonly fallbackCwds: string[] = [];
   private readonly dirStack: string[] = [];
   /** Resolutions made in this decision, by starting directory and argument. */
   private readonly resolved = new Map<string, Map<string, ResolvedPath | null>>();
@@ -194,6 +201,27 @@ export class ProjectPaths {
     if (relative && this.leftProject) {
       return `\`${v}\` (a relative path after \`cd\` left the project can't be checked; use a path inside the project)`;
     }
+    for (const cwd of relative ? this.possibleCwds() : [this.scope.cwd]) {
+      const problem = this.pathProblemFrom(v, rules, cwd);
+      if (problem !== null) {
+        return cwd === this.scope.cwd
+          ? problem
+          : `${problem.slice(0, -1)}: where it runs if the \`cd\` before it fails, as that directory does not exist yet)`;
+      }
+    }
+    return null;
+  }
+
+  /** The working directories a command may run in: the one `cd` went to, and those it may have failed to leave. */
+  private possibleCwds(): string[] {
+    return [this.scope.cwd, ...this.fallbackCwds.filter((d) => d !== this.scope.cwd)];
+  }
+
+  private pathProblemFrom(
+    v: string,
+    rules: { protect: boolean; broadGlob: boolean; allowProjectRoot: boolean },
+    cwd: string,
+  ): string | null {
     const segments = GLOB_SEGMENT.test(v) ? v.split("/") : null;
     const globAt = segments === null ? -1 : segments.findIndex((s) => GLOB_SEGMENT.test(s));
     if (segments !== null && globAt >= 0) {
@@ -201,7 +229,7 @@ export class ProjectPaths {
         return `\`${v}\` (a broad wildcard: \`.*\` reaches dotfiles and parent entries; name the files)`;
       }
       const base = segments.slice(0, globAt).join("/") || (v.startsWith("/") ? "/" : ".");
-      const resolved = this.resolve(base);
+      const resolved = this.resolve(base, cwd);
       if (resolved === null) return `\`${v}\` (another user's home directory)`;
       if (!insideProject(resolved, this.scope)) return `\`${v}\` (${describeOutside(resolved, this.scope)})`;
       if (rules.broadGlob && resolved.real === this.scope.project) {
@@ -209,7 +237,7 @@ export class ProjectPaths {
       }
       return null;
     }
-    const resolved = this.resolve(v);
+    const resolved = this.resolve(v, cwd);
     if (resolved === null) return `\`${v}\` (another user's home directory)`;
     if (!insideProject(resolved, this.scope)) return `\`${v}\` (${describeOutside(resolved, this.scope)})`;
     if (!rules.allowProjectRoot && resolved.real === this.scope.project)
@@ -263,6 +291,7 @@ export class ProjectPaths {
     // Whatever runs next would read the secret's files by bare names (`cd ~/.aws && cat credentials`).
     const secret = this.guardsSecrets ? this.secretHolding(resolved) : null;
     if (secret !== null) return secretDenial("reads", target.value, resolved, text);
+    if (!isDirectory(resolved.real)) this.fallbackCwds.push(this.scope.cwd);
     this.setCwd(resolved.real);
     return null;
   }
@@ -329,7 +358,10 @@ export class ProjectPaths {
           text,
         );
       }
-      let problem = this.secretCandidate(candidate, this.scope.cwd);
+      let problem: ResolvedPath | null = null;
+      for (const cwd of relative ? this.possibleCwds() : [this.scope.cwd]) {
+        problem ??= this.secretCandidate(candidate, cwd);
+      }
       if (problem === null && relative && base !== null) problem = this.secretCandidate(candidate, base.real);
       if (problem !== null) return secretDenial(verb, candidate, problem, text);
     }
@@ -508,4 +540,13 @@ function secretDenial(
     `${verb === "reads" ? "reads a secret" : "writes to a secret"}: \`${shown}\`${where} is off limits to sessions (${SECRET_KINDS}); use the project's own files`,
     text,
   );
+}
+
+/** Whether `dir` is a directory now (a `cd` into it cannot fail for want of it). */
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
