@@ -1,22 +1,16 @@
-import { afterEach, expect, it } from "vitest";
-import WebSocket from "ws";
+import { expect, it } from "vitest";
 import { activePrompt } from "../../src/agent/prompts.ts";
 import { SCRIPTED_PROMPT_ADDITION, startScriptedModel, textReply } from "../../src/scripted-model/index.ts";
-import { type Envelope, EnvelopeSchema } from "../../src/server/ws/envelope.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { useScriptedModel } from "../helpers/scripted-model.ts";
 import { type TestServer, testServer } from "../helpers/server.ts";
+import { connect, listenWs, type WsClient } from "../helpers/ws-client.ts";
 import { NO_BROWSER, reviewedSession, SCREENSHOT } from "../prompts/fixtures.ts";
 import { makeProject } from "../stores/fixtures.ts";
 
 const scripted = useScriptedModel();
 /** An analysis with the scripted model takes a second or two, more on a busy machine. */
 const ANALYSIS_TIMEOUT_MS = 60_000;
-
-const sockets: WebSocket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.terminate();
-});
 
 interface Analysis {
   id: number;
@@ -75,37 +69,14 @@ async function waitForAnalysis(server: TestServer, id: number): Promise<Analysis
   }
 }
 
-/** A real WebSocket client on the global stream that records every envelope (checked against the catalog). */
-async function globalClient(server: TestServer) {
-  await server.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = server.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening");
-  const ws = new WebSocket(`ws://127.0.0.1:${address.port}/api/ws`);
-  sockets.push(ws);
-  const messages: Envelope[] = [];
-  const waiters = new Set<() => void>();
-  ws.on("message", (data) => {
-    messages.push(EnvelopeSchema.parse(JSON.parse(String(data))) as unknown as Envelope);
-    for (const w of waiters) w();
-  });
-  const until = (match: (m: Envelope) => boolean) =>
-    new Promise<Envelope>((resolve, reject) => {
-      const check = () => {
-        const found = messages.find(match);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(
-        () => reject(new Error(`timed out; got ${messages.map((m) => m.type).join(", ")}`)),
-        ANALYSIS_TIMEOUT_MS,
-      );
-      waiters.add(check);
-      check();
-    });
-  await until((m) => m.type === "snapshot");
-  return { messages, until };
+/** A real WebSocket client on the global stream, past its snapshot. */
+async function globalClient(server: TestServer): Promise<WsClient> {
+  const client = connect(await listenWs(server));
+  await client.until((m) => m.type === "snapshot");
+  return {
+    ...client,
+    until: (match, timeoutMs = ANALYSIS_TIMEOUT_MS) => client.until(match, timeoutMs),
+  };
 }
 
 describeEachDatabase("prompt improvement routes", (db) => {

@@ -6,10 +6,11 @@ import { recordProjectEvent } from "../../src/events/project-events.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
-import { type Envelope, EnvelopeSchema } from "../../src/server/ws/envelope.ts";
+import type { Envelope } from "../../src/server/ws/envelope.ts";
 import { STREAMED_EVENT_TYPES } from "../../src/server/ws/map-event.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { type TestServer, testServer } from "../helpers/server.ts";
+import { connect, listenWs, track } from "../helpers/ws-client.ts";
 
 /** One epic of two tasks: an initializer and two coding sessions. */
 const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
@@ -17,10 +18,8 @@ const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
 const RUN_TIMEOUT_MS = 90_000;
 
 const models: ScriptedModel[] = [];
-const sockets: WebSocket[] = [];
 afterEach(async () => {
   vi.useRealTimers();
-  for (const s of sockets.splice(0)) s.terminate();
   for (const m of models.splice(0)) await m.close();
 });
 
@@ -30,12 +29,7 @@ async function scriptedModel(): Promise<ScriptedModel> {
   return model;
 }
 
-async function listen(server: TestServer): Promise<string> {
-  await server.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = server.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening");
-  return `ws://127.0.0.1:${address.port}/api/ws`;
-}
+const listen = listenWs;
 
 async function newProject(server: TestServer, name = "notes"): Promise<Project> {
   return createProject(server.deps.stores, {
@@ -45,64 +39,10 @@ async function newProject(server: TestServer, name = "notes"): Promise<Project> 
   });
 }
 
-/** A real ws client that records every envelope (checked against the catalog) and how it closed. */
-interface Client {
-  ws: WebSocket;
-  messages: Envelope[];
-  /** Resolves with the first `n` messages once that many arrived. */
-  first(n: number): Promise<Envelope[]>;
-  /** Resolves once a message matches. */
-  until(match: (m: Envelope) => boolean, timeoutMs?: number): Promise<Envelope>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function connect(url: string, headers: Record<string, string> = {}): Client {
-  const ws = new WebSocket(url, { headers });
-  sockets.push(ws);
-  const messages: Envelope[] = [];
-  const waiters = new Set<() => void>();
-  ws.on("message", (data) => {
-    messages.push(EnvelopeSchema.parse(JSON.parse(String(data))) as unknown as Envelope);
-    for (const w of waiters) w();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  const wait = (done: () => boolean, timeoutMs = 20_000) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!done()) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out; got ${messages.map((m) => m.type).join(", ")}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  return {
-    ws,
-    messages,
-    first: async (n) => {
-      await wait(() => messages.length >= n);
-      return messages.slice(0, n);
-    },
-    until: async (match, timeoutMs) => {
-      await wait(() => messages.some(match), timeoutMs);
-      return messages.find(match) as Envelope;
-    },
-    closed,
-  };
-}
-
 /** The HTTP status a refused upgrade answered with. */
 function refusedWith(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    sockets.push(ws);
+    const ws = track(new WebSocket(url, { headers }));
     ws.on("unexpected-response", (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();
