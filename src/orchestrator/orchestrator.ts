@@ -11,13 +11,12 @@ import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { EventPayload, ProjectEventType } from "../events/catalog.ts";
-import { recordProjectEvent } from "../events/project-events.ts";
-import { type Project, type ProjectStatus, runSettingsOf } from "../projects/model.ts";
+import { type Project, runSettingsOf } from "../projects/model.ts";
 import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
+import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { isSuccessfulEnd, type RunEnd } from "./run-end.ts";
 
 export interface OrchestratorDeps {
@@ -83,9 +82,11 @@ export class Orchestrator {
   private readonly clock: Clock;
   /** The quick check after every coding session, and the deep reviews running in the background. */
   readonly reviews: SessionReviews;
+  private readonly state: ProjectState;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.clock ?? systemClock;
+    this.state = new ProjectState(deps);
     this.reviews = new SessionReviews({
       stores: deps.stores,
       bus: deps.bus,
@@ -140,7 +141,7 @@ export class Orchestrator {
       } catch {
         continue; // another process finished it meanwhile
       }
-      await this.event(session.project_id, "recovered", { session_number: session.number, reason });
+      await this.state.event(session.project_id, "recovered", { session_number: session.number, reason });
     }
     return recovered;
   }
@@ -239,17 +240,17 @@ export class Orchestrator {
     try {
       result = await this.loop(projectId, options, run, sessions);
     } catch (error) {
-      await this.setStatus(projectId, "error").catch(() => {});
+      await this.state.setStatus(projectId, "error").catch(() => {});
       throw error;
     } finally {
       this.active.delete(projectId);
     }
-    await this.setStatus(
+    await this.state.setStatus(
       projectId,
       result.end === "complete" ? "complete" : isSuccessfulEnd(result.end) ? "ready" : "error",
     );
     if (result.end !== "complete")
-      await this.event(projectId, "run_stopped", { reason: result.end, message: result.message });
+      await this.state.event(projectId, "run_stopped", { reason: result.end, message: result.message });
     return result;
   }
 
@@ -268,8 +269,8 @@ export class Orchestrator {
     let previous: SessionOutcome | undefined;
 
     if (!hasPlan) {
-      await this.event(projectId, "run_started", { kind: "initialize", max_iterations: null });
-      await this.setStatus(projectId, "initializing");
+      await this.state.event(projectId, "run_started", { kind: "initialize", max_iterations: null });
+      await this.state.setStatus(projectId, "initializing");
       let init = await this.session(projectId, "initializer", run, sessions);
       // One retry with a fresh session, when the failure may pass and no plan was written yet.
       if (init.status !== "completed" && retryable(init) && !(await stores.plan.hasPlan(projectId))) {
@@ -287,7 +288,7 @@ export class Orchestrator {
       }
     }
 
-    await this.event(projectId, "run_started", { kind: "coding", max_iterations: maxIterations });
+    await this.state.event(projectId, "run_started", { kind: "coding", max_iterations: maxIterations });
     let iterations = 0;
     let failuresInARow = 0;
     let waits = 0;
@@ -302,7 +303,7 @@ export class Orchestrator {
       if (progress.finished) {
         await stores.projects.markComplete(projectId);
         const totals = await stores.sessions.totals(projectId);
-        await this.event(projectId, "project_complete", {
+        await this.state.event(projectId, "project_complete", {
           sessions: totals.sessions,
           cost_usd: totals.cost_usd,
         });
@@ -329,14 +330,14 @@ export class Orchestrator {
       }
       if (previous) {
         const delay = config.timing.auto_continue_delay_s;
-        await this.event(projectId, "auto_continue", {
+        await this.state.event(projectId, "auto_continue", {
           delay_s: delay,
           next_session: await stores.sessions.nextWorkNumber(projectId),
         });
-        if (!(await this.wait(delay * 1000, run))) continue;
+        if (!(await waitUnlessStopped(delay * 1000, run.stop.signal))) continue;
       }
 
-      await this.setStatus(projectId, "running");
+      await this.state.setStatus(projectId, "running");
       const outcome = await this.session(projectId, "coding", run, sessions, left);
       iterations++;
       previous = outcome;
@@ -424,8 +425,8 @@ export class Orchestrator {
           repeatedFailures: config.stuck.repeated_failures,
           noProgressMs: config.stuck.no_progress_minutes * 60_000,
         },
-        onWait: (until, reason) => this.markPaused(projectId, until, reason),
-        onResume: () => this.markResumed(projectId, "the model service answered again"),
+        onWait: (until, reason) => this.state.paused(projectId, until, reason),
+        onResume: () => this.state.resumed(projectId, "the model service answered again"),
       },
     );
     sessions.push(outcome);
@@ -446,57 +447,13 @@ export class Orchestrator {
 
   /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */
   private async pause(projectId: number, until: Date, reason: string, run: ActiveRun): Promise<void> {
-    await this.markPaused(projectId, until, reason);
-    const resumed = await this.wait(until.getTime() - this.clock().getTime(), run);
+    await this.state.paused(projectId, until, reason);
+    const resumed = await waitUnlessStopped(until.getTime() - this.clock().getTime(), run.stop.signal);
     if (resumed)
-      await this.markResumed(
+      await this.state.resumed(
         projectId,
         `the wait of ${formatDuration(until.getTime() - this.clock().getTime())} is over`,
       );
-  }
-
-  private async markPaused(projectId: number, until: Date, reason: string): Promise<void> {
-    await this.deps.stores.projects.update(projectId, {
-      status: "paused",
-      paused_until: until.toISOString(),
-    });
-    await this.event(projectId, "paused", { until: until.toISOString(), reason });
-  }
-
-  private async markResumed(projectId: number, reason: string): Promise<void> {
-    await this.deps.stores.projects.update(projectId, { status: "running", paused_until: null });
-    await this.event(projectId, "resumed", { reason });
-  }
-
-  /** Sleeps unless the run is stopped first; true when the full time passed. */
-  private async wait(ms: number, run: ActiveRun): Promise<boolean> {
-    if (ms <= 0) return !run.stop.signal.aborted;
-    try {
-      await sleep(ms, undefined, { signal: run.stop.signal });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private async setStatus(projectId: number, status: ProjectStatus): Promise<void> {
-    await this.deps.stores.projects.update(projectId, {
-      status,
-      ...(status === "paused" ? {} : { paused_until: null }),
-    });
-  }
-
-  private async event<T extends ProjectEventType>(
-    projectId: number,
-    type: T,
-    payload: EventPayload<T>,
-  ): Promise<void> {
-    await recordProjectEvent(
-      { sessions: this.deps.stores.sessions, bus: this.deps.bus },
-      projectId,
-      type,
-      payload,
-    );
   }
 }
 
