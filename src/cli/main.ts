@@ -8,6 +8,7 @@ import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerImproveCommand } from "./commands/improve.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMcpCommand } from "./commands/mcp.ts";
+import { registerOpenapiCommand } from "./commands/openapi.ts";
 import { CommandDeniedExit, registerPolicyCommand } from "./commands/policy.ts";
 import { registerProjectsCommand } from "./commands/projects.ts";
 import { registerPromptsCommand } from "./commands/prompts.ts";
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo): Command {
   registerPromptsCommand(program, io);
   registerImproveCommand(program, io);
   registerReviewCommand(program, io);
+  registerOpenapiCommand(program, io);
   return program;
 }
 

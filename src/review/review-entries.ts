@@ -9,8 +9,8 @@ import type { EventBus } from "../events/bus.ts";
 import { isTerminal, type Session } from "../sessions/model.ts";
 import type { QualityCheck, Recommendation } from "./model.ts";
 import { runQuickCheck } from "./quick-check.ts";
-import { normalizeTheme } from "./themes.ts";
 import type { RuleOverrides } from "./quick-rules.ts";
+import { normalizeTheme } from "./themes.ts";
 
 export interface ReviewEntry {
   session: Session;

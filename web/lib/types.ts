@@ -1,120 +1,98 @@
-/** The API's shapes the UI reads (a subset of /api/openapi.json). */
+/**
+ * The API's shapes the UI reads, derived from web/lib/api.gen.ts: the types openapi-typescript
+ * generates from the server's OpenAPI document (`npm run api:types`; a test fails when the file
+ * is out of date). Nothing here is written by hand but what that document does not describe
+ * (see the end of the file). Types only: nothing of this reaches the browser bundle.
+ */
+import type { paths } from "./api.gen";
 
-export type ProjectStatus =
-  | "created"
-  | "initializing"
-  | "ready"
-  | "running"
-  | "paused"
-  | "complete"
-  | "error";
-export type SessionType = "initializer" | "coding" | "review";
-export type SessionStatus = "pending" | "running" | "completed" | "error" | "interrupted";
-export type TaskStatus = "pending" | "in_progress" | "done" | "blocked";
-export type TestStatus = "unknown" | "passing" | "failing";
+/** The JSON body of a route's 200 answer. */
+type Json<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer T } } };
+}
+  ? T
+  : never;
 
-export interface Progress {
-  epics: { done: number; total: number };
-  tasks: { done: number; in_progress: number; blocked: number; total: number; percent: number };
-  tests: { passing: number; failing: number; unknown: number; total: number; percent: number };
-  finished: boolean;
+/** The element type of an array. */
+type Item<A> = A extends readonly (infer T)[] ? T : never;
+
+// Projects: GET /api/projects/{id} (each of GET /api/projects has the same shape).
+
+export type Project = Json<"/api/projects/{id}", "get">;
+export type ProjectStatus = Project["status"];
+export type Progress = Project["progress"];
+
+/** GET /api/info */
+export type Info = Json<"/api/info", "get">;
+
+// The plan: /api/projects/{id}/epics, /tasks, /tasks/{taskId}, /coverage.
+
+export type Epic = Item<Json<"/api/projects/{id}/epics", "get">["epics"]>;
+export type TaskSummary = Item<Json<"/api/projects/{id}/tasks", "get">["tasks"]>;
+export type TaskStatus = TaskSummary["status"];
+export type TaskDetail = Json<"/api/projects/{id}/tasks/{taskId}", "get">;
+export type Test = Item<TaskDetail["tests"]>;
+export type TestStatus = Test["status"];
+export type Coverage = Json<"/api/projects/{id}/coverage", "get">;
+
+// Sessions: an element of GET /api/projects/{id}/sessions (GET …/sessions/{sid} has these fields and more).
+
+export type Session = Item<Json<"/api/projects/{id}/sessions", "get">["sessions"]>;
+export type SessionType = Session["type"];
+export type SessionStatus = Session["status"];
+export type SessionMetrics = Session["metrics"];
+/** GET …/sessions/{sid}/logs: one of three views (`view` tells which). */
+export type SessionLogView = Json<"/api/projects/{id}/sessions/{sid}/logs", "get">;
+
+// A project's settings and reset: GET/PUT …/settings, POST …/reset (dry_run=true: the same answer, nothing done).
+
+export type ProjectSettings = Json<"/api/projects/{id}/settings", "get">;
+export type ResetAnswer = Json<"/api/projects/{id}/reset", "post">;
+export type ResetStep = Item<ResetAnswer["steps"]>;
+
+// A project's .env: GET /api/projects/{id}/env.
+
+export type ProjectEnv = Json<"/api/projects/{id}/env", "get">;
+export type EnvVariable = Item<ProjectEnv["variables"]>;
+
+// Quality: GET /api/projects/{id}/quality and /sessions/{sid}/quality.
+
+export type QualitySummary = Json<"/api/projects/{id}/quality", "get">;
+export type DeepReviewLine = Item<QualitySummary["deep_reviews"]>;
+export type SessionQuality = Json<"/api/projects/{id}/sessions/{sid}/quality", "get">;
+export type QualityCheck = NonNullable<SessionQuality["quick"]>;
+export type Recommendation = Item<QualityCheck["recommendations"]>;
+
+// Prompt improvement (the /prompts page): /api/prompts, /api/analyses, /api/proposals.
+
+/** A version as `GET /api/prompts/versions` lists it (without its text). */
+export type PromptVersionLine = Item<Json<"/api/prompts/versions", "get">["versions"]>;
+export type PromptName = PromptVersionLine["name"];
+export type PromptVersionStats = PromptVersionLine["stats"];
+export type PromptVersion = Json<"/api/prompts/versions/{name}/{version}", "get">;
+export type PromptAnalysis = Item<Json<"/api/analyses", "get">["analyses"]>;
+export type AnalysisStatus = PromptAnalysis["status"];
+export type PromptAnalysisDetail = Json<"/api/analyses/{id}", "get">;
+export type PromptProposal = Json<"/api/proposals/{id}", "get">;
+export type ProposalStatus = PromptProposal["status"];
+
+// Written by hand: what the OpenAPI document does not describe.
+
+/**
+ * A session a proposal cites: the document types a proposal's `evidence` as `unknown[]` (the
+ * analysis model writes it); the UI shows the elements of this shape and skips the rest.
+ */
+export interface EvidenceSession {
+  session_id: number;
+  project_id?: number;
+  project?: string;
+  session_number?: number;
 }
 
-export interface Project {
-  id: number;
-  name: string;
-  directory: string;
-  status: ProjectStatus;
-  budget_usd: number | null;
-  total_cost_usd: number;
-  stop_after_current: boolean;
-  paused_until: string | null;
-  completed_at: string | null;
-  created_at: string;
-  updated_at: string;
-  settings: { initializer_model: string | null; coding_model: string | null; sandbox: string | null };
-  progress: Progress;
-  next_task: { id: number; epic_id: number; description: string; status: TaskStatus } | null;
-  running_session: {
-    id: number;
-    number: number;
-    type: SessionType;
-    model: string;
-    started_at: string | null;
-  } | null;
-}
-
-export interface Info {
-  version: string;
-  models: { initializer: string; coding: string; review: string };
-  auth: "none" | "password";
-  credentials: { kind: string | null; label: string | null; warnings: string[]; problem: string | null };
-  sandbox: { type: string; available: boolean; problems: string[] };
-}
-
-export interface Epic {
-  id: number;
-  name: string;
-  status: "pending" | "in_progress" | "done";
-  priority: number;
-  tasks: { done: number; total: number; percent: number };
-  tests: { passing: number; total: number; percent: number };
-}
-
-export interface TaskSummary {
-  id: number;
-  epic_id: number;
-  description: string;
-  status: TaskStatus;
-  priority: number;
-  tests: { passing: number; failing: number; total: number };
-}
-
-export interface Test {
-  id: number;
-  category: string;
-  description: string;
-  steps: string[];
-  status: TestStatus;
-  evidence: string | null;
-}
-
-export interface TaskDetail extends Omit<TaskSummary, "tests"> {
-  action: string;
-  notes: string | null;
-  tests: Test[];
-}
-
-export interface SessionMetrics {
-  cost_usd: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  tool_calls: number;
-  tool_errors: number;
-  tasks_completed: number;
-  tests_passed: number;
-  browser_verifications: number;
-  events: number;
-}
-
-export interface Session {
-  id: number;
-  project_id: number;
-  number: number;
-  type: SessionType;
-  model: string;
-  status: SessionStatus;
-  created_at: string;
-  started_at: string | null;
-  ended_at: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  interruption_reason: string | null;
-  metrics: SessionMetrics;
-}
-
+/**
+ * A WebSocket message (`/api/ws`, `/api/ws?project=ID`; src/server/ws/envelope.ts): the WebSocket
+ * is not an HTTP route with a response schema, so the document does not describe it.
+ */
 export interface Envelope {
   v: 1;
   type: string;
@@ -123,160 +101,4 @@ export interface Envelope {
   seq: number;
   ts: string;
   payload: Record<string, unknown>;
-}
-
-export interface EnvVariable {
-  name: string;
-  value: string | null;
-  comment: string | null;
-  required: boolean;
-  set: boolean;
-  in_example: boolean;
-}
-
-export interface ProjectEnv {
-  variables: EnvVariable[];
-  files: { example: boolean; env: boolean };
-}
-
-export interface Recommendation {
-  priority: "high" | "medium" | "low";
-  theme: string;
-  text: string;
-}
-
-export interface QualityCheck {
-  id: number;
-  session_id: number;
-  kind: "quick" | "deep";
-  rating: number | null;
-  metrics: Record<string, unknown>;
-  issues: { rule: string; points: number; reason: string }[];
-  recommendations: Recommendation[];
-  report_markdown: string | null;
-  model: string | null;
-  cost_usd: number;
-  created_at: string;
-}
-
-export type DeepReviewLine = Omit<QualityCheck, "report_markdown"> & {
-  session_number: number;
-  has_report: boolean;
-};
-
-export interface QualitySummary {
-  sessions_reviewed: number;
-  average_rating: number | null;
-  average_quick: number | null;
-  average_deep: number | null;
-  trend: {
-    points: { session_number: number; quick: number | null; deep: number | null }[];
-    direction: "improving" | "declining" | "steady" | "unknown";
-  };
-  browser: {
-    coding_sessions: number;
-    verified: number;
-    percent: number | null;
-    without_browser: number[];
-    ui_unverified: number[];
-  };
-  top_issues: { rule: string; count: number; sessions: number[] }[];
-  deep_reviews: DeepReviewLine[];
-}
-
-export interface SessionQuality {
-  session_number: number;
-  rating: number | null;
-  quick: QualityCheck | null;
-  deep: QualityCheck[];
-}
-
-export interface Coverage {
-  band: string;
-  gaps: string[];
-  tasks: { total: number; with_tests: number };
-  tests: {
-    total: number;
-    per_task: { min: number; avg: number; max: number };
-    by_category: Record<string, number>;
-  };
-}
-
-// Prompt improvement (the /prompts page; shapes of /api/prompts, /api/analyses, /api/proposals).
-
-export type PromptName = "initializer" | "coding" | "review";
-export type AnalysisStatus = "pending" | "running" | "completed" | "error";
-export type ProposalStatus = "proposed" | "accepted" | "rejected" | "applied";
-
-export interface PromptVersionStats {
-  sessions: number;
-  avg_cost_usd: number | null;
-  quick_checks: number;
-  avg_quick_rating: number | null;
-  deep_reviews: number;
-  avg_deep_rating: number | null;
-}
-
-/** A version as `GET /api/prompts/versions` lists it (without its text). */
-export interface PromptVersionLine {
-  id: number;
-  name: PromptName;
-  version: number;
-  sha256: string;
-  active: boolean;
-  source: "builtin" | "proposal" | "manual";
-  notes: string | null;
-  created_at: string;
-  activated_at: string | null;
-  stats: PromptVersionStats;
-}
-
-export interface PromptVersion extends Omit<PromptVersionLine, "stats"> {
-  content: string;
-}
-
-/** A session a proposal cites. */
-export interface EvidenceSession {
-  session_id: number;
-  project_id?: number;
-  project?: string;
-  session_number?: number;
-}
-
-export interface PromptProposal {
-  id: number;
-  analysis_id: number;
-  prompt_name: PromptName;
-  prompt_version_id: number | null;
-  theme: string;
-  before_text: string;
-  after_text: string;
-  rationale: string;
-  evidence: unknown[];
-  confidence: number | null;
-  status: ProposalStatus;
-  applied_version_id: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface PromptAnalysis {
-  id: number;
-  status: AnalysisStatus;
-  project_ids: number[];
-  date_from: string | null;
-  date_to: string | null;
-  sessions_analyzed: number;
-  themes: unknown[];
-  summary_markdown: string | null;
-  model: string | null;
-  cost_usd: number;
-  error: string | null;
-  created_at: string;
-  completed_at: string | null;
-  proposal_count: number;
-}
-
-export interface PromptAnalysisDetail extends PromptAnalysis {
-  proposals: PromptProposal[];
 }

@@ -7,7 +7,7 @@ import { useToast } from "@/components/toasts";
 import { inputClass, ScrollPre, StatusBadge, secondaryButton } from "@/components/ui";
 import { api, download } from "@/lib/api";
 import { duration, tokens, usd } from "@/lib/format";
-import type { Session } from "@/lib/types";
+import type { SessionLogView as Logs, Session } from "@/lib/types";
 import { useProjectStream } from "@/lib/use-project-stream";
 
 export default function SessionPage() {
@@ -28,22 +28,7 @@ function SessionFromQuery() {
 }
 
 type View = "human" | "events" | "errors";
-interface HumanLogs {
-  view: "human";
-  session_status: string;
-  lines: { seq: number; type: string; text: string }[];
-}
-interface EventLogs {
-  view: "events";
-  session_status: string;
-  events: { id: number; seq: number; ts: string; type: string; payload: unknown }[];
-}
-interface ErrorLogs {
-  view: "errors";
-  session_status: string;
-  errors: { seq: number; ts: string; type: string; kind: string; message: string; text: string }[];
-}
-type Logs = HumanLogs | EventLogs | ErrorLogs;
+type EventLogs = Extract<Logs, { view: "events" }>;
 
 function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: number }) {
   const toast = useToast();

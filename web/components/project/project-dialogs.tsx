@@ -5,17 +5,7 @@ import { Dialog } from "@/components/dialog";
 import { useToast } from "@/components/toasts";
 import { dangerButton, inputClass, primaryButton, secondaryButton } from "@/components/ui";
 import { api, post } from "@/lib/api";
-import type { Project } from "@/lib/types";
-
-interface ResetStep {
-  name: string;
-  description: string;
-  done: string | null;
-}
-interface ResetAnswer {
-  applied: boolean;
-  steps: ResetStep[];
-}
+import type { Project, ResetAnswer, ResetStep } from "@/lib/types";
 
 /** What a reset keeps (the API's dry run lists what it changes). */
 const KEPT = [

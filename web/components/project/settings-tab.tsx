@@ -3,14 +3,7 @@ import { useEffect, useState } from "react";
 import { useToast } from "@/components/toasts";
 import { inputClass, primaryButton } from "@/components/ui";
 import { api } from "@/lib/api";
-
-interface Settings {
-  initializer_model: string | null;
-  coding_model: string | null;
-  sandbox: "os" | "docker" | "none" | null;
-  budget_usd: number | null;
-  defaults: { initializer_model: string; coding_model: string; sandbox: string };
-}
+import type { ProjectSettings as Settings } from "@/lib/types";
 
 /** The project's models, sandbox and budget (GET/PUT …/settings); empty means the config's default. */
 export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved: () => void }) {
