@@ -30,6 +30,7 @@ export const ERROR_CATALOG = {
   BATON_PROPOSAL_NOT_FOUND: { status: 404, exit: 1 },
   BATON_PROPOSAL_INVALID_TRANSITION: { status: 409, exit: 1 },
   BATON_PROPOSAL_STALE: { status: 409, exit: 1 },
+  BATON_ANALYSIS_RUNNING: { status: 409, exit: 1 },
   BATON_CREDENTIALS_MISSING: { status: 412, exit: 1 },
   BATON_SPEC_INVALID: { status: 400, exit: 2 },
   BATON_SESSION_FAILED: { status: 502, exit: 1 },

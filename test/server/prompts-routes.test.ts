@@ -1,6 +1,12 @@
 import { expect, it } from "vitest";
 import { activePrompt } from "../../src/agent/prompts.ts";
-import { SCRIPTED_PROMPT_ADDITION, startScriptedModel, textReply } from "../../src/scripted-model/index.ts";
+import {
+  batonScript,
+  isAnalysisRequest,
+  SCRIPTED_PROMPT_ADDITION,
+  startScriptedModel,
+  textReply,
+} from "../../src/scripted-model/index.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { useScriptedModel } from "../helpers/scripted-model.ts";
 import { type TestServer, testServer } from "../helpers/server.ts";
@@ -311,5 +317,38 @@ describeEachDatabase("prompt improvement routes", (db) => {
     expect(r.statusCode).toBe(412);
     expect(r.json()).toMatchObject({ code: "BATON_CREDENTIALS_MISSING" });
     expect(await t.stores.prompts.listAnalyses()).toEqual([]);
+  });
+
+  it("refuses to delete an analysis while it runs (409), and deletes it once it has ended", async () => {
+    const t = db();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = await startScriptedModel(async (request, context) => {
+      if (isAnalysisRequest(request)) await gate;
+      return batonScript(request, context);
+    });
+    try {
+      const server = await testServer(t, { model: held });
+      const project = await makeProject(t, "todo");
+      await reviewedSession(t.stores, project.id, { rating: 3, recommendations: [SCREENSHOT] });
+      const { id } = (await call(server, "POST", "/api/analyses", {})).json() as Analysis;
+      const busy = await call(server, "DELETE", `/api/analyses/${id}`);
+      expect(busy.statusCode).toBe(409);
+      expect(busy.json()).toMatchObject({
+        code: "BATON_ANALYSIS_RUNNING",
+        message: expect.stringMatching(/still (pending|running)/),
+      });
+      expect((await call(server, "GET", `/api/analyses/${id}`)).statusCode).toBe(200);
+      release();
+      expect((await waitForAnalysis(server, id)).status).toBe("completed");
+      const deleted = await call(server, "DELETE", `/api/analyses/${id}`);
+      expect(deleted.json()).toEqual({ id, deleted: true });
+      await server.app.close();
+    } finally {
+      release();
+      await held.close();
+    }
   });
 });

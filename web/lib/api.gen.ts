@@ -4135,6 +4135,21 @@ export interface paths {
             };
           };
         };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              code: string;
+              message: string;
+              data?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
       };
     };
     options?: never;

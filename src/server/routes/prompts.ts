@@ -5,6 +5,7 @@
  * store read. See docs/prompts.md.
  */
 import { z } from "zod";
+import { BatonError } from "../../errors.ts";
 import { type AnalysisOutcome, startAnalysis } from "../../review/analysis.ts";
 import { PromptProposal, PromptVersion } from "../../review/model.ts";
 import {
@@ -206,11 +207,19 @@ export const promptsRoutes: Routes = (app, deps) => {
         params: AnalysisParams,
         response: {
           200: z.object({ id: z.number().int(), deleted: z.literal(true) }),
-          ...errorResponses(400, 404),
+          ...errorResponses(400, 404, 409),
         },
       },
     },
     async (request) => {
+      const analysis = await deps.stores.prompts.getAnalysis(request.params.id);
+      if (analysis.status === "pending" || analysis.status === "running") {
+        throw new BatonError(
+          "BATON_ANALYSIS_RUNNING",
+          `analysis ${analysis.id} is still ${analysis.status}; delete it once it has ended (analysis_complete on the WebSocket says when)`,
+          { analysis_id: analysis.id },
+        );
+      }
       await deps.stores.prompts.deleteAnalysis(request.params.id);
       return { id: request.params.id, deleted: true as const };
     },
