@@ -37,7 +37,10 @@ export interface RunOptions {
   initializeOnly?: boolean;
   /** After initializing, go straight on into coding instead of stopping for review. */
   auto?: boolean;
-  /** Coding sessions in this run at most; default `project.max_iterations` (null: no limit). */
+  /**
+   * Coding sessions in this run at most; default the project's `max_sessions` setting, else the
+   * config's `project.max_iterations` (null: no limit).
+   */
   maxIterations?: number | null;
   /** Model of this run's sessions instead of `models.initializer` / `models.coding`. */
   model?: string;
@@ -264,7 +267,9 @@ export class Orchestrator {
     const done = (end: RunEnd, message: string): RunResult => ({ end, message, sessions });
     const hasPlan = await stores.plan.hasPlan(projectId);
     const maxIterations =
-      options.maxIterations === undefined ? config.project.max_iterations : options.maxIterations;
+      options.maxIterations !== undefined
+        ? options.maxIterations
+        : (runSettingsOf(await stores.projects.get(projectId)).max_sessions ?? config.project.max_iterations);
     /** The session before the next one, in this run: the delay and stop-after-current follow it. */
     let previous: SessionOutcome | undefined;
 

@@ -30,6 +30,8 @@ export const ProjectRunSettings = z.strictObject({
   initializer_model: z.string().min(1).optional(),
   coding_model: z.string().min(1).optional(),
   sandbox: z.enum(["os", "docker", "none"]).optional(),
+  /** Coding sessions per run at most, unless a run says otherwise (`project.max_iterations` otherwise). */
+  max_sessions: z.number().int().min(1).max(100_000).optional(),
 });
 export type ProjectRunSettings = z.infer<typeof ProjectRunSettings>;
 

@@ -16,6 +16,7 @@ export const SettingsChanges = z.strictObject({
   initializer_model: run.initializer_model.unwrap().nullable().optional(),
   coding_model: run.coding_model.unwrap().nullable().optional(),
   sandbox: run.sandbox.unwrap().nullable().optional(),
+  max_sessions: run.max_sessions.unwrap().nullable().optional(),
   budget_usd: ProjectPatch.shape.budget_usd.unwrap().optional(),
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
@@ -25,6 +26,7 @@ export const RunSettingsView = z.object({
   initializer_model: z.string().nullable(),
   coding_model: z.string().nullable(),
   sandbox: run.sandbox.unwrap().nullable(),
+  max_sessions: z.number().int().nullable().describe("coding sessions per run at most"),
 });
 
 export const SettingsView = RunSettingsView.extend({
@@ -34,6 +36,7 @@ export const SettingsView = RunSettingsView.extend({
     initializer_model: z.string(),
     coding_model: z.string(),
     sandbox: run.sandbox.unwrap(),
+    max_sessions: z.number().int().nullable().describe("project.max_iterations; null: no limit"),
   }),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
@@ -44,6 +47,7 @@ export function runSettingsView(project: Project): z.infer<typeof RunSettingsVie
     initializer_model: s.initializer_model ?? null,
     coding_model: s.coding_model ?? null,
     sandbox: s.sandbox ?? null,
+    max_sessions: s.max_sessions ?? null,
   };
 }
 
@@ -55,6 +59,7 @@ export function settingsView(project: Project, config: Config): SettingsView {
       initializer_model: config.models.initializer,
       coding_model: config.models.coding,
       sandbox: config.sandbox.type,
+      max_sessions: config.project.max_iterations,
     },
   };
 }

@@ -42,3 +42,19 @@ it("refuses to start a run that cannot start, without creating a session", async
   });
   expect(await h.stores.sessions.list(h.project.id)).toHaveLength(1);
 });
+
+it("stops a run after the project's max_sessions unless the run says otherwise", async () => {
+  const { model, t } = await setUp();
+  const h = await harness(t, model);
+  await (await h.orchestrator.start(h.project.id, { initializeOnly: true })).done;
+  expect((await h.stores.plan.progress(h.project.id)).tasks_total).toBeGreaterThan(2);
+  await h.stores.projects.update(h.project.id, { settings: { max_sessions: 1 } });
+  const limited = await h.orchestrator.run(h.project.id, {});
+  expect(limited.end).toBe("max_iterations");
+  expect(limited.sessions.map((s) => s.session.type)).toEqual(["coding"]);
+  const started = h.events.filter((e) => e.type === "run_started").map((e) => e.payload);
+  expect(started.at(-1)).toEqual({ kind: "coding", max_iterations: 1 });
+  // A run's own limit wins.
+  const two = await h.orchestrator.run(h.project.id, { maxIterations: 2 });
+  expect(two.sessions.filter((s) => s.session.type === "coding")).toHaveLength(2);
+});

@@ -268,23 +268,25 @@ describeEachDatabase("API environment and settings", (db) => {
       initializer_model: null,
       coding_model: "haiku",
       sandbox: null,
+      max_sessions: null,
       budget_usd: 5,
-      defaults: { initializer_model: "opus", coding_model: "sonnet", sandbox: "os" },
+      defaults: { initializer_model: "opus", coding_model: "sonnet", sandbox: "os", max_sessions: null },
     });
     const put = await s.app.inject({
       method: "PUT",
       url: `/api/projects/${s.id}/settings`,
-      payload: { initializer_model: "opus-4", sandbox: "none" },
+      payload: { initializer_model: "opus-4", sandbox: "none", max_sessions: 7 },
     });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({
       initializer_model: "opus-4",
       coding_model: null,
       sandbox: "none",
+      max_sessions: 7,
       budget_usd: null,
     });
     const project = await s.deps.stores.projects.get(s.id);
-    expect(project.settings).toEqual({ other: 1, initializer_model: "opus-4", sandbox: "none" });
+    expect(project.settings).toEqual({ other: 1, initializer_model: "opus-4", sandbox: "none", max_sessions: 7 });
     expect(project.budget_usd).toBeNull();
   });
 
@@ -297,6 +299,8 @@ describeEachDatabase("API environment and settings", (db) => {
       { budget_usd: "5" },
       { coding_model: "" },
       { model: "opus" },
+      { max_sessions: 0 },
+      { max_sessions: 2.5 },
     ]) {
       const res = await s.app.inject({ method: "PUT", url: `/api/projects/${s.id}/settings`, payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);

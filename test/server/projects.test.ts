@@ -58,7 +58,7 @@ describeEachDatabase("API projects", (db) => {
       directory: dir,
       status: "created",
       spec_path: join(dir, "spec"),
-      settings: { initializer_model: null, coding_model: null, sandbox: null },
+      settings: { initializer_model: null, coding_model: null, sandbox: null, max_sessions: null },
       budget_usd: null,
       total_cost_usd: 0,
       stop_after_current: false,

@@ -205,8 +205,14 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   await page.getByRole("heading", { name: "notes", exact: true }).waitFor();
   await page.getByRole("tab", { name: "settings" }).click();
   await page.getByLabel("Budget (USD)").fill("25");
+  await page.getByLabel("Max sessions per run").fill("4");
   await page.getByRole("button", { name: "Save settings" }).click();
   await page.getByText("Settings saved").waitFor();
+  const saved = (await (await fetch(`${base}/api/projects/${projectId}/settings`)).json()) as {
+    max_sessions: number | null;
+    budget_usd: number | null;
+  };
+  expect(saved).toMatchObject({ max_sessions: 4, budget_usd: 25 });
   await shot(page, "13-project-settings");
   await expectAccessible(page, "project settings");
 

@@ -218,6 +218,8 @@ export interface paths {
                   coding_model: string | null;
                   /** @enum {string|null} */
                   sandbox: "os" | "docker" | "none" | null;
+                  /** @description coding sessions per run at most */
+                  max_sessions: number | null;
                 };
                 progress: {
                   epics: {
@@ -312,6 +314,8 @@ export interface paths {
                 coding_model: string | null;
                 /** @enum {string|null} */
                 sandbox: "os" | "docker" | "none" | null;
+                /** @description coding sessions per run at most */
+                max_sessions: number | null;
               };
               progress: {
                 epics: {
@@ -467,6 +471,8 @@ export interface paths {
                 coding_model: string | null;
                 /** @enum {string|null} */
                 sandbox: "os" | "docker" | "none" | null;
+                /** @description coding sessions per run at most */
+                max_sessions: number | null;
               };
               progress: {
                 epics: {
@@ -659,6 +665,7 @@ export interface paths {
             coding_model?: string | null;
             /** @enum {string|null} */
             sandbox?: "os" | "docker" | "none" | null;
+            max_sessions?: number | null;
             budget_usd?: number | null;
           };
         };
@@ -691,6 +698,8 @@ export interface paths {
                 coding_model: string | null;
                 /** @enum {string|null} */
                 sandbox: "os" | "docker" | "none" | null;
+                /** @description coding sessions per run at most */
+                max_sessions: number | null;
               };
               progress: {
                 epics: {
@@ -829,6 +838,8 @@ export interface paths {
                   coding_model: string | null;
                   /** @enum {string|null} */
                   sandbox: "os" | "docker" | "none" | null;
+                  /** @description coding sessions per run at most */
+                  max_sessions: number | null;
                 };
                 progress: {
                   epics: {
@@ -2676,12 +2687,16 @@ export interface paths {
               coding_model: string | null;
               /** @enum {string|null} */
               sandbox: "os" | "docker" | "none" | null;
+              /** @description coding sessions per run at most */
+              max_sessions: number | null;
               budget_usd: number | null;
               defaults: {
                 initializer_model: string;
                 coding_model: string;
                 /** @enum {string} */
                 sandbox: "os" | "docker" | "none";
+                /** @description project.max_iterations; null: no limit */
+                max_sessions: number | null;
               };
             };
           };
@@ -2718,7 +2733,7 @@ export interface paths {
         };
       };
     };
-    /** Replace the project's models, sandbox and budget (a field left out or null is cleared) */
+    /** Replace the project's models, sandbox, max sessions and budget (a field left out or null is cleared) */
     put: {
       parameters: {
         query?: never;
@@ -2742,6 +2757,8 @@ export interface paths {
              */
             sandbox?: "os" | "docker" | "none" | null;
             /** @default null */
+            max_sessions?: number | null;
+            /** @default null */
             budget_usd?: number | null;
           };
         };
@@ -2758,12 +2775,16 @@ export interface paths {
               coding_model: string | null;
               /** @enum {string|null} */
               sandbox: "os" | "docker" | "none" | null;
+              /** @description coding sessions per run at most */
+              max_sessions: number | null;
               budget_usd: number | null;
               defaults: {
                 initializer_model: string;
                 coding_model: string;
                 /** @enum {string} */
                 sandbox: "os" | "docker" | "none";
+                /** @description project.max_iterations; null: no limit */
+                max_sessions: number | null;
               };
             };
           };

@@ -52,6 +52,7 @@ const SettingsBody = z.strictObject({
   initializer_model: change.initializer_model.unwrap().default(null),
   coding_model: change.coding_model.unwrap().default(null),
   sandbox: change.sandbox.unwrap().default(null),
+  max_sessions: change.max_sessions.unwrap().default(null),
   budget_usd: change.budget_usd.unwrap().default(null),
 });
 
@@ -112,7 +113,8 @@ export const projectEnvRoutes: Routes = (app, deps) => {
     {
       schema: {
         tags: ["environment"],
-        summary: "Replace the project's models, sandbox and budget (a field left out or null is cleared)",
+        summary:
+          "Replace the project's models, sandbox, max sessions and budget (a field left out or null is cleared)",
         params: ProjectParams,
         body: SettingsBody,
         response: { 200: SettingsView, ...errorResponses(400, 404) },

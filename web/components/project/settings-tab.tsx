@@ -5,11 +5,17 @@ import { inputClass, primaryButton } from "@/components/ui";
 import { api } from "@/lib/api";
 import type { ProjectSettings as Settings } from "@/lib/types";
 
-/** The project's models, sandbox and budget (GET/PUT …/settings); empty means the config's default. */
+/** The project's models, sandbox, max sessions per run and budget (GET/PUT …/settings); empty means the config's default. */
 export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved: () => void }) {
   const toast = useToast();
   const [settings, setSettings] = useState<Settings | null>(null);
-  const [form, setForm] = useState({ initializer_model: "", coding_model: "", sandbox: "", budget_usd: "" });
+  const [form, setForm] = useState({
+    initializer_model: "",
+    coding_model: "",
+    sandbox: "",
+    max_sessions: "",
+    budget_usd: "",
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fill = (s: Settings) => {
@@ -18,6 +24,7 @@ export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved
       initializer_model: s.initializer_model ?? "",
       coding_model: s.coding_model ?? "",
       sandbox: s.sandbox ?? "",
+      max_sessions: s.max_sessions === null ? "" : String(s.max_sessions),
       budget_usd: s.budget_usd === null ? "" : String(s.budget_usd),
     });
   };
@@ -38,6 +45,7 @@ export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved
           initializer_model: form.initializer_model.trim() || null,
           coding_model: form.coding_model.trim() || null,
           sandbox: form.sandbox || null,
+          max_sessions: form.max_sessions.trim() ? Number(form.max_sessions) : null,
           budget_usd: form.budget_usd.trim() ? Number(form.budget_usd) : null,
         }),
       });
@@ -81,6 +89,18 @@ export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved
         <option value="docker">docker</option>
         <option value="none">none</option>
       </select>
+      <label htmlFor="settings-max_sessions" className="font-medium">
+        Max sessions per run
+      </label>
+      <input
+        {...field("max_sessions")}
+        type="number"
+        min={1}
+        step={1}
+        placeholder={
+          settings.defaults.max_sessions === null ? "no limit" : `default (${settings.defaults.max_sessions})`
+        }
+      />
       <label htmlFor="settings-budget_usd" className="font-medium">
         Budget (USD)
       </label>
