@@ -286,7 +286,12 @@ describeEachDatabase("API environment and settings", (db) => {
       budget_usd: null,
     });
     const project = await s.deps.stores.projects.get(s.id);
-    expect(project.settings).toEqual({ other: 1, initializer_model: "opus-4", sandbox: "none", max_sessions: 7 });
+    expect(project.settings).toEqual({
+      other: 1,
+      initializer_model: "opus-4",
+      sandbox: "none",
+      max_sessions: 7,
+    });
     expect(project.budget_usd).toBeNull();
   });
 
