@@ -53,7 +53,11 @@ export async function reviewEntries(
     );
     sessions = (selection.lastN === undefined ? all : all.slice(0, selection.lastN)).reverse();
   }
-  const checks = await stores.quality.forProject(projectId);
+  // One session's checks only when one is asked for (the API's per-session route).
+  const checks =
+    selection.session !== undefined && sessions[0]
+      ? (await stores.quality.forSession(sessions[0].id)).reverse()
+      : await stores.quality.forProject(projectId);
   const entries: ReviewEntry[] = [];
   for (const session of sessions) {
     const mine = checks.filter((c) => c.session_id === session.id).reverse();

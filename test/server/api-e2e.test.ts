@@ -1,15 +1,13 @@
 import { afterEach, expect, it } from "vitest";
-import WebSocket from "ws";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { testServer } from "../helpers/server.ts";
+import { connect } from "../helpers/ws-client.ts";
 
 const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
 let model: ScriptedModel | undefined;
 let t: TestDatabase | undefined;
-let ws: WebSocket | undefined;
 afterEach(async () => {
-  ws?.terminate();
   await model?.close();
   await t?.cleanup();
 });
@@ -40,26 +38,9 @@ it("creates a project by upload, initializes and codes it, follows it over the W
   expect(project).toMatchObject({ name: "notes", status: "created" });
 
   // Follow the project over the WebSocket (the token goes in the query: browsers cannot set headers).
-  const envelopes: {
-    type: string;
-    seq: number;
-    session_id?: number | null;
-    payload: Record<string, unknown>;
-  }[] = [];
-  ws = new WebSocket(`${base.replace("http", "ws")}/api/ws?project=${project.id}&token=${token}`);
-  ws.on("message", (data) => envelopes.push(JSON.parse(String(data))));
-  await new Promise((resolve, reject) => {
-    ws?.once("open", resolve);
-    ws?.once("error", reject);
-  });
-  const until = async (match: () => boolean, what: string) => {
-    const deadline = Date.now() + 60_000;
-    while (!match()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  await until(() => envelopes.some((e) => e.type === "snapshot"), "the snapshot");
+  const client = connect(`${base.replace("http", "ws")}/api/ws?project=${project.id}&token=${token}`);
+  const envelopes = client.messages;
+  await client.until((e) => e.type === "snapshot");
 
   // Initialize: answered at once with the real session.
   const init = await fetch(`${base}/api/projects/${project.id}/initialize`, {
@@ -70,9 +51,7 @@ it("creates a project by upload, initializes and codes it, follows it over the W
   expect(init.status).toBe(202);
   const initializer = (await init.json()) as { session_id: number; session_number: number; type: string };
   expect(initializer).toMatchObject({ session_number: 0, type: "initializer" });
-  const ended = (sessionId: number) => () =>
-    envelopes.some((e) => e.type === "session_ended" && e.session_id === sessionId);
-  await until(ended(initializer.session_id), "the initializer to end");
+  await client.until((e) => e.type === "session_ended" && e.session_id === initializer.session_id, 60_000);
 
   const plan = await fetch(`${base}/api/projects/${project.id}/tasks`, { headers: auth });
   const { tasks } = (await plan.json()) as { tasks: unknown[] };
@@ -85,7 +64,7 @@ it("creates a project by upload, initializes and codes it, follows it over the W
     body: "{}",
   });
   expect(coding.status).toBe(202);
-  await until(() => envelopes.some((e) => e.type === "project_complete"), "the project to complete");
+  await client.until((e) => e.type === "project_complete", 60_000);
   const types = new Set(envelopes.map((e) => e.type));
   for (const type of [
     "session_started",

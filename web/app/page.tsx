@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useToast } from "@/components/toasts";
-import { Bar, Card, inputClass, LiveBadge, primaryButton, StatusBadge } from "@/components/ui";
+import { Card, inputClass, LiveBadge, ProgressBars, primaryButton, StatusBadge } from "@/components/ui";
 import { api } from "@/lib/api";
 import { usd } from "@/lib/format";
 import type { Project } from "@/lib/types";
@@ -111,18 +111,7 @@ function ProjectCard({ project: p }: { project: Project }) {
         {p.running_session && <LiveBadge />}
         <StatusBadge status={p.status} />
       </div>
-      <Bar
-        label="Tasks done"
-        value={p.progress.tasks.done}
-        total={p.progress.tasks.total}
-        color="bg-sky-600"
-      />
-      <Bar
-        label="Tests passing"
-        value={p.progress.tests.passing}
-        total={p.progress.tests.total}
-        color="bg-emerald-600"
-      />
+      <ProgressBars progress={p.progress} />
       <div className="mt-auto text-sm text-slate-600 dark:text-slate-300">
         <p>
           Cost {usd(p.total_cost_usd)}

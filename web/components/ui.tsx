@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { ProjectStatus, SessionStatus, TaskStatus, TestStatus } from "@/lib/types";
+import type { Progress, ProjectStatus, SessionStatus, TaskStatus, TestStatus } from "@/lib/types";
 
 type AnyStatus = ProjectStatus | SessionStatus | TaskStatus | TestStatus;
 
@@ -67,6 +67,60 @@ export function Bar({
         <div className={`h-full ${color}`} style={{ width: `${percent}%` }} />
       </div>
     </div>
+  );
+}
+
+/** A project's two progress bars: tasks done and tests passing. */
+export function ProgressBars({ progress }: { progress: Progress }) {
+  return (
+    <>
+      <Bar label="Tasks done" value={progress.tasks.done} total={progress.tasks.total} color="bg-sky-600" />
+      <Bar
+        label="Tests passing"
+        value={progress.tests.passing}
+        total={progress.tests.total}
+        color="bg-emerald-600"
+      />
+    </>
+  );
+}
+
+/** A label above its control (`id` ties them together). */
+export function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/** A dialog's end: its error, Cancel, and the confirming button (given as `confirm`). */
+export function DialogActions({
+  error,
+  onCancel,
+  confirm,
+}: {
+  error: string | null;
+  onCancel: () => void;
+  confirm: ReactNode;
+}) {
+  return (
+    <>
+      {error && (
+        <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      )}
+      <div className="flex justify-end gap-2">
+        <button type="button" className={secondaryButton} onClick={onCancel}>
+          Cancel
+        </button>
+        {confirm}
+      </div>
+    </>
   );
 }
 

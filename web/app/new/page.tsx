@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { type DragEvent, type FormEvent, useEffect, useRef, useState } from "react";
 import { useToast } from "@/components/toasts";
-import { Card, inputClass, primaryButton, secondaryButton } from "@/components/ui";
+import { Card, Field, inputClass, primaryButton, secondaryButton } from "@/components/ui";
 import { api } from "@/lib/api";
 import type { Info, Project } from "@/lib/types";
 
@@ -158,10 +158,7 @@ export default function NewProjectPage() {
         </Card>
 
         <Card className="flex flex-col gap-4">
-          <div>
-            <label htmlFor="name" className="block text-sm font-medium">
-              Project name
-            </label>
+          <Field id="name" label="Project name">
             <input
               id="name"
               value={name}
@@ -180,12 +177,9 @@ export default function NewProjectPage() {
             >
               {nameError ?? "Lower-case letters, digits, - and _; it names the project's folder."}
             </p>
-          </div>
+          </Field>
           <div className="grid gap-4 sm:grid-cols-2">
-            <div>
-              <label htmlFor="initializer-model" className="block text-sm font-medium">
-                Planning model
-              </label>
+            <Field id="initializer-model" label="Planning model">
               <input
                 id="initializer-model"
                 value={initializerModel}
@@ -193,11 +187,8 @@ export default function NewProjectPage() {
                 placeholder={info?.models.initializer ?? "opus"}
                 className={inputClass}
               />
-            </div>
-            <div>
-              <label htmlFor="coding-model" className="block text-sm font-medium">
-                Coding model
-              </label>
+            </Field>
+            <Field id="coding-model" label="Coding model">
               <input
                 id="coding-model"
                 value={codingModel}
@@ -205,11 +196,8 @@ export default function NewProjectPage() {
                 placeholder={info?.models.coding ?? "sonnet"}
                 className={inputClass}
               />
-            </div>
-            <div>
-              <label htmlFor="sandbox" className="block text-sm font-medium">
-                Sandbox
-              </label>
+            </Field>
+            <Field id="sandbox" label="Sandbox">
               <select
                 id="sandbox"
                 value={sandbox}
@@ -221,11 +209,8 @@ export default function NewProjectPage() {
                 <option value="docker">docker</option>
                 <option value="none">none</option>
               </select>
-            </div>
-            <div>
-              <label htmlFor="budget" className="block text-sm font-medium">
-                Budget (US$, optional)
-              </label>
+            </Field>
+            <Field id="budget" label="Budget (US$, optional)">
               <input
                 id="budget"
                 inputMode="decimal"
@@ -238,7 +223,7 @@ export default function NewProjectPage() {
               <p id="budget-help" className="mt-1 text-xs text-red-700 dark:text-red-300">
                 {budgetError}
               </p>
-            </div>
+            </Field>
           </div>
         </Card>
 

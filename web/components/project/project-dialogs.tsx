@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { useToast } from "@/components/toasts";
-import { dangerButton, inputClass, primaryButton, secondaryButton } from "@/components/ui";
+import { DialogActions, dangerButton, inputClass, primaryButton } from "@/components/ui";
 import { api, post } from "@/lib/api";
 import type { Project, ResetAnswer, ResetStep } from "@/lib/types";
 
@@ -83,19 +83,15 @@ export function ResetDialog({
               <li key={k}>{k}</li>
             ))}
           </ul>
-          {error && (
-            <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-300">
-              {error}
-            </p>
-          )}
-          <div className="flex justify-end gap-2">
-            <button type="button" className={secondaryButton} onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className={dangerButton} disabled={busy || plan === null} onClick={run}>
-              Reset project
-            </button>
-          </div>
+          <DialogActions
+            error={error}
+            onCancel={onClose}
+            confirm={
+              <button type="button" className={dangerButton} disabled={busy || plan === null} onClick={run}>
+                Reset project
+              </button>
+            }
+          />
         </>
       )}
     </Dialog>
@@ -151,19 +147,15 @@ export function DeleteDialog({ project, onClose }: { project: Project; onClose: 
           <input type="checkbox" checked={files} onChange={(e) => setFiles(e.target.checked)} />
           Also delete the files in {project.directory}
         </label>
-        {error && (
-          <p role="alert" className="text-red-700 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <button type="button" className={secondaryButton} onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className={dangerButton} disabled={busy || typed !== project.name}>
-            Delete project
-          </button>
-        </div>
+        <DialogActions
+          error={error}
+          onCancel={onClose}
+          confirm={
+            <button type="submit" className={dangerButton} disabled={busy || typed !== project.name}>
+              Delete project
+            </button>
+          }
+        />
       </form>
     </Dialog>
   );
@@ -226,14 +218,15 @@ export function StartCodingDialog({
         <p id="start-max-hint" className="text-xs text-slate-600 dark:text-slate-300">
           Empty: the configured limit.
         </p>
-        <div className="flex justify-end gap-2">
-          <button type="button" className={secondaryButton} onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className={primaryButton}>
-            Start
-          </button>
-        </div>
+        <DialogActions
+          error={null}
+          onCancel={onClose}
+          confirm={
+            <button type="submit" className={primaryButton}>
+              Start
+            </button>
+          }
+        />
       </form>
     </Dialog>
   );

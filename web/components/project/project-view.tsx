@@ -4,10 +4,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useToast } from "@/components/toasts";
 import {
   Banner,
-  Bar,
   Card,
   dangerButton,
   LiveBadge,
+  ProgressBars,
   primaryButton,
   StatusBadge,
   secondaryButton,
@@ -242,18 +242,7 @@ export function ProjectView({ id }: { id: number }) {
       )}
 
       <Card className="grid gap-3 sm:grid-cols-2">
-        <Bar
-          label="Tasks done"
-          value={p.progress.tasks.done}
-          total={p.progress.tasks.total}
-          color="bg-sky-600"
-        />
-        <Bar
-          label="Tests passing"
-          value={p.progress.tests.passing}
-          total={p.progress.tests.total}
-          color="bg-emerald-600"
-        />
+        <ProgressBars progress={p.progress} />
       </Card>
 
       <div
