@@ -1,8 +1,10 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SpawnedProcess, SpawnOptions } from "@anthropic-ai/claude-agent-sdk";
+import { CREDENTIAL_FD } from "./session-env.ts";
 
 const TERM_GRACE_MS = 2_000;
 /** Every process of a session inherits this variable; its value is the session's mark. */
@@ -40,6 +42,29 @@ function signal(pids: number[], sig: NodeJS.Signals): void {
 }
 
 /**
+ * Starts Claude Code for the SDK. `credential` (see session-env.ts) is written to descriptor
+ * CREDENTIAL_FD, where Claude Code reads it once, so it is never in any process's environment.
+ */
+export function spawnClaudeCode(
+  options: SpawnOptions,
+  extra: { credential: string | null; env?: Record<string, string>; detached?: boolean },
+): ChildProcess & SpawnedProcess {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: { ...options.env, ...extra.env },
+    signal: options.signal,
+    stdio: extra.credential === null ? ["pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe", "pipe"],
+    detached: extra.detached ?? false,
+  });
+  if (extra.credential !== null) {
+    const pipe = child.stdio[CREDENTIAL_FD] as Writable;
+    pipe.on("error", () => {}); // Claude Code exited before reading it: the session fails on its own
+    pipe.end(extra.credential);
+  }
+  return child as ChildProcess & SpawnedProcess;
+}
+
+/**
  * Starts a session's Claude Code process so that everything it starts can be ended with it: no
  * process of a session (shells, dev servers, browsers) outlives the session. Claude Code runs in
  * its own process group, and carries a mark in its environment that every descendant inherits —
@@ -51,18 +76,20 @@ export class SessionProcesses {
   private pgid: number | null = null;
   readonly mark = randomUUID();
 
-  constructor(private readonly onStderr: (text: string) => void) {}
+  constructor(
+    private readonly onStderr: (text: string) => void,
+    /** The model credential to hand over on a descriptor (session-env.ts); null: none. */
+    private readonly credential: string | null = null,
+  ) {}
 
   /** The SDK's `spawnClaudeCodeProcess` hook. */
   readonly spawn = (options: SpawnOptions): SpawnedProcess => {
-    const child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: { ...options.env, [SESSION_MARK_VARIABLE]: this.mark },
-      signal: options.signal,
-      stdio: ["pipe", "pipe", "pipe"],
+    const child = spawnClaudeCode(options, {
+      credential: this.credential,
+      env: { [SESSION_MARK_VARIABLE]: this.mark },
       detached: true,
     });
-    child.stderr.on("data", (chunk) => this.onStderr(String(chunk)));
+    child.stderr?.on("data", (chunk) => this.onStderr(String(chunk)));
     this.pgid = child.pid ?? null;
     return child;
   };

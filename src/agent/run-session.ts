@@ -24,6 +24,7 @@ import { estimateCostUsd } from "./pricing.ts";
 import { SESSION_MARK_VARIABLE, SessionProcesses } from "./process-group.ts";
 import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
+import { sessionEnvironment } from "./session-env.ts";
 import { SessionGuard, type SessionSecurity } from "./session-security.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
 import { taskServer } from "./task-server.ts";
@@ -129,9 +130,14 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   };
   // With the docker sandbox, Claude Code (and all it starts) runs in the project's container.
   const docker = deps.security?.sandbox.type === "docker" ? deps.security.sandbox : null;
+  // Only what tools need, never Baton's settings; the credential goes over a pipe (not docker).
+  const environment = sessionEnvironment(deps.env, {
+    passEnv: deps.security?.sandbox.pass_env ?? [],
+    credentialInEnv: docker !== null,
+  });
   const processes = docker
     ? new DockerSessionProcesses(dockerSandboxConfig(docker, project), dockerCli(), onStderr)
-    : new SessionProcesses(onStderr);
+    : new SessionProcesses(onStderr, environment.credential);
   // The browser and dev servers run on the host, where a container's servers are out of reach.
   const browser = docker ? null : deps.browser;
 
@@ -180,7 +186,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           projectDir: project.directory,
           jailed: guard.jailsDevServers,
           secrets: guard.secretPaths,
-          env: { ...deps.env, [SESSION_MARK_VARIABLE]: processes.mark },
+          env: { ...environment.env, [SESSION_MARK_VARIABLE]: processes.mark },
           logDir: join(project.directory, LOGS_DIR),
           judge: (command) => guard.judgeCommand(command, `mcp__${DEV_SERVER_NAME}__start_dev_server`),
         })
@@ -213,7 +219,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     for (const warning of guard?.warnings() ?? []) {
       await recorder.record("system", { subtype: "sandbox", message: warning });
     }
-    for (const warning of credentials.warnings) {
+    for (const warning of [...credentials.warnings, ...environment.warnings]) {
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
 
@@ -222,7 +228,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       cwd: project.directory,
       model: request.model,
       systemPrompt: readBuiltinPrompt("system"),
-      env: deps.env,
+      env: environment.env,
       mcpServers: {
         [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }),
         ...(browser === null

@@ -1,7 +1,8 @@
 import { query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { BatonError } from "../errors.ts";
-import { detectCredentials } from "./credentials.ts";
 import { type MappedEvent, MessageMapper } from "./message-mapper.ts";
+import { spawnClaudeCode } from "./process-group.ts";
+import { sessionEnvironment } from "./session-env.ts";
 
 export interface TextQueryRequest {
   /** A model alias or id (`sonnet`, `claude-sonnet-4-5`, …). */
@@ -10,7 +11,7 @@ export interface TextQueryRequest {
   systemPrompt: string;
   /** The one user message. */
   prompt: string;
-  /** The environment of the Claude Code process: credentials, ANTHROPIC_BASE_URL, PATH, … */
+  /** Baton's environment: Claude Code's is made from it as a session's is (session-env.ts). */
   env: Record<string, string | undefined>;
   /** Where Claude Code runs; nothing is read or written there (no tools, no settings). */
   cwd: string;
@@ -45,7 +46,7 @@ const STDERR_LINES_KEPT = 20;
  * (BATON_CREDENTIALS_MISSING); a failed or empty call rejects with BATON_SESSION_FAILED.
  */
 export async function runTextQuery(request: TextQueryRequest): Promise<TextQueryResult> {
-  detectCredentials(request.env);
+  const environment = sessionEnvironment(request.env);
   const abort = new AbortController();
   const onAbort = () => abort.abort(request.signal?.reason);
   if (request.signal?.aborted) onAbort();
@@ -68,7 +69,8 @@ export async function runTextQuery(request: TextQueryRequest): Promise<TextQuery
         maxTurns: 1,
         settingSources: [],
         persistSession: false,
-        env: request.env,
+        env: environment.env,
+        spawnClaudeCodeProcess: (options) => spawnClaudeCode(options, { credential: environment.credential }),
         abortController: abort,
         stderr: (text) => {
           stderr.push(...text.split("\n").filter(Boolean));

@@ -68,6 +68,15 @@ const oneOf = <const V extends readonly [string, ...string[]]>(values: V, fallba
 const stringList = (fallback: string[] = []) =>
   leaf(z.array(z.string()).default(fallback), "a list of strings", "list", false);
 
+/** Names of environment variables (`sandbox.pass_env`). */
+const envNames = () =>
+  leaf(
+    z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    "a list of environment variable names",
+    "list",
+    false,
+  );
+
 const nonEmptyList = (fallback: string[]) =>
   leaf(z.array(z.string().min(1)).default(fallback), "a list of non-empty strings", "list", false);
 
@@ -150,6 +159,7 @@ export const Config = z.strictObject({
       docker_memory: nonEmptyText("4g"),
       docker_cpus: numberAtLeast(0.1, 2),
       docker_env: nonEmptyList(DEFAULT_DOCKER_ENV),
+      pass_env: envNames(),
     })
     .prefault({}),
   security: z

@@ -3,21 +3,57 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isInside } from "./paths.ts";
 
-/** Under the user's home: keys and tokens of the tools a developer has signed in with. */
+/**
+ * Under the user's home: keys, tokens and sessions of the tools a developer has signed in with,
+ * and browser profiles (their cookies sign in to everything).
+ */
 export const HOME_SECRETS = [
+  // keys and signing
   ".ssh",
+  ".gnupg",
+  ".password-store",
+  ".local/share/keyrings",
+  // cloud and cluster credentials
   ".aws",
   ".config/gcloud",
   ".azure",
   ".kube",
-  ".gnupg",
   ".docker/config.json",
+  ".config/doctl",
+  ".oci",
+  ".vault-token",
+  ".terraform.d/credentials.tfrc.json",
+  // registries, package managers and databases
   ".netrc",
-  ".git-credentials",
   ".npmrc",
+  ".yarnrc.yml",
   ".pypirc",
+  ".pgpass",
+  ".my.cnf",
+  ".cargo/credentials",
+  ".cargo/credentials.toml",
+  ".gem/credentials",
+  ".m2/settings.xml",
+  ".gradle/gradle.properties",
+  // git hosts
+  ".git-credentials",
+  ".config/gh",
+  ".config/glab-cli",
+  ".config/hub",
+  // Claude Code's own sign-in and settings
+  ".claude.json",
   ".claude/.credentials.json",
-  ".config/gh/hosts.yml",
+  // browser profiles
+  ".mozilla",
+  ".config/google-chrome",
+  ".config/chromium",
+  ".config/BraveSoftware",
+  ".config/microsoft-edge",
+  "snap/chromium",
+  "snap/firefox",
+  "Library/Keychains",
+  "Library/Application Support/Google/Chrome",
+  "Library/Application Support/Firefox",
 ];
 
 export interface SecretScope {

@@ -37,6 +37,7 @@ describe("loadConfig: defaults", () => {
           "CLAUDE_CODE_USE_BEDROCK",
           "CLAUDE_CODE_USE_VERTEX",
         ],
+        pass_env: [],
       },
       security: { mode: "blocklist", extra_blocked_commands: [], extra_allowed_commands: [] },
       review: { deep_every: 5, deep_below_rating: 7, rules: {} },

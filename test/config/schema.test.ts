@@ -22,6 +22,7 @@ describe("config schema", () => {
       "sandbox.docker_memory",
       "sandbox.docker_cpus",
       "sandbox.docker_env",
+      "sandbox.pass_env",
       "security.mode",
       "security.extra_blocked_commands",
       "security.extra_allowed_commands",
