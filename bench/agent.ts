@@ -127,6 +127,7 @@ function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: Scripted
       bus: new EventBus(),
       env: { ...env(), ...model.env() },
       workerId: "bench",
+      home: w.dir,
       browser: null,
       security,
     },

@@ -56,6 +56,8 @@ export const ERROR_CATALOG = {
   BATON_CONFIRMATION_REQUIRED: { status: 400, exit: 2 },
   BATON_PROJECT_DIRECTORY_MISSING: { status: 409, exit: 1 },
   BATON_PROJECT_FILE_UNSAFE: { status: 409, exit: 1 },
+  BATON_PROJECT_UNWRITABLE: { status: 409, exit: 1 },
+  BATON_GIT_UNSAFE: { status: 409, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

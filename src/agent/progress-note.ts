@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { commitFile } from "../util/git.ts";
+import { readContainedFile, writeContainedFile } from "../util/host-files.ts";
 
 export const PROGRESS_NOTE = "claude-progress.md";
 export const SESSIONS_KEPT = 5;
+/** A progress note past this is left as it is (Baton reads no more of a file the session wrote). */
+const NOTE_MAX_BYTES = 10_000_000;
 
 /**
  * Keeps what comes before the first `## Session` heading (what the app is, how to run it) and
@@ -18,13 +19,17 @@ export function boundNote(text: string, keep = SESSIONS_KEPT): string | null {
   return `${head.replace(/\s*$/, "\n\n")}${marker}${sessions.slice(-keep).join("")}`;
 }
 
-/** Bounds the project's progress note after a session and commits the change, if there is one. */
+/**
+ * Bounds the project's progress note after a session and commits the change, if there is one.
+ * The note is the session's file: it is read and replaced without following links (a note that
+ * is a link, or not a regular file, is refused with BATON_PROJECT_FILE_UNSAFE).
+ */
 export async function boundProgressNote(projectDir: string, keep = SESSIONS_KEPT): Promise<boolean> {
-  const path = join(projectDir, PROGRESS_NOTE);
-  if (!existsSync(path)) return false;
-  const bounded = boundNote(readFileSync(path, "utf8"), keep);
+  const text = readContainedFile(projectDir, PROGRESS_NOTE, NOTE_MAX_BYTES);
+  if (text === null) return false;
+  const bounded = boundNote(text, keep);
   if (bounded === null) return false;
-  writeFileSync(path, bounded);
+  writeContainedFile(projectDir, PROGRESS_NOTE, bounded);
   await commitFile(projectDir, PROGRESS_NOTE, `Baton: keep ${PROGRESS_NOTE} to the last ${keep} sessions`);
   return true;
 }

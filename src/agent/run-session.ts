@@ -7,13 +7,14 @@ import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { SessionRecorder } from "../events/recorder.ts";
-import { browserLogDir, LOGS_DIR, SessionLog, sessionLogStem } from "../logs/session-log.ts";
+import { browserLogDir, projectLogDir, SessionLog, sessionLogStem } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import { SPEC_DIR } from "../projects/spec.ts";
 import { DockerSessionProcesses, dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
 import { type Session, type TerminalSessionStatus, unitCosts } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
+import { assertWritable } from "../util/host-files.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { DEV_SERVER_ALLOWED_TOOLS, DEV_SERVER_NAME, DevServers, devServerMcp } from "./dev-servers.ts";
@@ -37,6 +38,8 @@ export interface AgentDeps {
   env: Record<string, string | undefined>;
   /** Who runs the session (recorded on it, for crash recovery across workers). */
   workerId: string;
+  /** Baton's data directory: session logs go there (projectLogDir), out of the session's reach. */
+  home: string;
   clock?: Clock;
   heartbeatMs?: number;
   /** The Chromium sessions verify UI work with; null: no browser (sessions are told so). */
@@ -98,6 +101,8 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       { project: project.name, directory: project.directory },
     );
   }
+  // A session that could not write its work would only fail later, having cost tokens.
+  assertWritable(project.directory);
   const version = await activePrompt(stores.prompts, request.type);
   const created = await stores.sessions.create(project.id, {
     type: request.type,
@@ -108,13 +113,14 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   request.onStarted?.(session);
   const startedAt = clock();
   const stem = sessionLogStem(session.number, startedAt);
+  const logDir = projectLogDir(deps.home, project.id);
   const log = new SessionLog(
-    project.directory,
+    logDir,
     stem,
     startedAt.getTime(),
     `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
   );
-  await stores.sessions.setLogPath(session.id, `${LOGS_DIR}/${stem}`);
+  await stores.sessions.setLogPath(session.id, stem);
   const recorder = new SessionRecorder({ sessions: stores.sessions, bus: deps.bus }, session.id, log);
   const heartbeat = setInterval(
     () => void stores.sessions.heartbeat(session.id).catch(() => {}),
@@ -187,7 +193,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           jailed: guard.jailsDevServers,
           secrets: guard.secretPaths,
           env: { ...environment.env, [SESSION_MARK_VARIABLE]: processes.mark },
-          logDir: join(project.directory, LOGS_DIR),
+          logDir,
           judge: (command) => guard.judgeCommand(command, `mcp__${DEV_SERVER_NAME}__start_dev_server`),
         })
       : null;
@@ -236,7 +242,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           : {
               [BROWSER_SERVER]: browserServer({
                 executablePath: browser.executablePath,
-                outputDir: join(project.directory, browserLogDir(stem)),
+                outputDir: join(logDir, browserLogDir(stem)),
               }),
             }),
         ...(devServers === null ? {} : { [DEV_SERVER_NAME]: devServerMcp(devServers) }),
@@ -317,11 +323,18 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       ...(watch.rateLimitResetsAt ? { resetsAt: watch.rateLimitResetsAt } : {}),
     };
   }
-  const status = statusOf(stop, failure, final);
+  // Baton's own work in the project after a session that completed: what fails there (a folder
+  // made read-only, a planted link) ends the session as an error naming it, and loses nothing.
+  const afterwards =
+    statusOf(stop, failure, final) === "completed" && request.type === "coding"
+      ? await projectWork(() => boundProgressNote(project.directory))
+      : null;
+  const status = afterwards === null ? statusOf(stop, failure, final) : "error";
   const error =
     status !== "error"
       ? null
-      : (stop?.message ??
+      : (afterwards ??
+        stop?.message ??
         failure ??
         (final === undefined
           ? "the session ended without a result"
@@ -337,11 +350,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   await recorder.flush();
   log.close({ status, reason: reason ?? error, duration_ms: duration, metrics });
 
-  if (request.type === "coding" && status === "completed") await boundProgressNote(project.directory);
-  if (request.type === "initializer" && status === "completed") {
-    const sha = await headCommit(project.directory);
-    await stores.projects.update(project.id, { status: "ready", ...(sha ? { init_commit_sha: sha } : {}) });
-  }
+  if (request.type === "initializer") await recordInitCommit(stores, project, status);
   return {
     session: ended,
     status,
@@ -350,6 +359,36 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     credentials,
     logs: { jsonl: log.jsonlPath, txt: log.txtPath },
   };
+}
+
+/** Runs Baton's own work in the project; null when it went well, else what failed, for the session's error. */
+async function projectWork(work: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await work();
+    return null;
+  } catch (error) {
+    return `Baton could not finish its work in the project after the session: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/**
+ * After the initializer: the commit it left is the project's init commit (what a reset goes back
+ * to), recorded whenever it wrote a plan, even when the session then failed, so that it is never
+ * lost. A completed initializer makes the project ready.
+ */
+async function recordInitCommit(
+  stores: Stores,
+  project: Project,
+  status: TerminalSessionStatus,
+): Promise<void> {
+  const current = await stores.projects.get(project.id);
+  const worthKeeping = status === "completed" || (await stores.plan.hasPlan(project.id));
+  const sha = current.init_commit_sha === null && worthKeeping ? await headCommit(project.directory) : null;
+  if (status !== "completed" && sha === null) return;
+  await stores.projects.update(project.id, {
+    ...(status === "completed" ? { status: "ready" as const } : {}),
+    ...(sha ? { init_commit_sha: sha } : {}),
+  });
 }
 
 /** Errors a person must fix end a session as `error`; a stop by request, budget or watch as `interrupted`. */

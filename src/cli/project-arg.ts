@@ -16,6 +16,8 @@ export const PROJECT_ARGUMENT = [
 
 export interface ProjectContext {
   config: Config;
+  /** Baton's data directory (`BATON_HOME` or ~/.baton). */
+  home: string;
   database: Database;
   stores: Stores;
   project: Project;
@@ -42,7 +44,7 @@ export async function withProject<T>(
         cwd: io.cwd,
         generationsDir: loaded.config.project.generations_dir,
       });
-      return use({ config: loaded.config, database, stores, project });
+      return use({ config: loaded.config, home: loaded.home, database, stores, project });
     },
     loaded,
   );

@@ -10,6 +10,7 @@ import { createStores } from "../db/stores/index.ts";
 import { resolveDatabaseTarget } from "../db/url.ts";
 import { EventBus } from "../events/bus.ts";
 import type { BatonEvent } from "../events/catalog.ts";
+import { projectLogDir } from "../logs/session-log.ts";
 import { createProject } from "../projects/create-project.ts";
 import { runQuickCheck } from "../review/quick-check.ts";
 import { batonScript, startScriptedModel } from "../scripted-model/index.ts";
@@ -64,6 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       bus,
       env: { ...withoutCredentials(options.env), ...model.env() },
       workerId: "demo",
+      home: dir,
       browser: options.browser,
       // As `baton run` would, except that the demo still runs where the OS sandbox is missing.
       security: await sessionSecurity(
@@ -89,7 +91,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `\n${complete ? "Done" : "Stopped"}: ${sessions} sessions in ${formatDuration(Date.now() - started)}; ` +
         `${progress.tasks_done}/${progress.tasks_total} tasks, ${progress.tests_passing}/${progress.tests_total} tests passing.\n` +
         `The app:   ${project.directory}   (try: node src/say-hello.js)\n` +
-        `The logs:  ${join(project.directory, "logs")}\n`,
+        `The logs:  ${projectLogDir(dir, project.id)}\n`,
     );
     return { dir, projectDir: project.directory, sessions, complete };
   } finally {

@@ -24,6 +24,13 @@ export class SessionRecorder {
       const event = { ...stored, type, payload: checked } as BatonEvent<T>;
       this.log.write(event);
       this.deps.bus.publish(event);
+      const failure = this.log.takeFailure();
+      if (failure !== null) {
+        // Said once, in the database and on the bus (the log itself is what failed).
+        const payload = { kind: "log", message: failure };
+        const said = await this.deps.sessions.appendEvent(this.sessionId, { type: "error", payload });
+        this.deps.bus.publish({ ...said, type: "error", payload } as BatonEvent<"error">);
+      }
       return event;
     });
     // A failed write must not block the events after it; the caller of that one sees the error.

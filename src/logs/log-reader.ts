@@ -1,18 +1,25 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { BatonError } from "../errors.ts";
+import type { Project } from "../projects/model.ts";
 import type { Session } from "../sessions/model.ts";
-import { LOGS_DIR } from "./session-log.ts";
+import { logLocation } from "./session-log.ts";
 
 export type LogKind = "txt" | "jsonl";
 
+/** What locates a project's logs: Baton's home and the project. */
+export interface LogScope {
+  home: string;
+  project: Pick<Project, "id" | "directory">;
+}
+
 /**
- * The path of a session's log file, `<project dir>/<log_path>.<kind>`, once checked: a regular
- * file inside the project's `logs/` folder, symlinks resolved (the path comes from the database,
- * yet it names a file to read, so nothing outside the logs is ever served). Returns the real path.
+ * The path of a session's log file, once checked: a regular file (not a link) in the session's
+ * log directory — Baton's own for new sessions, the project's `logs/` for sessions an older Baton
+ * logged (there, a link that leads out of it is refused too: sessions write that folder).
  */
-export function sessionLogFile(projectDir: string, session: Session, kind: LogKind): string {
+export function sessionLogFile(scope: LogScope, session: Session, kind: LogKind): string {
   if (session.log_path === null) {
     throw new BatonError(
       "BATON_LOG_NOT_FOUND",
@@ -20,12 +27,19 @@ export function sessionLogFile(projectDir: string, session: Session, kind: LogKi
       { session: session.number },
     );
   }
-  const logsDir = resolve(projectDir, LOGS_DIR);
-  const file = resolve(projectDir, `${session.log_path}.${kind}`);
-  const outside = () =>
+  const location = logLocation(scope.home, scope.project, session.log_path);
+  if (location === null) {
+    throw new BatonError(
+      "BATON_LOG_PATH_INVALID",
+      `the log path of session ${session.number} (${session.log_path}) is not one Baton writes; it is not served`,
+      { session: session.number, log_path: session.log_path },
+    );
+  }
+  const file = join(location.dir, `${location.stem}.${kind}`);
+  const link = () =>
     new BatonError(
       "BATON_LOG_PATH_INVALID",
-      `the log path of session ${session.number} (${session.log_path}) is not inside the project's ${LOGS_DIR}/ folder; it is not served`,
+      `the log of session ${session.number} (${file}) is a link or leads out of its folder; it is not served`,
       { session: session.number, log_path: session.log_path },
     );
   const missing = () =>
@@ -33,18 +47,16 @@ export function sessionLogFile(projectDir: string, session: Session, kind: LogKi
       session: session.number,
       file,
     });
-  if (!isInside(logsDir, file)) throw outside();
-  let real: string;
   try {
-    lstatSync(file);
-    real = realpathSync(file);
-    if (!isInside(realpathSync(logsDir), real)) throw outside();
-    if (!statSync(real).isFile()) throw missing();
+    const stat = lstatSync(file);
+    if (stat.isSymbolicLink()) throw link();
+    if (!stat.isFile()) throw missing();
+    if (location.legacy && !isInside(realpathSync(location.dir), realpathSync(file))) throw link();
   } catch (error) {
     if (error instanceof BatonError) throw error;
     throw missing();
   }
-  return real;
+  return file;
 }
 
 /** Whether `file` is strictly below `dir` (both absolute). */
@@ -65,7 +77,7 @@ export class LogTail {
 
   /** What was appended since the last call ("" when nothing was). */
   read(): string {
-    const fd = openSync(this.file, "r");
+    const fd = openSync(this.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const size = fstatSync(fd).size;
       if (size < this.offset) {

@@ -96,6 +96,7 @@ export class Orchestrator {
       config: deps.config,
       env: deps.env,
       workerId: deps.workerId,
+      home: deps.batonHome,
       clock: this.clock,
     });
   }
@@ -411,6 +412,7 @@ export class Orchestrator {
         bus: this.deps.bus,
         env: this.deps.env,
         workerId: this.deps.workerId,
+        home: this.deps.batonHome,
         browser: this.deps.browser,
         security: await this.sessionSecurity(settings.sandbox),
         clock: this.clock,

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, realpathSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PROGRESS_NOTE } from "../agent/progress-note.ts";
 import type { Config } from "../config/schema.ts";
@@ -7,7 +7,13 @@ import type { Stores } from "../db/stores/index.ts";
 import type { ResetChanges, ResetSession } from "../db/stores/project-reset.ts";
 import { projectBusy } from "../db/stores/project-reset.ts";
 import { BatonError, isBatonError } from "../errors.ts";
-import { browserLogDir, fileTimeStamp, LOGS_DIR } from "../logs/session-log.ts";
+import {
+  browserLogDir,
+  fileTimeStamp,
+  LEGACY_LOGS_DIR,
+  logLocation,
+  projectLogDir,
+} from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import {
   containerName,
@@ -25,11 +31,13 @@ import {
   resetHard,
   untrackedPaths,
 } from "../util/git.ts";
+import { readContainedFile } from "../util/host-files.ts";
 
 /**
  * `baton reset`: a project back to the state right after its initializer: the init commit's
  * tree, the plan with no progress, session 0 and its logs, and nothing of what came after (whose
- * logs and progress note are kept under `logs/old_attempts/<time>/`).
+ * logs and progress note are kept in Baton's data directory, under the project's
+ * `old_attempts/<time>/`).
  *
  * Order: check everything first (nothing runs, the init commit is in the repository), then
  * files, then git, then the database. The database goes last because it is the record of what
@@ -37,8 +45,8 @@ import {
  * are still there, so when any step fails, running the reset again finishes the job (every step
  * can be repeated: moved logs are no longer there to move, a tree at the init commit resets to
  * itself). Had the database gone first, a failure in the files or git would leave logs nobody
- * lists any more in `logs/`, beside the next attempt's. The logs move before git so that a
- * repository that does not ignore `logs/` still cannot lose them (the clean also keeps `/logs/`).
+ * lists any more, beside the next attempt's. The clean keeps `/logs/`, where an older Baton kept
+ * the logs in the project.
  *
  * With `sandbox.type: docker`, the project's container goes first: it holds what sessions left
  * outside the project directory (their home, global installs, processes), and nothing in it may
@@ -48,6 +56,8 @@ import {
 
 export interface ResetDeps {
   stores: Stores;
+  /** Baton's data directory: where the project's logs are, and where the reset sets them aside. */
+  home: string;
   clock?: Clock;
   /** The config's sandbox section; with `type: docker` the reset also removes the project's container. */
   sandbox?: Pick<Config["sandbox"], "type">;
@@ -68,7 +78,7 @@ export interface ResetStepResult extends ResetStep {
   done: string;
 }
 
-/** A file or folder to move, relative to the project directory. */
+/** A file or folder to move (absolute paths, in Baton's data directory). */
 export interface FileMove {
   from: string;
   to: string;
@@ -77,13 +87,14 @@ export interface FileMove {
 export interface ResetPlan {
   project: Project;
   initCommit: string;
-  /** Where the deleted sessions' logs and the progress note go, relative to the project directory. */
+  /** Where the deleted sessions' logs and the progress note go (in Baton's data directory). */
   archiveDir: string;
   /** In the order they are applied. */
   steps: ResetStep[];
   logMoves: FileMove[];
-  /** Log paths of deleted sessions that are not under `logs/` (left alone). */
+  /** Log paths of deleted sessions left where they are: in the project (an older Baton's), or unknown. */
   skippedLogPaths: string[];
+  /** The progress note's copy: from the project (relative) to the archive (absolute). */
   progressNote: FileMove | null;
   /** The project's docker container to remove (`sandbox.type: docker`), or null: no container step. */
   container: string | null;
@@ -96,12 +107,13 @@ export interface ResetReport {
   steps: ResetStepResult[];
 }
 
-export const OLD_ATTEMPTS_DIR = `${LOGS_DIR}/old_attempts`;
-/** `git clean` never removes these, even where the init commit's .gitignore does not list them. */
-const KEPT_BY_CLEAN = [`/${LOGS_DIR}/`];
+export const OLD_ATTEMPTS_DIR = "old_attempts";
+/** `git clean` never removes these (an older Baton's logs), even where .gitignore does not list them. */
+const KEPT_BY_CLEAN = [`/${LEGACY_LOGS_DIR}/`];
+/** The largest progress note the reset copies aside. */
+const PROGRESS_NOTE_MAX_BYTES = 10_000_000;
 /** How many paths a description names before it says how many more there are. */
 const PATHS_SHOWN = 8;
-const SAFE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** Works out every step of a reset and what each will change; changes nothing. */
 export async function planReset(
@@ -123,10 +135,18 @@ export async function planReset(
   if (review) throw projectBusy(projectId, review);
 
   const dir = project.directory;
-  const archiveDir = freeArchiveDir(dir, fileTimeStamp((deps.clock ?? systemClock)()));
-  const { moves: logMoves, skipped: skippedLogPaths } = logMovesOf(dir, database.sessions, archiveDir);
+  const archiveDir = freeArchiveDir(
+    join(projectLogDir(deps.home, project.id), OLD_ATTEMPTS_DIR),
+    fileTimeStamp((deps.clock ?? systemClock)()),
+  );
+  const { moves: logMoves, skipped: skippedLogPaths } = logMovesOf(
+    deps.home,
+    project,
+    database.sessions,
+    archiveDir,
+  );
   const progressNote = existsSync(join(dir, PROGRESS_NOTE))
-    ? { from: PROGRESS_NOTE, to: `${archiveDir}/${PROGRESS_NOTE}` }
+    ? { from: PROGRESS_NOTE, to: join(archiveDir, PROGRESS_NOTE) }
     : null;
   const git = {
     dropped: await commitsSince(dir, initCommit),
@@ -189,14 +209,16 @@ async function applyStep(deps: ResetDeps, plan: ResetPlan, name: ResetStepName):
       return removed ? `removed the container ${container}` : `no container ${container} to remove`;
     }
     case "logs": {
-      const moved = plan.logMoves.filter((m) => moveIfThere(dir, m));
+      const moved = plan.logMoves.filter((m) => moveIfThere(m));
       return moved.length === 0 ? "nothing to move" : `moved ${countLogs(moved)} to ${plan.archiveDir}/`;
     }
     case "progress-note": {
       const note = plan.progressNote;
-      if (note === null || !existsSync(join(dir, note.from))) return "nothing to back up";
-      mkdirSync(dirname(join(dir, note.to)), { recursive: true });
-      copyFileSync(join(dir, note.from), join(dir, note.to));
+      // Read as a session may have left it: no link followed, a regular file of a sane size.
+      const text = note === null ? null : readContainedFile(dir, note.from, PROGRESS_NOTE_MAX_BYTES);
+      if (note === null || text === null) return "nothing to back up";
+      mkdirSync(dirname(note.to), { recursive: true, mode: 0o700 });
+      writeFileSync(note.to, text, { mode: 0o600, flag: "wx" });
       return `copied ${note.from} to ${note.to}`;
     }
     case "git": {
@@ -221,7 +243,7 @@ function describe(name: ResetStepName, plan: PlanFacts): string {
       const skipped =
         plan.skippedLogPaths.length === 0
           ? ""
-          : `; left alone, not under ${LOGS_DIR}/: ${plan.skippedLogPaths.join(", ")}`;
+          : `; left where they are (an older Baton's logs in the project): ${plan.skippedLogPaths.join(", ")}`;
       if (plan.logMoves.length === 0) return `no logs of deleted sessions to move${skipped}`;
       return `move ${countLogs(plan.logMoves)} of ${sessionList(plan.database.sessions)} to ${plan.archiveDir}/${listed(plan.logMoves.map((m) => m.from))}${skipped}`;
     }
@@ -235,7 +257,7 @@ function describe(name: ResetStepName, plan: PlanFacts): string {
         `git reset --hard ${short(plan.initCommit)} (drops ${count(dropped.length, "commit")}${listed(dropped)}; ` +
         `resets ${count(changed.length, "tracked file")} that differ from it${listed(changed)}), ` +
         `then git clean -fd (removes ${count(untracked.length, "untracked path")}${listed(untracked)}; ` +
-        `ignored files such as ${LOGS_DIR}/ and node_modules/ stay)`
+        `ignored files such as node_modules/ stay)`
       );
     }
     case "database":
@@ -294,16 +316,17 @@ async function checkInitCommit(deps: ResetDeps, project: Project): Promise<strin
   return sha;
 }
 
-/** `logs/old_attempts/<time>`, or `<time>-2`, … when a reset in the same second took it. */
-function freeArchiveDir(dir: string, stamp: string): string {
+/** `<old attempts>/<time>`, or `<time>-2`, … when a reset in the same second took it. */
+function freeArchiveDir(oldAttempts: string, stamp: string): string {
   for (let n = 1; ; n++) {
-    const candidate = `${OLD_ATTEMPTS_DIR}/${n === 1 ? stamp : `${stamp}-${n}`}`;
-    if (!existsSync(join(dir, candidate))) return candidate;
+    const candidate = join(oldAttempts, n === 1 ? stamp : `${stamp}-${n}`);
+    if (!existsSync(candidate)) return candidate;
   }
 }
 
 function logMovesOf(
-  dir: string,
+  home: string,
+  project: Project,
   sessions: ResetSession[],
   archiveDir: string,
 ): { moves: FileMove[]; skipped: string[] } {
@@ -311,28 +334,27 @@ function logMovesOf(
   const skipped: string[] = [];
   for (const { log_path } of sessions) {
     if (log_path === null) continue;
-    // A log path comes from the database: only `logs/<stem>` is trusted to name files to move.
-    const stem = log_path.startsWith(`${LOGS_DIR}/`) ? log_path.slice(LOGS_DIR.length + 1) : "";
-    if (!SAFE_STEM.test(stem)) {
+    // Only logs in Baton's own directory are moved; the project's folder is the session's.
+    const location = logLocation(home, project, log_path);
+    if (location === null || location.legacy) {
       skipped.push(log_path);
       continue;
     }
+    const { dir, stem } = location;
     const candidates: FileMove[] = [
-      { from: `${log_path}.jsonl`, to: `${archiveDir}/${stem}.jsonl` },
-      { from: `${log_path}.txt`, to: `${archiveDir}/${stem}.txt` },
-      { from: browserLogDir(stem), to: `${archiveDir}/browser/${stem}` },
+      { from: join(dir, `${stem}.jsonl`), to: join(archiveDir, `${stem}.jsonl`) },
+      { from: join(dir, `${stem}.txt`), to: join(archiveDir, `${stem}.txt`) },
+      { from: join(dir, browserLogDir(stem)), to: join(archiveDir, browserLogDir(stem)) },
     ];
-    moves.push(...candidates.filter((m) => existsSync(join(dir, m.from))));
+    moves.push(...candidates.filter((m) => existsSync(m.from)));
   }
   return { moves, skipped };
 }
 
-function moveIfThere(dir: string, move: FileMove): boolean {
-  const from = join(dir, move.from);
-  if (!existsSync(from)) return false;
-  const to = join(dir, move.to);
-  mkdirSync(dirname(to), { recursive: true });
-  renameSync(from, to);
+function moveIfThere(move: FileMove): boolean {
+  if (!existsSync(move.from)) return false;
+  mkdirSync(dirname(move.to), { recursive: true, mode: 0o700 });
+  renameSync(move.from, move.to);
   return true;
 }
 
@@ -354,7 +376,7 @@ function stoppedAt(
 }
 
 function countLogs(moves: FileMove[]): string {
-  const folders = moves.filter((m) => m.from.startsWith(`${LOGS_DIR}/browser/`)).length;
+  const folders = moves.filter((m) => !/\.(jsonl|txt)$/.test(m.from)).length;
   const files = count(moves.length - folders, "log file");
   return folders === 0 ? files : `${files} and ${count(folders, "browser folder")}`;
 }

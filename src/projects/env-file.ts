@@ -13,22 +13,8 @@
  * `# Required: the Stripe key`), or when it has no default value (`NAME=` or `NAME=""`) and no
  * line starting with `optional`. A variable only in `.env` is never required.
  */
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import path from "node:path";
 import { BatonError } from "../errors.ts";
-import { isInside } from "../security/paths.ts";
+import { readContainedFile, writeContainedFile } from "../util/host-files.ts";
 
 export const ENV_FILE = ".env";
 export const ENV_EXAMPLE_FILE = ".env.example";
@@ -253,7 +239,8 @@ export function readProjectEnv(directory: string, options: { reveal: boolean }):
 
 /**
  * Applies `values` to the project's `.env` (see updateEnvText), written atomically: a temp file
- * in the project directory (readable by its owner only), then renamed over `.env`.
+ * beside it (readable by its owner only), then renamed over `.env` (a link there is replaced,
+ * never written through).
  */
 export function writeProjectEnv(directory: string, values: Readonly<Record<string, string | null>>): void {
   for (const [name, value] of Object.entries(values)) {
@@ -278,68 +265,13 @@ export function writeProjectEnv(directory: string, values: Readonly<Record<strin
     }
   }
   const current = readProjectFile(directory, ENV_FILE) ?? "";
-  const target = path.join(directory, ENV_FILE);
-  const temp = path.join(directory, `${ENV_FILE}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    writeFileSync(temp, updateEnvText(current, values), { mode: 0o600, flag: "wx" });
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeContainedFile(directory, ENV_FILE, updateEnvText(current, values), 0o600);
 }
 
 /**
- * A regular file of the project's directory, or null when there is none. Refused: a directory
- * that is gone, a name that leads (through symlinks) out of the project, anything that is not a
- * regular file, and files past ENV_FILE_MAX_BYTES.
+ * A regular file of the project's directory, or null when there is none (host-files.ts: no link
+ * followed, nothing outside the project, no special file, at most ENV_FILE_MAX_BYTES).
  */
 function readProjectFile(directory: string, name: string): string | null {
-  let root: string;
-  try {
-    root = realpathSync(directory);
-  } catch {
-    throw new BatonError("BATON_PROJECT_DIRECTORY_MISSING", `the project directory ${directory} is missing`, {
-      directory,
-    });
-  }
-  const file = path.join(directory, name);
-  try {
-    lstatSync(file);
-  } catch {
-    return null;
-  }
-  let real: string;
-  try {
-    real = realpathSync(file);
-  } catch {
-    return null; // a dangling symlink: nothing to read
-  }
-  if (real === root || !isInside(real, root)) {
-    throw new BatonError(
-      "BATON_PROJECT_FILE_UNSAFE",
-      `${name} in ${directory} leads outside the project (to ${real}); replace it with a regular file`,
-      { file: name },
-    );
-  }
-  // Non-blocking, so that a FIFO in place of the file cannot hang the read (it is refused below).
-  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) {
-      throw new BatonError("BATON_PROJECT_FILE_UNSAFE", `${name} in ${directory} is not a regular file`, {
-        file: name,
-      });
-    }
-    if (stat.size > ENV_FILE_MAX_BYTES) {
-      throw new BatonError(
-        "BATON_PAYLOAD_TOO_LARGE",
-        `${name} in ${directory} is ${stat.size} bytes; the limit is ${ENV_FILE_MAX_BYTES}`,
-        { file: name },
-      );
-    }
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
+  return readContainedFile(directory, name, ENV_FILE_MAX_BYTES);
 }

@@ -13,7 +13,7 @@ import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import { SessionRecorder } from "../events/recorder.ts";
-import { LOGS_DIR, reviewLogStem, SessionLog } from "../logs/session-log.ts";
+import { projectLogDir, reviewLogStem, SessionLog } from "../logs/session-log.ts";
 import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
 import type { DeepTrigger } from "./deep-trigger.ts";
 import { EXCERPT_CHARS, sessionExcerpt } from "./excerpt.ts";
@@ -29,11 +29,13 @@ export const REVIEW_SYSTEM_PROMPT =
 export interface DeepReviewDeps {
   stores: Stores;
   bus: EventBus;
-  /** The environment of the Claude Code process (credentials, ANTHROPIC_BASE_URL, PATH, …). */
+  /** Baton's environment: Claude Code's is made from it (session-env.ts). */
   env: Record<string, string | undefined>;
   /** `models.review` */
   model: string;
   workerId: string;
+  /** Baton's data directory: the review's logs go there (projectLogDir). */
+  home: string;
   clock?: Clock;
   /** `review.rules`, for a quick check made first when the session has none. */
   rules?: RuleOverrides;
@@ -77,7 +79,7 @@ export async function runDeepReview(
   if (!existsSync(project.directory)) {
     throw new BatonError(
       "BATON_PROJECT_DIRECTORY_MISSING",
-      `the directory of project ${project.name} is missing (${project.directory}); a review writes its logs there`,
+      `the directory of project ${project.name} is missing (${project.directory}); a review runs there`,
       { project: project.name, directory: project.directory },
     );
   }
@@ -111,12 +113,12 @@ export async function runDeepReview(
   const startedAt = clock();
   const stem = reviewLogStem(review.number, startedAt);
   const log = new SessionLog(
-    project.directory,
+    projectLogDir(deps.home, project.id),
     stem,
     startedAt.getTime(),
     `Baton review ${review.number} of session ${reviewed.number} of ${project.name}\nmodel ${deps.model}, started ${startedAt.toISOString()}`,
   );
-  await stores.sessions.setLogPath(review.id, `${LOGS_DIR}/${stem}`);
+  await stores.sessions.setLogPath(review.id, stem);
   const recorder = new SessionRecorder({ sessions: stores.sessions, bus: deps.bus }, review.id, log);
   await recorder.record("session_start", {
     session_number: review.number,

@@ -19,6 +19,8 @@ export interface SessionReviewsDeps {
   config: Config;
   env: Record<string, string | undefined>;
   workerId: string;
+  /** Baton's data directory (review logs go there). */
+  home: string;
   clock?: Clock;
 }
 
@@ -141,12 +143,13 @@ export class SessionReviews {
   }
 
   private reviewDeps() {
-    const { stores, bus, env, workerId, config, clock } = this.deps;
+    const { stores, bus, env, workerId, home, config, clock } = this.deps;
     return {
       stores,
       bus,
       env,
       workerId,
+      home,
       model: config.models.review,
       rules: config.review.rules,
       heartbeatMs: config.timing.heartbeat_interval_s * 1000,

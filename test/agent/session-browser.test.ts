@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findChromium } from "../../src/agent/browser.ts";
 import {
@@ -51,16 +51,15 @@ it.skipIf(chromium === null)(
       ]),
     );
     db = await createTestDatabase("sqlite");
-    const { project, outcome } = await codingSession(db, model, {
+    const { outcome } = await codingSession(db, model, {
       browser: { executablePath: chromium ?? "" },
     });
     expect(outcome.error).toBeNull();
     expect(seenPage).toContain("My todos");
     expect(seenPage).toMatch(/button "Add"/);
     expect(outcome.session).toMatchObject({ tool_calls: 3, tool_errors: 0, browser_verifications: 3 });
-    const shots = readdirSync(
-      join(project.directory, `${outcome.session.log_path?.replace("logs/", "logs/browser/")}`),
-    );
+    // Screenshots go with the session's logs, in Baton's data directory, not in the project.
+    const shots = readdirSync(join(dirname(outcome.logs.txt), "browser", `${outcome.session.log_path}`));
     expect(shots.some((f) => f.endsWith(".png"))).toBe(true);
     const main = model.requests.find((r) => r.kind === "main");
     expect(main?.toolNames).toEqual(

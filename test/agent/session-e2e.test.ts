@@ -35,6 +35,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       bus,
       env: { ...process.env, ...scripted().env() },
       workerId: "test-worker",
+      home: w.home,
       browser: null,
     };
 
@@ -108,7 +109,10 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
     expect(metrics.cost_per_passing_test_usd).toBeCloseTo(s1.cost_usd, 10);
 
     // Logs: JSONL has every event; the text log reads as a story with a summary.
-    expect(s1.log_path).toMatch(/^logs\/session_001_\d{8}T\d{6}Z$/);
+    // They are in Baton's data directory, out of the project the session writes.
+    expect(s1.log_path).toMatch(/^session_001_\d{8}T\d{6}Z$/);
+    expect(coding.logs.jsonl).toBe(join(w.home, "logs", String(project.id), `${s1.log_path}.jsonl`));
+    expect(existsSync(join(project.directory, "logs"))).toBe(false);
     const jsonl = readFileSync(coding.logs.jsonl, "utf8").trim().split("\n");
     expect(jsonl.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(events.map((e) => e.seq));
     const txt = readFileSync(coding.logs.txt, "utf8");
@@ -117,7 +121,9 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
     expect(txt).toContain("RESULT  Bash ok");
     expect(txt).toMatch(/Summary\n {2}Status +completed\n/);
     expect(txt).toMatch(/Tasks completed +1\n/);
-    expect(existsSync(join(project.directory, `${init.session.log_path ?? "x"}.txt`))).toBe(true);
+    expect(existsSync(join(w.home, "logs", String(project.id), `${init.session.log_path ?? "x"}.txt`))).toBe(
+      true,
+    );
 
     // The scripted model saw Baton's rendered prompt and the task tools offered directly.
     const first = scripted().requests.find(
@@ -147,6 +153,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
         bus: new EventBus(),
         env: { ...env, ANTHROPIC_BASE_URL: scripted().url },
         workerId: "w",
+        home: w.home,
         browser: null,
       },
       { project, type: "initializer", model: "opus" },

@@ -33,6 +33,7 @@ async function setUp(script: Script) {
     bus: new EventBus(),
     env: { ...process.env, ...model.env() },
     workerId: "w",
+    home: w.home,
     browser: null,
   };
   return { project, deps, stores: t.stores };

@@ -6,7 +6,7 @@ import { openDatabase } from "../../src/db/database.ts";
 import { createStores, type Stores } from "../../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../../src/db/url.ts";
 import type { BatonEvent, EventPayload, EventType } from "../../src/events/catalog.ts";
-import { SessionLog, sessionLogStem } from "../../src/logs/session-log.ts";
+import { projectLogDir, SessionLog, sessionLogStem } from "../../src/logs/session-log.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { Session } from "../../src/sessions/model.ts";
 import { makeWorld, type World } from "../helpers/world.ts";
@@ -78,13 +78,14 @@ export class TestLog {
   readonly log: SessionLog;
 
   constructor(
+    home: string,
     private readonly project: Project,
     private readonly session: Session,
     private readonly startedAt = Date.now(),
   ) {
     const stem = sessionLogStem(session.number, new Date(startedAt));
     this.log = new SessionLog(
-      project.directory,
+      projectLogDir(home, project.id),
       stem,
       startedAt,
       `Session ${session.number} of ${project.name}`,
@@ -92,7 +93,7 @@ export class TestLog {
   }
 
   get logPath(): string {
-    return `logs/${this.log.stem}`;
+    return this.log.stem;
   }
 
   write<T extends EventType>(type: T, payload: EventPayload<T>): void {
@@ -120,14 +121,15 @@ export class TestLog {
 
 /** Creates a session that has started and writes its log files; returns both. */
 export async function startSessionWithLog(
-  stores: Stores,
+  w: Pick<ReadWorld, "stores" | "home">,
   project: Project,
   type: Session["type"] = "coding",
   model = "sonnet",
 ): Promise<{ session: Session; log: TestLog }> {
+  const { stores } = w;
   const created = await stores.sessions.create(project.id, { type, model });
   const session = await stores.sessions.start(created.id, { workerId: "test-worker" });
-  const log = new TestLog(project, session);
+  const log = new TestLog(w.home, project, session);
   await stores.sessions.setLogPath(session.id, log.logPath);
   log.write("session_start", {
     session_number: session.number,
@@ -149,7 +151,7 @@ export async function startSessionWithLog(
 export async function seedShop(w: ReadWorld) {
   const { stores } = w;
   let project = await stores.projects.create({ name: "shop", directory: w.dirOf("shop"), budget_usd: 20 });
-  const s0 = await startSessionWithLog(stores, project, "initializer", "opus");
+  const s0 = await startSessionWithLog(w, project, "initializer", "opus");
   s0.log.say("Planning the shop.");
   const catalog = await stores.plan.createEpic(project.id, {
     name: "Catalog",
@@ -181,7 +183,7 @@ export async function seedShop(w: ReadWorld) {
   s0.log.close();
   await stores.sessions.finish(s0.session.id, { status: "completed" });
 
-  const s1 = await startSessionWithLog(stores, project);
+  const s1 = await startSessionWithLog(w, project);
   s1.log.say("Listing products.");
   for (const t of list.tests) await stores.plan.recordTestResult(project.id, t.id, { passes: true });
   await stores.plan.setTaskStatus(project.id, list.id, "done");
@@ -200,7 +202,7 @@ export async function seedShop(w: ReadWorld) {
     error: "cannot reach the model service",
   });
 
-  const s2 = await startSessionWithLog(stores, project);
+  const s2 = await startSessionWithLog(w, project);
   s2.log.say("Working on the search box.");
   project = await stores.projects.update(project.id, {
     stop_after_current: true,

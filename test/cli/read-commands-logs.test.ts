@@ -10,7 +10,7 @@ describe("baton logs", () => {
     const { project, logs } = await seedShop(w);
     const r = await baton(["logs", "shop"], w.io);
     expect(r).toMatchObject({ code: 0, err: "" });
-    expect(r.out).toBe(readFileSync(join(project.directory, `${logs.s2.logPath}.txt`), "utf8"));
+    expect(r.out).toBe(readFileSync(logs.s2.log.txtPath, "utf8"));
     expect(r.out).toContain("Session 2 of shop");
     expect(r.out).toMatch(/CLAUDE {2}Working on the search box\./);
     expect(r.out).not.toContain("Listing products");
@@ -26,7 +26,7 @@ describe("baton logs", () => {
 
     const jsonl = await baton(["logs", "shop", "--session", "0", "--jsonl"], w.io);
     expect(jsonl.code).toBe(0);
-    expect(jsonl.out).toBe(readFileSync(join(project.directory, `${logs.s0.logPath}.jsonl`), "utf8"));
+    expect(jsonl.out).toBe(readFileSync(logs.s0.log.jsonlPath, "utf8"));
     const events = jsonl.out
       .trimEnd()
       .split("\n")
@@ -64,8 +64,7 @@ describe("baton logs", () => {
     );
 
     const { logs } = await seedShop(w);
-    const shop = await w.stores.projects.find("shop");
-    const missing = join(shop.directory, `${logs.s1.logPath}.txt`);
+    const missing = logs.s1.log.txtPath;
     rmSync(missing);
     const gone = await baton(["logs", "shop", "--session", "1"], w.io);
     expect(gone).toMatchObject({ code: 1, err: `baton: the log of session 1 is missing: ${missing}\n` });
@@ -99,7 +98,7 @@ describe("baton logs", () => {
     expect(r).toMatchObject({ code: 0, err: "" });
     expect(r.out).toContain("Done with search.");
     expect(r.out).toMatch(/Summary\n\s+Status\s+completed/);
-    expect(r.out).toBe(readFileSync(join(w.dirOf("shop"), `${logs.s2.logPath}.txt`), "utf8"));
+    expect(r.out).toBe(readFileSync(logs.s2.log.txtPath, "utf8"));
   });
 
   it("--follow on a session that is not running prints its log and exits at once", async () => {
@@ -115,7 +114,7 @@ describe("baton logs", () => {
   it("--follow on a running session with nothing new keeps waiting for it", async () => {
     const w = await readWorld();
     const project = await w.stores.projects.create({ name: "quiet", directory: w.dirOf("quiet") });
-    const { session, log } = await startSessionWithLog(w.stores, project, "initializer", "opus");
+    const { session, log } = await startSessionWithLog(w, project, "initializer", "opus");
     let ended = false;
     const following = baton(["logs", "quiet", "--follow"], w.io).then((r) => {
       ended = true;

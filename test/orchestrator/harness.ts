@@ -21,6 +21,8 @@ export function testConfig(overrides: Partial<{ [K in keyof Config]: Partial<Con
 export interface Harness {
   /** Stores on the system clock, like the orchestrator's (it compares times with heartbeats). */
   stores: Stores;
+  /** Baton's data directory of this orchestrator. */
+  home: string;
   project: Project;
   orchestrator: Orchestrator;
   events: BatonEvent[];
@@ -54,5 +56,5 @@ export async function harness(
     browser: null,
     batonHome: w.home,
   });
-  return { stores, project, orchestrator, events };
+  return { stores, home: w.home, project, orchestrator, events };
 }

@@ -36,6 +36,7 @@ describeEachDatabase("baton reset after real sessions", (db) => {
       bus: new EventBus(),
       env: { ...process.env, ...scripted().env() },
       workerId: "test-worker",
+      home: w.home,
       browser: null,
     };
     const init = await runSession(deps, { project: created, type: "initializer", model: "opus" });
@@ -57,11 +58,12 @@ describeEachDatabase("baton reset after real sessions", (db) => {
     const codedNote = readFileSync(join(dir, PROGRESS_NOTE), "utf8");
     expect(codedNote).not.toBe(initNote);
 
-    const report = await applyReset({ stores: t.stores }, project.id);
+    const report = await applyReset({ stores: t.stores, home: w.home }, project.id);
+    const logDir = join(w.home, "logs", String(project.id));
 
     expect(report.steps.map((s) => `${s.name}: ${s.done}`)).toEqual([
-      expect.stringMatching(/^logs: moved 4 log files to logs\/old_attempts\/\d{8}T\d{6}Z\/$/),
-      expect.stringMatching(/^progress-note: copied claude-progress\.md to logs\/old_attempts\//),
+      `logs: moved 4 log files to ${report.plan.archiveDir}/`,
+      `progress-note: copied claude-progress.md to ${join(report.plan.archiveDir, PROGRESS_NOTE)}`,
       expect.stringMatching(
         /^git: HEAD is the init commit [0-9a-f]{7}; 2 commits dropped, 0 untracked paths removed$/,
       ),
@@ -73,9 +75,11 @@ describeEachDatabase("baton reset after real sessions", (db) => {
     expect(treeOf(dir)).toEqual(afterInit.tree);
     expect(readFileSync(join(dir, PROGRESS_NOTE), "utf8")).toBe(initNote);
 
-    // The coding sessions' logs moved aside with the progress note; session 0's stayed.
-    const archive = join(dir, report.plan.archiveDir);
-    const stemOf = (logPath: string | null) => (logPath ?? "?").replace(/^logs\//, "");
+    // The coding sessions' logs moved aside with the progress note, in Baton's data directory;
+    // session 0's stayed.
+    const archive = report.plan.archiveDir;
+    expect(archive).toMatch(new RegExp(`^${logDir}/old_attempts/\\d{8}T\\d{6}Z$`));
+    const stemOf = (logPath: string | null) => logPath ?? "?";
     expect(readdirSync(archive).sort()).toEqual(
       [
         PROGRESS_NOTE,
@@ -84,9 +88,9 @@ describeEachDatabase("baton reset after real sessions", (db) => {
     );
     expect(readFileSync(join(archive, PROGRESS_NOTE), "utf8")).toBe(codedNote);
     const initLog = init.session.log_path ?? "?";
-    expect(existsSync(join(dir, `${initLog}.jsonl`))).toBe(true);
-    expect(existsSync(join(dir, `${initLog}.txt`))).toBe(true);
-    for (const s of coded) expect(existsSync(join(dir, `${s.log_path}.txt`))).toBe(false);
+    expect(existsSync(join(logDir, `${initLog}.jsonl`))).toBe(true);
+    expect(existsSync(join(logDir, `${initLog}.txt`))).toBe(true);
+    for (const s of coded) expect(existsSync(join(logDir, `${s.log_path}.txt`))).toBe(false);
 
     const again = await runSession(deps, {
       project: await t.stores.projects.get(project.id),

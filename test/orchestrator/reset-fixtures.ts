@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
+import { projectLogDir } from "../../src/logs/session-log.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { Session } from "../../src/sessions/model.ts";
@@ -69,27 +70,33 @@ export function filesOf(dir: string): string[] {
     .sort();
 }
 
-function writeLogs(dir: string, stem: string, browser: boolean): void {
-  mkdirSync(join(dir, "logs"), { recursive: true });
-  writeFileSync(join(dir, "logs", `${stem}.jsonl`), '{"seq":1}\n');
-  writeFileSync(join(dir, "logs", `${stem}.txt`), `log of ${stem}\n`);
+/** Where the fixtures' projects keep their logs: `<home>/logs/<project id>`, as sessions do. */
+export function logDirOf(home: string, project: Project): string {
+  return projectLogDir(home, project.id);
+}
+
+function writeLogs(logDir: string, stem: string, browser: boolean): void {
+  mkdirSync(logDir, { recursive: true });
+  writeFileSync(join(logDir, `${stem}.jsonl`), '{"seq":1}\n');
+  writeFileSync(join(logDir, `${stem}.txt`), `log of ${stem}\n`);
   if (browser) {
-    mkdirSync(join(dir, "logs", "browser", stem), { recursive: true });
-    writeFileSync(join(dir, "logs", "browser", stem, "page.png"), "png");
+    mkdirSync(join(logDir, "browser", stem), { recursive: true });
+    writeFileSync(join(logDir, "browser", stem, "page.png"), "png");
   }
 }
 
 async function startSession(
   t: TestDatabase,
   project: Project,
+  home: string,
   type: "initializer" | "coding",
   options: { cost: number; browser?: boolean },
 ): Promise<Session> {
   const created = await t.stores.sessions.create(project.id, { type, model: "sonnet" });
   const session = await t.stores.sessions.start(created.id, { workerId: "test" });
   const stem = `session_${String(session.number).padStart(3, "0")}_20260101T00000${session.number}Z`;
-  writeLogs(project.directory, stem, options.browser ?? false);
-  await t.stores.sessions.setLogPath(session.id, `logs/${stem}`);
+  writeLogs(logDirOf(home, project), stem, options.browser ?? false);
+  await t.stores.sessions.setLogPath(session.id, stem);
   await t.stores.sessions.appendEvent(session.id, { type: "session_start", payload: { n: session.number } });
   await t.stores.sessions.addUsage(session.id, { cost_usd: options.cost, tool_calls: 3 });
   return session;
@@ -99,7 +106,10 @@ async function startSession(
  * A project right after initialization, built by hand (no model): session 0 planned two tasks
  * (one and two tests), wrote a skeleton and the progress note, committed, and was recorded.
  */
-export async function initializedProject(t: TestDatabase): Promise<{ project: Project; dir: string }> {
+export async function initializedProject(
+  t: TestDatabase,
+  home = makeWorld().home,
+): Promise<{ project: Project; dir: string; home: string }> {
   const w = makeWorld();
   const created = await createProject(t.stores, {
     name: "app",
@@ -107,7 +117,7 @@ export async function initializedProject(t: TestDatabase): Promise<{ project: Pr
     spec: w.write("app.md", "# App\n"),
   });
   const dir = created.directory;
-  const s0 = await startSession(t, created, "initializer", { cost: 0.25 });
+  const s0 = await startSession(t, created, home, "initializer", { cost: 0.25 });
   const epic = await t.stores.plan.createEpic(created.id, { name: "Core" });
   await t.stores.plan.expandEpic(created.id, epic.id, [taskInput("Say hello"), taskInput("Say bye", 2)]);
   writeFileSync(join(dir, "README.md"), "# App\n");
@@ -119,12 +129,12 @@ export async function initializedProject(t: TestDatabase): Promise<{ project: Pr
     status: "ready",
     init_commit_sha: git(dir, "rev-parse", "HEAD"),
   });
-  return { project, dir };
+  return { project, dir, home };
 }
 
 /** A coding session that does the next task (tests passing, task done), notes it, commits. */
-export async function codingSession(t: TestDatabase, project: Project): Promise<Session> {
-  const session = await startSession(t, project, "coding", { cost: 0.5, browser: true });
+export async function codingSession(t: TestDatabase, project: Project, home: string): Promise<Session> {
+  const session = await startSession(t, project, home, "coding", { cost: 0.5, browser: true });
   const task = await t.stores.plan.nextTask(project.id);
   if (!task) throw new Error("no task left");
   await t.stores.plan.startTask(project.id, task.id, session.id);

@@ -7,23 +7,37 @@ import { main } from "../../src/cli/main.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { applyReset, planReset } from "../../src/orchestrator/reset.ts";
 import { createProject } from "../../src/projects/create-project.ts";
+import type { Project } from "../../src/projects/model.ts";
 import type { DockerOutput, DockerRunner } from "../../src/security/docker-sandbox.ts";
 import { baton } from "../helpers/cli.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { makeWorld } from "../helpers/world.ts";
-import { codingSession, filesOf, git, gitStateOf, initializedProject, rowsOf } from "./reset-fixtures.ts";
+import {
+  codingSession,
+  filesOf,
+  git,
+  gitStateOf,
+  initializedProject,
+  logDirOf,
+  rowsOf,
+} from "./reset-fixtures.ts";
 
-/** Everything a reset may change: the rows, every file (logs too) and git. */
-async function everything(t: TestDatabase, projectId: number, dir: string) {
-  return { rows: await rowsOf(t, projectId), files: filesOf(dir), git: gitStateOf(dir) };
+/** Everything a reset may change: the rows, every file of the project and of its logs, and git. */
+async function everything(t: TestDatabase, project: Project, dir: string, home: string) {
+  return {
+    rows: await rowsOf(t, project.id),
+    files: filesOf(dir),
+    logs: filesOf(logDirOf(home, project)),
+    git: gitStateOf(dir),
+  };
 }
 
 /** A project initialized, then two coding sessions, a review with a quality check, and the leftovers of a run. */
 async function workedOnProject(t: TestDatabase) {
-  const { project, dir } = await initializedProject(t);
+  const { project, dir, home } = await initializedProject(t);
   const afterInit = { rows: await rowsOf(t, project.id), git: gitStateOf(dir) };
-  const s1 = await codingSession(t, project);
-  await codingSession(t, project);
+  const s1 = await codingSession(t, project, home);
+  await codingSession(t, project, home);
   const review = await t.stores.sessions.create(project.id, { type: "review", model: "sonnet" });
   await t.stores.sessions.addUsage(review.id, { cost_usd: 0.125 });
   await t.stores.quality.add({ session_id: s1.id, kind: "quick", rating: 8 });
@@ -41,7 +55,7 @@ async function workedOnProject(t: TestDatabase) {
   mkdirSync(join(dir, "node_modules", "dep"), { recursive: true });
   writeFileSync(join(dir, "node_modules", "dep", "index.js"), "\n");
   writeFileSync(join(dir, ".env"), "SECRET=1\n");
-  return { project, dir, afterInit };
+  return { project, dir, home, afterInit };
 }
 
 function ttyInput(answer: string): PassThrough & { isTTY: boolean } {
@@ -75,9 +89,9 @@ function databaseUrlOf(t: TestDatabase): string {
 describeEachDatabase("baton reset", (db) => {
   it("takes the rows, the tree and the counters back to right after initialization, keeping the old logs", async () => {
     const t = db();
-    const { project, dir, afterInit } = await workedOnProject(t);
+    const { project, dir, home, afterInit } = await workedOnProject(t);
 
-    const report = await applyReset({ stores: t.stores, clock: t.time.clock }, project.id);
+    const report = await applyReset({ stores: t.stores, home, clock: t.time.clock }, project.id);
 
     expect(report.steps.map((s) => s.name)).toEqual(["logs", "progress-note", "git", "database"]);
     expect(await rowsOf(t, project.id)).toEqual(afterInit.rows);
@@ -90,8 +104,9 @@ describeEachDatabase("baton reset", (db) => {
     expect(readFileSync(join(dir, PROGRESS_NOTE), "utf8")).toBe("# Progress\n");
 
     const archive = report.plan.archiveDir;
-    expect(archive).toBe("logs/old_attempts/20260101T000000Z");
-    expect(filesOf(join(dir, "logs"))).toEqual([
+    const logDir = logDirOf(home, project);
+    expect(archive).toBe(join(logDir, "old_attempts/20260101T000000Z"));
+    expect(filesOf(logDir)).toEqual([
       "old_attempts/20260101T000000Z/browser/session_001_20260101T000001Z/page.png",
       "old_attempts/20260101T000000Z/browser/session_002_20260101T000002Z/page.png",
       `old_attempts/20260101T000000Z/${PROGRESS_NOTE}`,
@@ -102,7 +117,7 @@ describeEachDatabase("baton reset", (db) => {
       "session_000_20260101T000000Z.jsonl",
       "session_000_20260101T000000Z.txt",
     ]);
-    expect(readFileSync(join(dir, archive, PROGRESS_NOTE), "utf8")).toContain("## Session 2\nTask 2 done.");
+    expect(readFileSync(join(archive, PROGRESS_NOTE), "utf8")).toContain("## Session 2\nTask 2 done.");
 
     expect(report.steps.find((s) => s.name === "database")?.done).toBe(
       "2 tasks back to pending, 3 tests to unknown, 1 epic to pending; sessions 1, 2, review 0 deleted with 2 events and 1 quality check; 1 project event deleted; next session: number 1; total cost $1.3750 → $0.2500; status complete → ready",
@@ -117,39 +132,56 @@ describeEachDatabase("baton reset", (db) => {
 
   it("changes nothing on a dry run and describes exactly the steps the reset then applies", async () => {
     const t = db();
-    const { project, dir } = await workedOnProject(t);
-    const before = await everything(t, project.id, dir);
+    const { project, dir, home } = await workedOnProject(t);
+    const before = await everything(t, project, dir, home);
 
-    const plan = await planReset({ stores: t.stores, clock: t.time.clock }, project.id);
+    const plan = await planReset({ stores: t.stores, home, clock: t.time.clock }, project.id);
 
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
+    const logDir = logDirOf(home, project);
+    const archive = join(logDir, "old_attempts/20260101T000000Z");
     const byName = Object.fromEntries(plan.steps.map((s) => [s.name, s.description]));
     expect(byName.logs).toBe(
-      "move 4 log files and 2 browser folders of sessions 1, 2, review 0 to logs/old_attempts/20260101T000000Z/: logs/session_001_20260101T000001Z.jsonl, logs/session_001_20260101T000001Z.txt, logs/browser/session_001_20260101T000001Z, logs/session_002_20260101T000002Z.jsonl, logs/session_002_20260101T000002Z.txt, logs/browser/session_002_20260101T000002Z",
+      `move 4 log files and 2 browser folders of sessions 1, 2, review 0 to ${archive}/: ${[
+        "session_001_20260101T000001Z.jsonl",
+        "session_001_20260101T000001Z.txt",
+        "browser/session_001_20260101T000001Z",
+        "session_002_20260101T000002Z.jsonl",
+        "session_002_20260101T000002Z.txt",
+        "browser/session_002_20260101T000002Z",
+      ]
+        .map((f) => join(logDir, f))
+        .join(", ")}`,
     );
     expect(byName["progress-note"]).toBe(
-      `copy ${PROGRESS_NOTE} to logs/old_attempts/20260101T000000Z/${PROGRESS_NOTE} (the git step then brings back the init commit's version)`,
+      `copy ${PROGRESS_NOTE} to ${archive}/${PROGRESS_NOTE} (the git step then brings back the init commit's version)`,
     );
     expect(byName.git).toMatch(
-      /^git reset --hard [0-9a-f]{7} \(drops 2 commits: [0-9a-f]{7} Task 2, [0-9a-f]{7} Task 1; resets 4 tracked files that differ from it: README\.md, claude-progress\.md, src\/task-1\.js, src\/task-2\.js\), then git clean -fd \(removes 2 untracked paths: scratch\.txt, tmp\/; ignored files such as logs\/ and node_modules\/ stay\)$/,
+      /^git reset --hard [0-9a-f]{7} \(drops 2 commits: [0-9a-f]{7} Task 2, [0-9a-f]{7} Task 1; resets 4 tracked files that differ from it: README\.md, claude-progress\.md, src\/task-1\.js, src\/task-2\.js\), then git clean -fd \(removes 2 untracked paths: scratch\.txt, tmp\/; ignored files such as node_modules\/ stay\)$/,
     );
     expect(byName.database).toBe(
       "2 tasks back to pending, 3 tests to unknown, 1 epic to pending; sessions 1, 2, review 0 deleted with 2 events and 1 quality check; 1 project event deleted; next session: number 1; total cost $1.3750 → $0.2500; status complete → ready",
     );
 
-    const report = await applyReset({ stores: t.stores, clock: t.time.clock }, project.id);
+    const report = await applyReset({ stores: t.stores, home, clock: t.time.clock }, project.id);
     expect(report.plan.steps).toEqual(plan.steps);
   });
 
   it("with sandbox.type docker, removes the project's container first, then resets as before", async () => {
     const t = db();
-    const { project, dir, afterInit } = await workedOnProject(t);
+    const { project, dir, home, afterInit } = await workedOnProject(t);
     const docker = recordingDocker((args) => ({
       code: 0,
       stdout: args[0] === "inspect" ? `${project.id}\n` : "",
       stderr: "",
     }));
-    const deps = { stores: t.stores, clock: t.time.clock, sandbox: { type: "docker" as const }, docker };
+    const deps = {
+      stores: t.stores,
+      home,
+      clock: t.time.clock,
+      sandbox: { type: "docker" as const },
+      docker,
+    };
     const name = `baton-${project.id}-app`;
 
     const plan = await planReset(deps, project.id);
@@ -179,8 +211,8 @@ describeEachDatabase("baton reset", (db) => {
 
   it("with sandbox.type docker, stops before changing anything when docker fails, and finishes when run again", async () => {
     const t = db();
-    const { project, dir, afterInit } = await workedOnProject(t);
-    const before = await everything(t, project.id, dir);
+    const { project, dir, home, afterInit } = await workedOnProject(t);
+    const before = await everything(t, project, dir, home);
     const name = `baton-${project.id}-app`;
     const down = recordingDocker(() => ({
       code: 1,
@@ -191,7 +223,7 @@ describeEachDatabase("baton reset", (db) => {
     const sandbox = { type: "docker" as const };
 
     const error = await applyReset(
-      { stores: t.stores, clock: t.time.clock, sandbox, docker: down },
+      { stores: t.stores, home, clock: t.time.clock, sandbox, docker: down },
       project.id,
     ).catch((e: unknown) => e);
     expect(isBatonError(error, "BATON_RESET_IMPOSSIBLE")).toBe(true);
@@ -199,7 +231,7 @@ describeEachDatabase("baton reset", (db) => {
       `the reset of app stopped at the container step: docker inspect ${name} failed: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running? (nothing was changed); once the cause is fixed, run the reset again to finish it`,
     );
     expect(down.calls).toHaveLength(1);
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
 
     const gone = recordingDocker(() => ({
       code: 1,
@@ -207,7 +239,7 @@ describeEachDatabase("baton reset", (db) => {
       stderr: `Error: No such object: ${name}\n`,
     }));
     const again = await applyReset(
-      { stores: t.stores, clock: t.time.clock, sandbox, docker: gone },
+      { stores: t.stores, home, clock: t.time.clock, sandbox, docker: gone },
       project.id,
     );
     expect(again.steps[0]).toMatchObject({ name: "container", done: `no container ${name} to remove` });
@@ -217,9 +249,9 @@ describeEachDatabase("baton reset", (db) => {
 
   it("has no container step unless sessions run in docker", async () => {
     const t = db();
-    const { project } = await initializedProject(t);
+    const { project, home } = await initializedProject(t);
     const docker = recordingDocker(() => ({ code: 0, stdout: "", stderr: "" }));
-    const report = await applyReset({ stores: t.stores, sandbox: { type: "os" }, docker }, project.id);
+    const report = await applyReset({ stores: t.stores, home, sandbox: { type: "os" }, docker }, project.id);
     expect(report.plan.container).toBeNull();
     expect(report.steps.map((s) => s.name)).toEqual(["logs", "progress-note", "git", "database"]);
     expect(docker.calls).toEqual([]);
@@ -227,20 +259,20 @@ describeEachDatabase("baton reset", (db) => {
 
   it("refuses while a session of the project is running, and changes nothing", async () => {
     const t = db();
-    const { project, dir } = await initializedProject(t);
-    await codingSession(t, project);
+    const { project, dir, home } = await initializedProject(t);
+    await codingSession(t, project, home);
     const running = await t.stores.sessions.create(project.id, { type: "coding", model: "sonnet" });
     await t.stores.sessions.start(running.id, { workerId: "elsewhere" });
-    const before = await everything(t, project.id, dir);
+    const before = await everything(t, project, dir, home);
 
     for (const attempt of [planReset, applyReset]) {
-      const error = await attempt({ stores: t.stores }, project.id).catch((e: unknown) => e);
+      const error = await attempt({ stores: t.stores, home }, project.id).catch((e: unknown) => e);
       expect(isBatonError(error, "BATON_PROJECT_BUSY")).toBe(true);
       expect((error as Error).message).toBe(
         "session 2 of this project is running; stop it (or wait for it to end) before resetting",
       );
     }
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
   });
 
   it("refuses a project without an init commit or without a plan, and says what to do", async () => {
@@ -251,7 +283,9 @@ describeEachDatabase("baton reset", (db) => {
       directory: join(w.root, "fresh"),
       spec: w.write("s.md", "# S\n"),
     });
-    const noCommit = await applyReset({ stores: t.stores }, project.id).catch((e: unknown) => e);
+    const noCommit = await applyReset({ stores: t.stores, home: w.home }, project.id).catch(
+      (e: unknown) => e,
+    );
     expect(isBatonError(noCommit, "BATON_RESET_IMPOSSIBLE")).toBe(true);
     expect((noCommit as Error).message).toBe(
       "cannot reset fresh: it has no recorded init commit, so there is no state after initialization to go back to; run its initializer (session 0) to the end first, or create a new project",
@@ -263,46 +297,48 @@ describeEachDatabase("baton reset", (db) => {
     await t.stores.projects.update(project.id, {
       init_commit_sha: git(project.directory, "rev-parse", "HEAD"),
     });
-    const noPlan = await applyReset({ stores: t.stores }, project.id).catch((e: unknown) => e);
+    const noPlan = await applyReset({ stores: t.stores, home: w.home }, project.id).catch((e: unknown) => e);
     expect(isBatonError(noPlan, "BATON_RESET_IMPOSSIBLE")).toBe(true);
     expect((noPlan as Error).message).toContain("cannot reset fresh: it has no plan");
   });
 
   it("refuses when the init commit is not in the repository", async () => {
     const t = db();
-    const { project, dir } = await initializedProject(t);
+    const { project, dir, home } = await initializedProject(t);
     await t.stores.projects.update(project.id, {
       init_commit_sha: "0123456789abcdef0123456789abcdef01234567",
     });
-    const before = await everything(t, project.id, dir);
-    const error = await applyReset({ stores: t.stores }, project.id).catch((e: unknown) => e);
+    const before = await everything(t, project, dir, home);
+    const error = await applyReset({ stores: t.stores, home }, project.id).catch((e: unknown) => e);
     expect(isBatonError(error, "BATON_RESET_IMPOSSIBLE")).toBe(true);
     expect((error as Error).message).toContain("its init commit 0123456 is not in the repository at");
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
   });
 
   it("stops at a step that fails, says what was done, and finishes when run again", async () => {
     const t = db();
-    const { project, dir } = await initializedProject(t);
+    const { project, dir, home } = await initializedProject(t);
     const afterInit = { rows: await rowsOf(t, project.id), git: gitStateOf(dir) };
-    await codingSession(t, project);
+    await codingSession(t, project, home);
     // Another git command holds the index: the git step cannot run.
     writeFileSync(join(dir, ".git", "index.lock"), "");
 
-    const error = await applyReset({ stores: t.stores, clock: t.time.clock }, project.id).catch(
+    const error = await applyReset({ stores: t.stores, home, clock: t.time.clock }, project.id).catch(
       (e: unknown) => e,
     );
     expect(isBatonError(error, "BATON_RESET_IMPOSSIBLE")).toBe(true);
     expect((error as Error).message).toMatch(
       /^the reset of app stopped at the git step: .*index\.lock.* \(done before it: logs, progress-note\); once the cause is fixed, run the reset again to finish it$/s,
     );
-    expect(existsSync(join(dir, "logs/old_attempts/20260101T000000Z/session_001_20260101T000001Z.txt"))).toBe(
-      true,
-    );
+    expect(
+      existsSync(
+        join(logDirOf(home, project), "old_attempts/20260101T000000Z/session_001_20260101T000001Z.txt"),
+      ),
+    ).toBe(true);
     expect((await t.stores.sessions.list(project.id)).length).toBe(2);
 
     rmSync(join(dir, ".git", "index.lock"));
-    const again = await applyReset({ stores: t.stores, clock: t.time.clock }, project.id);
+    const again = await applyReset({ stores: t.stores, home, clock: t.time.clock }, project.id);
     expect(again.steps.find((s) => s.name === "logs")?.done).toBe("nothing to move");
     expect(await rowsOf(t, project.id)).toEqual(afterInit.rows);
     expect(gitStateOf(dir)).toEqual(afterInit.git);
@@ -310,10 +346,10 @@ describeEachDatabase("baton reset", (db) => {
 
   it("prints the steps on --dry-run and changes nothing; refuses to reset unasked without a terminal; resets with --yes", async () => {
     const t = db();
-    const { project, dir } = await workedOnProject(t);
+    const { project, dir, home } = await workedOnProject(t);
     const w = makeWorld();
-    const io = { cwd: w.cwd, env: { ...w.env, DATABASE_URL: databaseUrlOf(t) } };
-    const before = await everything(t, project.id, dir);
+    const io = { cwd: w.cwd, env: { BATON_HOME: home, DATABASE_URL: databaseUrlOf(t) } };
+    const before = await everything(t, project, dir, home);
 
     const dry = await baton(["reset", "--project-dir", dir, "--dry-run"], io);
     expect(dry.err).toBe("");
@@ -328,7 +364,7 @@ describeEachDatabase("baton reset", (db) => {
     ]);
     expect(lines[4]).toContain("sessions 1, 2, review 0 deleted");
     expect(lines[5]).toBe("(dry run: nothing changed)");
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
 
     const unasked = await baton(["reset", "--project-dir", dir], io);
     expect(unasked).toEqual({
@@ -336,7 +372,7 @@ describeEachDatabase("baton reset", (db) => {
       out: "",
       err: "baton: baton reset asks for confirmation, but its input is not a terminal; pass --yes to reset, or --dry-run to see what it would change\n",
     });
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
 
     // By project name, as well as by directory.
     const done = await baton(["reset", "--project-dir", "app", "--yes"], io);
@@ -355,8 +391,8 @@ describeEachDatabase("baton reset", (db) => {
 
   it("asks on a terminal and resets only when the answer is y", async () => {
     const t = db();
-    const { project, dir } = await workedOnProject(t);
-    const before = await everything(t, project.id, dir);
+    const { project, dir, home } = await workedOnProject(t);
+    const before = await everything(t, project, dir, home);
     const run = async (answer: string) => {
       let out = "";
       const code = await main(["node", "baton", "reset", dir], {
@@ -367,7 +403,7 @@ describeEachDatabase("baton reset", (db) => {
           out += text;
         },
         cwd: dir,
-        env: { BATON_HOME: join(dir, "..", "home"), DATABASE_URL: databaseUrlOf(t) },
+        env: { BATON_HOME: home, DATABASE_URL: databaseUrlOf(t) },
         input: ttyInput(answer),
       });
       return { code, out };
@@ -376,7 +412,7 @@ describeEachDatabase("baton reset", (db) => {
     const no = await run("n\n");
     expect(no.code).toBe(0);
     expect(no.out).toContain("Reset app? Type y to go on: not reset: nothing changed\n");
-    expect(await everything(t, project.id, dir)).toEqual(before);
+    expect(await everything(t, project, dir, home)).toEqual(before);
 
     const yes = await run("y\n");
     expect(yes.code).toBe(0);

@@ -105,10 +105,11 @@ it("finishes the running session as interrupted on Ctrl+C, exits 0, and a second
     const project = await db.stores.projects.find("notes");
     const s1 = await db.stores.sessions.getByNumber(project.id, 1);
     expect(s1).toMatchObject({ status: "interrupted", interruption_reason: "stopped by SIGINT" });
-    const txt = readFileSync(join(projectDir, `${s1.log_path}.txt`), "utf8");
+    const logDir = join(w.home, "logs", String(project.id));
+    const txt = readFileSync(join(logDir, `${s1.log_path}.txt`), "utf8");
     expect(txt).toMatch(/END +interrupted: stopped by SIGINT/);
     expect(txt).toMatch(/Summary\n {2}Status +interrupted \(stopped by SIGINT\)/);
-    const jsonl = readFileSync(join(projectDir, `${s1.log_path}.jsonl`), "utf8")
+    const jsonl = readFileSync(join(logDir, `${s1.log_path}.jsonl`), "utf8")
       .trim()
       .split("\n");
     expect(JSON.parse(jsonl.at(-1) ?? "{}")).toMatchObject({

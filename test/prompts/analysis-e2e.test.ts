@@ -45,6 +45,7 @@ async function codingSession(t: TestDatabase, project: Project) {
       bus: new EventBus(),
       env: { ...withoutCredentials(process.env), ...model.env() },
       workerId: "w",
+      home: makeWorld().home,
       browser: null,
     },
     { project, type: "coding", model: "sonnet" },

@@ -58,6 +58,7 @@ async function reviewedSession(t: TestDatabase) {
     env: { ...withoutCredentials(process.env), ...model.env() },
     model: "sonnet",
     workerId: "test",
+    home: w.home,
   };
   return { project, session, deps, events };
 }
@@ -98,7 +99,7 @@ describeEachDatabase("a deep review", (db) => {
     expect(check.metrics).toMatchObject({ trigger: "low_rating", review_session_id: review.id });
 
     expect(review).toMatchObject({ type: "review", number: 0, status: "completed", error: null });
-    const log = join(project.directory, `${review.log_path}.txt`);
+    const log = join(deps.home, "logs", String(project.id), `${review.log_path}.txt`);
     expect(existsSync(log)).toBe(true);
     expect(readFileSync(log, "utf8")).toContain("Review of session 1 of notes");
     expect(events.at(-1)).toMatchObject({

@@ -93,7 +93,7 @@ it("stops a project's running deep review for a reset, which a running review ot
   await h.orchestrator.run(h.project.id, { auto: true, maxIterations: 1 });
   expect(h.orchestrator.reviews.runningFor(h.project.id)).toBe(1);
   expect(h.orchestrator.reviews.runningFor(h.project.id + 1)).toBe(0);
-  const deps = { stores: h.stores, sandbox: { type: "none" as const } };
+  const deps = { stores: h.stores, home: h.home, sandbox: { type: "none" as const } };
   await expect(planReset(deps, h.project.id)).rejects.toThrow(/review \d+ of this project is running/);
   // The server's dry run: the reset would stop the review first.
   await expect(planReset(deps, h.project.id, { reviewsStopped: true })).resolves.toMatchObject({

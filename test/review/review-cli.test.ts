@@ -88,7 +88,7 @@ describe("baton review", () => {
     const [deep] = await w.stores.quality.forProject(project.id, { kind: "deep" });
     expect(deep?.rating).toBe(4);
     const [review] = await w.stores.sessions.list(project.id, { type: "review" });
-    expect(existsSync(join(project.directory, `${review?.log_path}.jsonl`))).toBe(true);
+    expect(existsSync(join(w.home, "logs", String(project.id), `${review?.log_path}.jsonl`))).toBe(true);
   });
 
   it("summarises the ratings of the last sessions with --type trends, and writes the final report with --output", async () => {

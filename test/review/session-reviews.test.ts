@@ -35,6 +35,7 @@ function reviews(t: TestDatabase, review: Record<string, unknown>) {
     config: Config.parse({ review, models: { review: "haiku" } }),
     env: { ...withoutCredentials(process.env), ...model.env() },
     workerId: "test",
+    home: makeWorld().home,
   });
 }
 

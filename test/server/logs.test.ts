@@ -32,7 +32,7 @@ describeEachDatabase("log routes", (db) => {
     const t = db();
     const server = await testServer(t);
     const project = await seedProject(t.stores, server.world.root, "shop");
-    const session = await seedSession(t.stores, project, {
+    const session = await seedSession(t.stores, server.world.home, project, {
       events: EVENTS,
       usage: { cost_usd: 0.25, tool_calls: 2 },
       end: { status: "error", error: "the model service failed" },
@@ -64,7 +64,7 @@ describeEachDatabase("log routes", (db) => {
       [8, "session_end"],
     ]);
     // The same text as the file, but for the file's header.
-    const file = readFileSync(logFile(project, session, "txt"), "utf8");
+    const file = readFileSync(logFile(server.world.home, project, session, "txt"), "utf8");
     expect(file.endsWith(body.text)).toBe(true);
     expect(body.text).toMatch(/CLAUDE {2}Let me see what is next\./);
     expect(body.text).toMatch(/ERROR {3}Bash failed \(40ms\):\n\s+1 test failed\n\s+expected 2/);
@@ -123,7 +123,7 @@ describeEachDatabase("log routes", (db) => {
     expect(stem).toMatch(/^session_000_\d{8}T\d{6}Z$/);
     expect(txt.headers["content-type"]).toBe("text/plain; charset=utf-8");
     expect(txt.headers["content-disposition"]).toBe(`attachment; filename="${stem}.txt"`);
-    expect(txt.body).toBe(readFileSync(logFile(project, session, "txt"), "utf8"));
+    expect(txt.body).toBe(readFileSync(logFile(server.world.home, project, session, "txt"), "utf8"));
     expect(Number(txt.headers["content-length"])).toBe(Buffer.byteLength(txt.body));
 
     const jsonl = await server.app.inject({ method: "GET", url: `${url}/download?format=jsonl` });
@@ -143,7 +143,7 @@ describeEachDatabase("log routes", (db) => {
     ]);
   });
 
-  it("refuses a log path outside the project's logs folder, through .. or a symlink", async () => {
+  it("refuses a log path that is not a stem in the log folder, or that goes through a link", async () => {
     const { t, server, project, session, url } = await seeded();
     const secret = join(server.world.root, "secret");
     writeFileSync(`${secret}.txt`, "top secret\n");
@@ -163,8 +163,14 @@ describeEachDatabase("log routes", (db) => {
     await setLogPath("spec/../logs/../secret");
     await expectRefused(400, "BATON_LOG_PATH_INVALID");
 
-    // A link inside logs/ to a file outside it.
+    // A link in Baton's log folder, or in the project's own logs/ (an older Baton's), to a file outside.
+    const logDir = join(server.world.home, "logs", String(project.id));
+    symlinkSync(`${secret}.txt`, join(logDir, "evil.txt"));
+    symlinkSync(`${secret}.txt`, join(logDir, "evil.jsonl"));
+    await setLogPath("evil");
+    await expectRefused(400, "BATON_LOG_PATH_INVALID");
     const logs = join(project.directory, "logs");
+    mkdirSync(logs);
     symlinkSync(`${secret}.txt`, join(logs, "evil.txt"));
     symlinkSync(`${secret}.txt`, join(logs, "evil.jsonl"));
     await setLogPath("logs/evil");
@@ -178,10 +184,14 @@ describeEachDatabase("log routes", (db) => {
     await setLogPath("sub/logs/x");
     await expectRefused(400, "BATON_LOG_PATH_INVALID");
 
-    // Inside logs/, but not a regular file.
+    // Inside a log folder, but not a regular file.
     mkdirSync(join(logs, "folder.txt"));
     mkdirSync(join(logs, "folder.jsonl"));
     await setLogPath("logs/folder");
+    await expectRefused(404, "BATON_LOG_NOT_FOUND");
+    mkdirSync(join(logDir, "folder.txt"));
+    mkdirSync(join(logDir, "folder.jsonl"));
+    await setLogPath("folder");
     await expectRefused(404, "BATON_LOG_NOT_FOUND");
     const detail = await server.app.inject({
       method: "GET",

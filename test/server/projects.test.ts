@@ -468,9 +468,9 @@ describeEachDatabase("API projects", (db) => {
   it("resets a project to right after initialization and says what each step did", async () => {
     const t: TestDatabase = db();
     const s = await testServer(t);
-    const { project, dir } = await initializedProject(t);
+    const { project, dir } = await initializedProject(t, s.world.home);
     const init = project.init_commit_sha;
-    await codingSession(t, project);
+    await codingSession(t, project, s.world.home);
     const dry = await s.app.inject({ method: "POST", url: `/api/projects/${project.id}/reset?dry_run=true` });
     expect(dry.statusCode).toBe(200);
     expect(dry.json()).toMatchObject({ applied: false, init_commit: init });
@@ -488,7 +488,7 @@ describeEachDatabase("API projects", (db) => {
     expect(body).toMatchObject({
       applied: true,
       init_commit: init,
-      archive_dir: expect.stringMatching(/^logs\/old_attempts\//),
+      archive_dir: expect.stringMatching(new RegExp(`^${s.world.home}/logs/${project.id}/old_attempts/`)),
       project: { id: project.id, status: "ready", progress: { tasks: { done: 0, total: 2 } } },
     });
     expect(body.steps.map((x: { name: string }) => x.name)).toEqual([
@@ -511,8 +511,8 @@ describeEachDatabase("API projects", (db) => {
   it("refuses a reset while a session runs (409) or when there is nothing to go back to (409)", async () => {
     const t = db();
     const s = await testServer(t);
-    const { project, dir } = await initializedProject(t);
-    await codingSession(t, project);
+    const { project, dir, home } = await initializedProject(t);
+    await codingSession(t, project, home);
     const head = git(dir, "rev-parse", "HEAD");
     const running = await t.stores.sessions.start(
       (await t.stores.sessions.create(project.id, { type: "coding", model: "sonnet" })).id,

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Stores } from "../../src/db/stores/index.ts";
 import type { BatonEvent, EventPayload, EventType } from "../../src/events/catalog.ts";
-import { SessionLog, sessionLogStem } from "../../src/logs/session-log.ts";
+import { projectLogDir, SessionLog, sessionLogStem } from "../../src/logs/session-log.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { Session, SessionType, TerminalSessionStatus, UsageDelta } from "../../src/sessions/model.ts";
 
@@ -23,6 +23,7 @@ export async function seedProject(stores: Stores, root: string, name: string): P
  */
 export async function seedSession(
   stores: Stores,
+  home: string,
   project: Project,
   options: {
     type?: SessionType;
@@ -36,12 +37,12 @@ export async function seedSession(
   const session = await stores.sessions.start(created.id, { workerId: "test-worker" });
   const startedAt = Date.parse(session.started_at ?? "");
   const log = new SessionLog(
-    project.directory,
+    projectLogDir(home, project.id),
     sessionLogStem(session.number, new Date(startedAt)),
     startedAt,
     `Session ${session.number} of ${project.name}`,
   );
-  await stores.sessions.setLogPath(session.id, `logs/${log.stem}`);
+  await stores.sessions.setLogPath(session.id, log.stem);
   const record = async (type: string, payload: unknown) => {
     const stored = await stores.sessions.appendEvent(session.id, { type, payload });
     log.write(stored as BatonEvent);
@@ -61,6 +62,6 @@ export async function seedSession(
   return stores.sessions.get(session.id);
 }
 
-export function logFile(project: Project, session: Session, kind: "txt" | "jsonl"): string {
-  return join(project.directory, `${session.log_path}.${kind}`);
+export function logFile(home: string, project: Project, session: Session, kind: "txt" | "jsonl"): string {
+  return join(projectLogDir(home, project.id), `${session.log_path}.${kind}`);
 }

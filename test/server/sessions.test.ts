@@ -9,12 +9,12 @@ describeEachDatabase("session routes", (db) => {
     const t = db();
     const server = await testServer(t);
     const project = await seedProject(t.stores, server.world.root, "shop");
-    const s0 = await seedSession(t.stores, project, {
+    const s0 = await seedSession(t.stores, server.world.home, project, {
       type: "initializer",
       usage: { cost_usd: 1.25, input_tokens: 12_000, output_tokens: 3_400, tool_calls: 9 },
       end: { status: "completed" },
     });
-    const s1 = await seedSession(t.stores, project, {
+    const s1 = await seedSession(t.stores, server.world.home, project, {
       usage: {
         cost_usd: 0.5,
         tool_calls: 7,
@@ -26,7 +26,7 @@ describeEachDatabase("session routes", (db) => {
       },
       end: { status: "error", error: "cannot reach the model service" },
     });
-    const s2 = await seedSession(t.stores, project, {
+    const s2 = await seedSession(t.stores, server.world.home, project, {
       events: [["assistant_text", { text: "Working." }]],
     });
     return { t, server, project, s0, s1, s2 };
@@ -95,7 +95,7 @@ describeEachDatabase("session routes", (db) => {
       log_files: { txt: true, jsonl: true },
       metrics: { tool_errors: 2 },
     });
-    rmSync(logFile(project, s2, "jsonl"));
+    rmSync(logFile(server.world.home, project, s2, "jsonl"));
     const running = await server.app.inject({
       method: "GET",
       url: `/api/projects/${project.id}/sessions/${s2.id}`,

@@ -29,9 +29,9 @@ export function registerLogsCommand(program: Command, io: CliIo): void {
     .option("--jsonl", "print the JSONL event log instead of the text log")
     .action(async (arg: string | undefined, options: LogsOptions) => {
       const number = options.session === undefined ? undefined : wholeNumber("--session", options.session, 0);
-      await withProject(program, io, arg, async ({ stores, project }) => {
+      await withProject(program, io, arg, async ({ stores, project, home }) => {
         const session = await sessionToShow(stores, project, number);
-        const tail = new LogTail(sessionLogFile(project.directory, session, options.jsonl ? "jsonl" : "txt"));
+        const tail = new LogTail(sessionLogFile({ home, project }, session, options.jsonl ? "jsonl" : "txt"));
         if (!options.follow) {
           io.out(tail.read());
           return;

@@ -35,8 +35,8 @@ export function registerResetCommand(program: Command, io: CliIo): void {
           "baton reset asks for confirmation, but its input is not a terminal; pass --yes to reset, or --dry-run to see what it would change",
         );
       }
-      await withProject(program, io, flags.projectDir ?? arg, async ({ config, stores, project }) => {
-        const deps = { stores, sandbox: config.sandbox };
+      await withProject(program, io, flags.projectDir ?? arg, async ({ config, stores, project, home }) => {
+        const deps = { stores, home, sandbox: config.sandbox };
         if (flags.dryRun || !flags.yes) {
           const plan = await planReset(deps, project.id);
           io.out(formatPlan(plan));

@@ -85,7 +85,7 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
     .option("--output <file>", "write the report (markdown) to this file instead of printing it")
     .action(async (options: ReviewOptions) => {
       const request = parseOptions(options);
-      await withProject(program, io, options.project, async ({ stores, project, config }) => {
+      await withProject(program, io, options.project, async ({ stores, project, config, home }) => {
         const bus = new EventBus();
         const deps = { stores, bus, rules: config.review.rules };
         let entries = await reviewEntries(deps, project.id, request.selection);
@@ -102,6 +102,7 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
             config,
             env: io.env,
             workerId: `cli:${hostname()}:${process.pid}`,
+            home,
           });
           const failures: string[] = [];
           for (const entry of entries) {

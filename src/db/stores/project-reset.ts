@@ -22,7 +22,7 @@ export interface ResetSession {
   type: SessionType;
   status: SessionStatus;
   cost_usd: number;
-  /** `logs/session_NNN_<time>` (without extension), or null when it never wrote logs. */
+  /** The stem of its log files (see logLocation), or null when it never wrote logs. */
   log_path: string | null;
 }
 

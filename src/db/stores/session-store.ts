@@ -81,7 +81,7 @@ export class SessionStore {
     }
   }
 
-  /** Where the session's log files are (`logs/session_NNN_<time>`, without extension). */
+  /** The stem of the session's log files (`session_NNN_<time>`, see logLocation). */
   async setLogPath(sessionId: number, logPath: string): Promise<void> {
     const result = await this.deps.db
       .updateTable("sessions")

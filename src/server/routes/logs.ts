@@ -150,7 +150,7 @@ export const logsRoutes: Routes = (app, deps) => {
       const project = await projectOf(deps, request.params.id);
       const session = await sessionOf(deps, project, request.params.sid);
       const { format } = request.query;
-      const file = sessionLogFile(project.directory, session, format);
+      const file = sessionLogFile({ home: deps.home, project }, session, format);
       const handle = await openRegularFile(file, session);
       const { size } = await handle.stat();
       const name = basename(file).replace(/[^\w.-]/g, "_");

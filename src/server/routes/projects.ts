@@ -66,7 +66,7 @@ const ResetResult = z.object({
   /** False for a dry run. */
   applied: z.boolean(),
   init_commit: z.string(),
-  /** Where the deleted sessions' logs and the progress note went, relative to the project directory. */
+  /** Where the deleted sessions' logs and the progress note went, in Baton's data directory. */
   archive_dir: z.string(),
   steps: z.array(
     z.object({
@@ -235,6 +235,7 @@ export const projectsRoutes: Routes = (app, deps) => {
       // The sandbox the project's sessions run in: with docker, its container goes too.
       const reset = {
         stores: deps.stores,
+        home: deps.home,
         sandbox: { type: runSettingsOf(project).sandbox ?? deps.config.sandbox.type },
       };
       if (request.query.dry_run) {

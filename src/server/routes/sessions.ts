@@ -58,16 +58,19 @@ export const sessionsRoutes: Routes = (app, deps) => {
         prompt_version_id: session.prompt_version_id,
         worker_id: session.worker_id,
         heartbeat_at: session.heartbeat_at,
-        log_files: { txt: hasLog(project, session, "txt"), jsonl: hasLog(project, session, "jsonl") },
+        log_files: {
+          txt: hasLog(deps.home, project, session, "txt"),
+          jsonl: hasLog(deps.home, project, session, "jsonl"),
+        },
       };
     },
   );
 };
 
 /** Whether the session's log file of that kind can be served. */
-function hasLog(project: Project, session: Session, kind: LogKind): boolean {
+function hasLog(home: string, project: Project, session: Session, kind: LogKind): boolean {
   try {
-    sessionLogFile(project.directory, session, kind);
+    sessionLogFile({ home, project }, session, kind);
     return true;
   } catch (error) {
     if (isBatonError(error)) return false;
