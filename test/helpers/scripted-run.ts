@@ -57,6 +57,7 @@ export async function codingSession(
       bus: new EventBus(),
       env: { ...withoutCredentials(process.env), ...model.env() },
       workerId: "w",
+      home: w.home,
       browser: null,
       ...extra,
     },
