@@ -1,5 +1,4 @@
 import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baton } from "../helpers/cli.ts";
 import { eventually, readWorld, runBaton, seedShop, startSessionWithLog } from "./read-commands-fixture.ts";
@@ -7,7 +6,7 @@ import { eventually, readWorld, runBaton, seedShop, startSessionWithLog } from "
 describe("baton logs", () => {
   it("prints the latest session's text log", async () => {
     const w = await readWorld();
-    const { project, logs } = await seedShop(w);
+    const { logs } = await seedShop(w);
     const r = await baton(["logs", "shop"], w.io);
     expect(r).toMatchObject({ code: 0, err: "" });
     expect(r.out).toBe(readFileSync(logs.s2.log.txtPath, "utf8"));
@@ -18,7 +17,7 @@ describe("baton logs", () => {
 
   it("prints session N's log with --session, and its JSONL with --jsonl", async () => {
     const w = await readWorld();
-    const { project, logs } = await seedShop(w);
+    const { logs } = await seedShop(w);
     const r = await baton(["logs", "shop", "--session", "1"], w.io);
     expect(r.code).toBe(0);
     expect(r.out).toContain("Listing products.");
