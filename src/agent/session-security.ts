@@ -17,6 +17,7 @@ import type { EventPayload } from "../events/catalog.ts";
 import type { Decision } from "../security/decision.ts";
 import { toHostPath } from "../security/docker-sandbox.ts";
 import { decideFileAccess } from "../security/file-access.ts";
+import { defuseRepositoryConfig } from "../security/host-git.ts";
 import { osSandboxSettings, SANDBOX_PLACEHOLDERS, sandboxRefusal } from "../security/sandbox.ts";
 import { secretPaths } from "../security/secret-paths.ts";
 import { ensureIdentity, excludeFromGit } from "../util/git.ts";
@@ -76,13 +77,25 @@ export class SessionGuard {
   }
 
   /**
-   * Before the session starts: in a container, the project's git needs an identity of its own;
-   * under the OS sandbox, it ignores the placeholders the sandbox puts in the project.
+   * Before the session starts: settings of the project's git that would run programs on this
+   * machine (planted by an earlier session) are removed and the removal recorded; in a
+   * container, the project's git needs an identity of its own; under the OS sandbox, it ignores
+   * the placeholders the sandbox puts in the project.
    */
   async prepare(): Promise<void> {
+    const removed = await defuseRepositoryConfig(this.projectDir);
+    if (removed.length > 0) {
+      await this.sink.refused({
+        tool: "git",
+        command: `.git/config: ${removed.join(", ")}`,
+        allowed: false,
+        reason: `Baton removed settings from the project's git config that would run programs on this machine when Baton runs git: ${removed.join(", ")}`,
+        by: "host",
+      });
+    }
     if (this.security.sandbox.type === "docker") await ensureIdentity(this.projectDir, "local");
     if (this.security.sandbox.type !== "os") return;
-    await excludeFromGit(
+    excludeFromGit(
       this.projectDir,
       SANDBOX_PLACEHOLDERS,
       "Baton: placeholders Claude Code's sandbox puts in the project while a command runs",

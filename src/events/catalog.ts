@@ -39,8 +39,11 @@ export const EVENT_PAYLOADS = {
     command: z.string(),
     allowed: z.boolean(),
     reason: z.string(),
-    /** Which layer refused: the command policy, the file access rules or the OS sandbox. */
-    by: z.enum(["command_policy", "file_access", "sandbox"]).optional(),
+    /**
+     * Which layer refused: the command policy, the file access rules, the OS sandbox, or Baton's
+     * own host-side checks (what a session planted for Baton to run, e.g. git settings).
+     */
+    by: z.enum(["command_policy", "file_access", "sandbox", "host"]).optional(),
   }),
   result: z.object({
     subtype: z.string(),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PROGRESS_NOTE } from "../agent/progress-note.ts";
 import type { Config } from "../config/schema.ts";
@@ -302,11 +302,8 @@ async function checkInitCommit(deps: ResetDeps, project: Project): Promise<strin
   }
   const dir = project.directory;
   if (!existsSync(dir)) throw impossible(`its directory ${dir} is missing`);
-  const root = await repositoryRoot(dir);
-  if (root === null || realpathSync(root) !== realpathSync(dir)) {
-    throw impossible(
-      `${dir} is not the top of its own git repository${root === null ? "" : ` (that is ${root})`}, so resetting it could change files of other projects`,
-    );
+  if (repositoryRoot(dir) === null) {
+    throw impossible(`${dir} is not a git repository (it has no .git folder of its own)`);
   }
   if (!(await commitExists(dir, sha))) {
     throw impossible(

@@ -1,14 +1,17 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+/**
+ * The git operations Baton runs on the host in a project's repository. Every one goes through
+ * hostGit (security/host-git.ts): the repository must be the project's own, its config is
+ * defused, hooks and helper programs are off.
+ */
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { hostGit, ownGitDir } from "../security/host-git.ts";
+import { readContainedFile, writeContainedFile } from "./host-files.ts";
 
 /** The commit HEAD points at in `dir`, or null when it is not a repository or has no commit yet. */
 export async function headCommit(dir: string): Promise<string | null> {
   try {
-    const { stdout } = await run("git", ["rev-parse", "--verify", "HEAD"], { cwd: dir });
+    const { stdout } = await hostGit(dir, ["rev-parse", "--verify", "HEAD"]);
     return stdout.trim() || null;
   } catch {
     return null;
@@ -20,11 +23,8 @@ export async function headCommit(dir: string): Promise<string | null> {
  * has none, so sessions can always commit.
  */
 export async function ensureRepository(dir: string): Promise<void> {
-  try {
-    await run("git", ["rev-parse", "--git-dir"], { cwd: dir });
-  } catch {
-    await run("git", ["init", "--quiet", "--initial-branch=main"], { cwd: dir });
-  }
+  if (ownGitDir(dir) === null)
+    await hostGit(dir, ["init", "--quiet", "--initial-branch=main"], { init: true });
   await ensureIdentity(dir, "any");
 }
 
@@ -35,7 +35,7 @@ export async function ensureRepository(dir: string): Promise<void> {
  */
 export async function ensureIdentity(dir: string, scope: "any" | "local"): Promise<void> {
   const read = (args: string[]) =>
-    run("git", ["config", ...args], { cwd: dir }).then(
+    hostGit(dir, ["config", ...args]).then(
       (r) => r.stdout.trim(),
       () => "",
     );
@@ -45,34 +45,28 @@ export async function ensureIdentity(dir: string, scope: "any" | "local"): Promi
   ] as const) {
     if ((await read(scope === "local" ? ["--local", key] : [key])) !== "") continue;
     const value = (scope === "local" ? await read([key]) : "") || fallback;
-    await run("git", ["config", key, value], { cwd: dir });
+    await hostGit(dir, ["config", key, value]);
   }
 }
 
 /** Commits one file on its own (other changes in the tree are left as they are); no-op outside a repository. */
 export async function commitFile(dir: string, file: string, message: string): Promise<void> {
-  try {
-    await run("git", ["rev-parse", "--git-dir"], { cwd: dir });
-  } catch {
-    return;
-  }
-  await run("git", ["add", "--", file], { cwd: dir });
-  await run("git", ["commit", "--quiet", "-m", message, "--", file], { cwd: dir });
+  if (ownGitDir(dir) === null) return;
+  await hostGit(dir, ["add", "--", file]);
+  await hostGit(dir, ["commit", "--quiet", "--no-verify", "-m", message, "--", file]);
 }
 
-/** The top directory of the repository `dir` is in, or null when it is not in one. */
-export async function repositoryRoot(dir: string): Promise<string | null> {
-  try {
-    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dir });
-    return stdout.trim() || null;
-  } catch {
-    return null;
-  }
+/**
+ * `dir` itself when it is the top of a repository of its own (its `.git` a real folder), null
+ * when it is no repository; BATON_GIT_UNSAFE when its `.git` is a link or points elsewhere.
+ */
+export function repositoryRoot(dir: string): string | null {
+  return ownGitDir(dir) === null ? null : dir;
 }
 
 /** Whether `ref` names a commit of the repository in `dir`. */
 export async function commitExists(dir: string, ref: string): Promise<boolean> {
-  return run("git", ["cat-file", "-e", `${ref}^{commit}`], { cwd: dir }).then(
+  return hostGit(dir, ["cat-file", "-e", `${ref}^{commit}`]).then(
     () => true,
     () => false,
   );
@@ -80,15 +74,21 @@ export async function commitExists(dir: string, ref: string): Promise<boolean> {
 
 /** `<short sha> <subject>` of each commit reachable from HEAD but not from `ref`, newest first. */
 export async function commitsSince(dir: string, ref: string): Promise<string[]> {
-  const { stdout } = await run("git", ["log", "--format=%h %s", `${ref}..HEAD`], { cwd: dir });
+  const { stdout } = await hostGit(dir, ["log", "--format=%h %s", `${ref}..HEAD`]);
   return stdout.split("\n").filter(Boolean);
 }
 
 /** Tracked paths whose working-tree content differs from commit `ref` (changed, added or deleted). */
 export async function pathsChangedSince(dir: string, ref: string): Promise<string[]> {
-  const { stdout } = await run("git", ["diff", "--name-only", "--no-renames", "-z", ref, "--"], {
-    cwd: dir,
-  });
+  const { stdout } = await hostGit(dir, [
+    "diff",
+    "--name-only",
+    "--no-renames",
+    "--no-ext-diff",
+    "-z",
+    ref,
+    "--",
+  ]);
   return stdout.split("\0").filter(Boolean);
 }
 
@@ -97,17 +97,20 @@ export async function pathsChangedSince(dir: string, ref: string): Promise<strin
  * `git clean -d` would remove), leaving out what matches the `keep` patterns.
  */
 export async function untrackedPaths(dir: string, keep: readonly string[] = []): Promise<string[]> {
-  const { stdout } = await run(
-    "git",
-    ["ls-files", "--others", "--exclude-standard", "--directory", "-z", ...keep.map((k) => `--exclude=${k}`)],
-    { cwd: dir },
-  );
+  const { stdout } = await hostGit(dir, [
+    "ls-files",
+    "--others",
+    "--exclude-standard",
+    "--directory",
+    "-z",
+    ...keep.map((k) => `--exclude=${k}`),
+  ]);
   return stdout.split("\0").filter(Boolean);
 }
 
 /** `git reset --hard ref`: HEAD, the index and the tracked files become those of `ref`. */
 export async function resetHard(dir: string, ref: string): Promise<void> {
-  await run("git", ["reset", "--hard", "--quiet", ref], { cwd: dir });
+  await hostGit(dir, ["reset", "--hard", "--quiet", ref]);
 }
 
 /**
@@ -116,27 +119,25 @@ export async function resetHard(dir: string, ref: string): Promise<void> {
  */
 export async function cleanUntracked(dir: string, keep: readonly string[] = []): Promise<string[]> {
   const removed = await untrackedPaths(dir, keep);
-  await run("git", ["clean", "-f", "-d", "--quiet", ...keep.flatMap((k) => ["-e", k])], { cwd: dir });
+  await hostGit(dir, ["clean", "-f", "-d", "--quiet", ...keep.flatMap((k) => ["-e", k])]);
   return removed;
 }
+
+const EXCLUDE_FILE = ".git/info/exclude";
 
 /**
  * Adds `patterns` (with a comment line saying why) to the repository's own `.git/info/exclude`,
  * those not there yet; no-op outside a repository. The project's `.gitignore` is left alone.
+ * Read and replaced without following links (host-files.ts).
  */
-export async function excludeFromGit(dir: string, patterns: readonly string[], why: string): Promise<void> {
-  let file: string;
-  try {
-    const { stdout } = await run("git", ["rev-parse", "--git-path", "info/exclude"], { cwd: dir });
-    file = path.resolve(dir, stdout.trim());
-  } catch {
-    return;
-  }
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+export function excludeFromGit(dir: string, patterns: readonly string[], why: string): void {
+  const gitDir = ownGitDir(dir);
+  if (gitDir === null) return;
+  mkdirSync(path.join(gitDir, "info"), { recursive: true });
+  const current = readContainedFile(dir, EXCLUDE_FILE, 1_000_000) ?? "";
   const lines = new Set(current.split("\n"));
   const missing = patterns.filter((p) => !lines.has(p));
   if (missing.length === 0) return;
-  mkdirSync(path.dirname(file), { recursive: true });
   const sep = current === "" || current.endsWith("\n") ? "" : "\n";
-  writeFileSync(file, `${current}${sep}# ${why}\n${missing.join("\n")}\n`);
+  writeContainedFile(dir, EXCLUDE_FILE, `${current}${sep}# ${why}\n${missing.join("\n")}\n`);
 }
