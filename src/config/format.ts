@@ -82,8 +82,8 @@ export function formatConfigText(loaded: LoadedConfig, paths: DisplayPaths): str
   return `${lines.join("\n")}\n`;
 }
 
-/** `{ config, origins, files, home }` with the same masking as the text form. */
+/** `{ config, origins, files, home, warnings }` with the same masking as the text form. */
 export function formatConfigJson(loaded: LoadedConfig): string {
-  const { origins, files, home } = loaded;
-  return `${JSON.stringify({ config: maskedConfig(loaded), origins, files, home }, null, 2)}\n`;
+  const { origins, files, home, warnings } = loaded;
+  return `${JSON.stringify({ config: maskedConfig(loaded), origins, files, home, warnings }, null, 2)}\n`;
 }

@@ -1,12 +1,13 @@
 /**
- * Layered configuration: CLI flags > environment > project `baton.yaml` > `<home>/config.yaml` >
- * defaults, merged leaf by leaf, with the origin of every value. Nothing here reads process.env
- * or process.cwd(): the caller passes them in.
+ * Layered configuration: CLI flags > environment > `<home>/config.yaml` > defaults, merged leaf by
+ * leaf, with the origin of every value; then `baton.yaml` (in the project or the working
+ * directory), which may only tighten (tighten.ts): sessions can write it. Nothing here reads
+ * process.env or process.cwd(): the caller passes them in.
  */
 import os from "node:os";
 import path from "node:path";
 import { BatonError } from "../errors.ts";
-import { Config, defaultFlagName, LEAVES, type LeafPath } from "./schema.ts";
+import { Config, defaultFlagName, findLeaf, LEAVES, type LeafPath, leafValue } from "./schema.ts";
 import {
   envLayers,
   fileLayer,
@@ -17,6 +18,7 @@ import {
   type Problem,
   showValue,
 } from "./sources.ts";
+import { TIGHTENING_KEYS, tighten } from "./tighten.ts";
 
 export type { Origin } from "./sources.ts";
 
@@ -43,6 +45,8 @@ export interface LoadedConfig {
   origins: Record<LeafPath, Origin>;
   /** Absolute paths of the files actually read, highest precedence first. */
   files: string[];
+  /** What was ignored, one line each (a `baton.yaml` that tried to loosen a setting). */
+  warnings: string[];
   /** The Baton home: `BATON_HOME` or `~/.baton`. Holds config.yaml and the embedded database. */
   home: string;
 }
@@ -59,28 +63,23 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const home = batonHome(options);
 
   const required = options.configFile !== undefined;
-  const candidates = required
-    ? [path.resolve(cwd, options.configFile ?? "")]
-    : [path.resolve(cwd, options.projectDir ?? ".", PROJECT_FILE), path.join(home, USER_FILE)];
-  const files: string[] = [];
-  const fileLayers: Layer[] = [];
-  for (const file of candidates) {
-    const layer = fileLayer(file, cwd, required);
-    if (layer === undefined) continue;
-    files.push(file);
-    fileLayers.push(layer);
-  }
+  // Trusted files: the one named by --config, else the user file. baton.yaml may only tighten.
+  const trusted = required ? path.resolve(cwd, options.configFile ?? "") : path.join(home, USER_FILE);
+  const trustedLayer = fileLayer(trusted, cwd, required);
+  const projectFile = path.resolve(cwd, options.projectDir ?? ".", PROJECT_FILE);
+  const projectLayer = required ? undefined : fileLayer(projectFile, cwd, false);
 
+  const files = [trustedLayer, projectLayer].filter((l): l is Layer => l !== undefined);
   // Highest precedence first.
   const layers = [
     ...flagLayers(options.flags ?? {}, options.flagNames ?? {}, defaultFlagName),
     ...envLayers(options.env),
-    ...fileLayers,
+    ...(trustedLayer ? [trustedLayer] : []),
   ];
 
   // Each layer is checked on its own, so an error names where the bad value came from.
   // Problems are listed in reading order: files, then environment, then flags.
-  const problems = [...layers].reverse().flatMap(validateLayer);
+  const problems = [...files, ...layers.filter((l) => l !== trustedLayer).reverse()].flatMap(validateLayer);
   if (problems.length > 0) throw configInvalid(problems);
 
   const raw: Record<string, Record<string, unknown>> = {};
@@ -94,13 +93,43 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       raw[leaf.section] = section;
     }
   }
+  const config = Config.parse(raw);
+  const warnings = projectLayer ? tightenWith(projectLayer, config, origins) : [];
 
   return {
-    config: Config.parse(raw),
+    config,
     origins: origins as Record<LeafPath, Origin>, // every leaf was assigned above
-    files,
+    files: [...(projectLayer ? [projectFile] : []), ...(trustedLayer ? [trusted] : [])],
     home,
+    warnings,
   };
+}
+
+/**
+ * Applies what a `baton.yaml` sets, key by key, where it tightens the config; returns a warning
+ * for each value it may not set or that would loosen one.
+ */
+function tightenWith(layer: Layer, config: Config, origins: Partial<Record<LeafPath, Origin>>): string[] {
+  const warnings: string[] = [];
+  for (const [path, proposed] of layer.values) {
+    const leaf = findLeaf(path);
+    if (leaf === undefined) continue;
+    const parsed = leaf.schema.parse(proposed);
+    const current = leafValue(config, path);
+    const result = tighten(path, current, parsed);
+    if (!result.ok) {
+      warnings.push(
+        `${layer.where}: ${path} ignored: ${result.why}; a baton.yaml may only make Baton stricter (${TIGHTENING_KEYS.join(", ")}) because sessions can write it; set ${path} in ~/.baton/config.yaml, the environment, a flag or the project's settings`,
+      );
+      continue;
+    }
+    if (result.note) warnings.push(`${layer.where}: ${path}: ${result.note}`);
+    if (JSON.stringify(result.value) === JSON.stringify(current)) continue;
+    const values: Record<string, unknown> = config[leaf.section];
+    values[leaf.key] = result.value;
+    origins[path] = layer.origin;
+  }
+  return warnings;
 }
 
 function validateLayer(layer: Layer): Problem[] {

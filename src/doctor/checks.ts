@@ -162,7 +162,7 @@ export function checkGenerations(ctx: DoctorContext, loaded: LoadedConfig): Chec
     "generations",
     dir,
     ctx,
-    "set project.generations_dir (baton.yaml, or BATON_PROJECT_GENERATIONS_DIR) to a writable directory",
+    "set project.generations_dir (~/.baton/config.yaml, or BATON_PROJECT_GENERATIONS_DIR) to a writable directory",
   );
 }
 

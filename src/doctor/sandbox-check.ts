@@ -18,7 +18,7 @@ export async function checkSandbox(ctx: DoctorContext, loaded: LoadedConfig): Pr
       return warn(
         NAME,
         "none: sessions' commands run unconfined",
-        "set sandbox.type: os (in baton.yaml, or BATON_SANDBOX_TYPE=os)",
+        "set sandbox.type: os (in ~/.baton/config.yaml, or BATON_SANDBOX_TYPE=os)",
       );
     default:
       return assertNever(type, "sandbox.type");

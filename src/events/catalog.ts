@@ -61,7 +61,12 @@ export const EVENT_PAYLOADS = {
     metrics: z.record(z.string(), z.number()),
   }),
   // Project-level events: between sessions, not part of any session's log.
-  run_started: z.object({ kind: z.string(), max_iterations: z.number().nullable() }),
+  run_started: z.object({
+    kind: z.string(),
+    max_iterations: z.number().nullable(),
+    /** Where its sessions' commands run; `none` is said loudly wherever the run is shown. */
+    sandbox: z.enum(["os", "docker", "none"]).optional(),
+  }),
   auto_continue: z.object({ delay_s: z.number(), next_session: z.number() }),
   paused: z.object({ until: z.string(), reason: z.string() }),
   resumed: z.object({ reason: z.string() }),

@@ -73,7 +73,7 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
       return block(
         stamp,
         "RUN    ",
-        `${e.payload.kind}${e.payload.max_iterations === null ? "" : `, at most ${e.payload.max_iterations} sessions`}`,
+        `${e.payload.kind}${e.payload.max_iterations === null ? "" : `, at most ${e.payload.max_iterations} sessions`}${e.payload.sandbox === "none" ? ", THE SANDBOX IS OFF (sandbox.type: none)" : ""}`,
       );
     case "auto_continue":
       return block(stamp, "NEXT   ", `session ${e.payload.next_session} starts in ${e.payload.delay_s}s`);

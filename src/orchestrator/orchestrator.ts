@@ -267,6 +267,7 @@ export class Orchestrator {
     const { stores, config } = this.deps;
     const done = (end: RunEnd, message: string): RunResult => ({ end, message, sessions });
     const hasPlan = await stores.plan.hasPlan(projectId);
+    const sandbox = runSettingsOf(await stores.projects.get(projectId)).sandbox ?? config.sandbox.type;
     const maxIterations =
       options.maxIterations !== undefined
         ? options.maxIterations
@@ -275,7 +276,7 @@ export class Orchestrator {
     let previous: SessionOutcome | undefined;
 
     if (!hasPlan) {
-      await this.state.event(projectId, "run_started", { kind: "initialize", max_iterations: null });
+      await this.state.event(projectId, "run_started", { kind: "initialize", max_iterations: null, sandbox });
       await this.state.setStatus(projectId, "initializing");
       let init = await this.session(projectId, "initializer", run, sessions);
       // One retry with a fresh session, when the failure may pass and no plan was written yet.
@@ -294,7 +295,11 @@ export class Orchestrator {
       }
     }
 
-    await this.state.event(projectId, "run_started", { kind: "coding", max_iterations: maxIterations });
+    await this.state.event(projectId, "run_started", {
+      kind: "coding",
+      max_iterations: maxIterations,
+      sandbox,
+    });
     let iterations = 0;
     let failuresInARow = 0;
     let waits = 0;

@@ -128,7 +128,7 @@ describe("baton doctor", () => {
     });
     expect(code).toBe(0);
     expect(out).toMatch(
-      /^! sandbox +none: sessions' commands run unconfined\n +fix: set sandbox\.type: os \(in baton\.yaml, or BATON_SANDBOX_TYPE=os\)$/m,
+      /^! sandbox +none: sessions' commands run unconfined\n +fix: set sandbox\.type: os \(in ~\/\.baton\/config\.yaml, or BATON_SANDBOX_TYPE=os\)$/m,
     );
     expect(out).toMatch(/all checks passed; \d warnings?: .*sandbox/);
   });
@@ -217,7 +217,7 @@ describe("baton doctor", () => {
     expect(code).toBe(1);
     expect(out).toMatch(
       new RegExp(
-        `^✗ generations +~/blocker/generations: ${blocker} is not a directory\\n +fix: set project\\.generations_dir \\(baton\\.yaml, or BATON_PROJECT_GENERATIONS_DIR\\) to a writable directory$`,
+        `^✗ generations +~/blocker/generations: ${blocker} is not a directory\\n +fix: set project\\.generations_dir \\(~\\/\\.baton\\/config\\.yaml, or BATON_PROJECT_GENERATIONS_DIR\\) to a writable directory$`,
         "m",
       ),
     );

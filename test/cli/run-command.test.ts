@@ -65,4 +65,8 @@ it("refuses to start where the OS sandbox is missing, naming what to install, be
   });
   expect(off.err).not.toContain("OS sandbox");
   expect(off.out).toContain("created project app");
+  // …and says loudly that the sandbox is off, and where that came from.
+  expect(off.err).toContain(
+    "!! THE SANDBOX IS OFF for this run (sandbox.type: none, from env BATON_SANDBOX_TYPE).",
+  );
 });

@@ -12,8 +12,8 @@ function row(out: string, key: string): string[] {
 describe("baton config", () => {
   it("prints every key with its value and origin, and the files read and the Baton home", async () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", "models:\n  coding: haiku\n");
-    w.write("baton-home/config.yaml", "server:\n  port: 9001\n");
+    w.write("project/baton.yaml", "security:\n  mode: allowlist\n");
+    w.write("baton-home/config.yaml", "server:\n  port: 9001\nmodels:\n  coding: haiku\n");
     const { code, out, err } = await baton(["config"], {
       cwd: w.cwd,
       env: { ...w.env, BATON_TIMING_AUTO_CONTINUE_DELAY_S: "10" },
@@ -21,7 +21,8 @@ describe("baton config", () => {
 
     expect(err).toBe("");
     expect(code).toBe(0);
-    expect(row(out, "models.coding")).toEqual(["models.coding", "haiku", "baton.yaml"]);
+    expect(row(out, "models.coding")).toEqual(["models.coding", "haiku", `${w.home}/config.yaml`]);
+    expect(row(out, "security.mode")).toEqual(["security.mode", "allowlist", "baton.yaml"]);
     expect(row(out, "models.review")).toEqual(["models.review", "sonnet", "default"]);
     expect(row(out, "server.port")).toEqual(["server.port", "9001", `${w.home}/config.yaml`]);
     expect(row(out, "timing.auto_continue_delay_s")).toEqual([
@@ -75,11 +76,11 @@ describe("baton config", () => {
 
   it("reads only the file given with --config", async () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", "models:\n  coding: haiku\n");
+    w.write("project/baton.yaml", "security:\n  mode: allowlist\n");
     w.write("project/other.yaml", "models:\n  review: opus\n");
     const { out } = await baton(["--config", "other.yaml", "config"], { cwd: w.cwd, env: w.env });
     expect(row(out, "models.review")).toEqual(["models.review", "opus", "other.yaml"]);
-    expect(row(out, "models.coding")).toEqual(["models.coding", "sonnet", "default"]);
+    expect(row(out, "security.mode")).toEqual(["security.mode", "blocklist", "default"]);
     expect(out).toContain("files read: other.yaml\n");
   });
 
@@ -98,7 +99,21 @@ describe("baton config", () => {
     expect(parsed.origins["security.extra_blocked_commands"]).toEqual({ kind: "file", path: projectFile });
     expect(parsed.files).toEqual([projectFile]);
     expect(parsed.home).toBe(w.home);
+    expect(parsed.warnings).toEqual([]);
     expect(out).not.toContain("hunter2");
+  });
+
+  it("warns on stderr, once, about what a baton.yaml may not set, and lists it with --json", async () => {
+    const w = makeWorld();
+    w.write("project/baton.yaml", "sandbox:\n  type: none\n");
+    const text = await baton(["config"], { cwd: w.cwd, env: w.env });
+    expect(text.code).toBe(0);
+    expect(row(text.out, "sandbox.type")).toEqual(["sandbox.type", "os", "default"]);
+    expect(text.err).toMatch(
+      /^baton: warning: baton\.yaml: sandbox\.type ignored: "none" would not be stricter than "os" \(none < os, docker\); a baton\.yaml may only make Baton stricter .*\n$/,
+    );
+    const json = await baton(["config", "--json"], { cwd: w.cwd, env: w.env });
+    expect(JSON.parse(json.out).warnings).toEqual([expect.stringContaining("sandbox.type ignored")]);
   });
 
   it("exits with code 2 and a one-line message when the config is invalid", async () => {

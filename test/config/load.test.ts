@@ -72,7 +72,7 @@ describe("loadConfig: defaults", () => {
   });
 });
 
-describe("loadConfig: precedence flag > env > project file > user file > default", () => {
+describe("loadConfig: precedence flag > env > user file > default", () => {
   const userYaml = "database:\n  url: sqlite:/from/user.db\nmodels:\n  coding: user-model\n";
   const projectYaml = "database:\n  url: sqlite:/from/project.db\n";
 
@@ -85,30 +85,88 @@ describe("loadConfig: precedence flag > env > project file > user file > default
     expect(loaded.files).toEqual([userFile]);
   });
 
-  it("takes a value from the project file over the user file", () => {
+  it("never takes a setting from baton.yaml that it may not tighten, and says so", () => {
     const w = makeWorld();
     const userFile = w.write("baton-home/config.yaml", userYaml);
-    const projectFile = w.write("project/baton.yaml", projectYaml);
+    const projectFile = w.write(
+      "project/baton.yaml",
+      `${projectYaml}models:\n  coding: attacker-model\nsandbox:\n  type: none\nsecurity:\n  extra_allowed_commands: [nc]\n`,
+    );
     const loaded = loadConfig({ cwd: w.cwd, env: w.env });
-    expect(loaded.config.database.url).toBe("sqlite:/from/project.db");
-    expect(loaded.origins["database.url"]).toEqual({ kind: "file", path: projectFile });
+    expect(loaded.config.database.url).toBe("sqlite:/from/user.db");
+    expect(loaded.origins["database.url"]).toEqual({ kind: "file", path: userFile });
     expect(loaded.config.models.coding).toBe("user-model");
-    expect(loaded.origins["models.coding"]).toEqual({ kind: "file", path: userFile });
+    expect(loaded.config.sandbox.type).toBe("os");
+    expect(loaded.origins["sandbox.type"]).toEqual({ kind: "default" });
+    expect(loaded.config.security.extra_allowed_commands).toEqual([]);
     expect(loaded.files).toEqual([projectFile, userFile]);
+    expect(loaded.warnings).toEqual([
+      expect.stringMatching(
+        /^baton\.yaml: database\.url ignored: a baton\.yaml may not set it; a baton\.yaml may only make Baton stricter \(sandbox\.type, .*\) because sessions can write it; set database\.url in ~\/\.baton\/config\.yaml, the environment, a flag or the project's settings$/,
+      ),
+      expect.stringMatching(/^baton\.yaml: models\.coding ignored: a baton\.yaml may not set it;/),
+      expect.stringMatching(/^baton\.yaml: sandbox\.type ignored: "none" would not be stricter than "os"/),
+      "baton.yaml: security.extra_allowed_commands: nc left out: not granted elsewhere",
+    ]);
+  });
+
+  it("lets baton.yaml tighten: the sandbox on, allowlist mode, more blocked commands, fewer domains, lower limits", () => {
+    const w = makeWorld();
+    const projectFile = w.write(
+      "project/baton.yaml",
+      [
+        "sandbox:",
+        "  type: os",
+        "  allowed_domains: [registry.npmjs.org, evil.example.com]",
+        "security:",
+        "  mode: allowlist",
+        "  extra_blocked_commands: [terraform]",
+        "project:",
+        "  budget_usd: 5",
+        "  max_iterations: 50",
+        "",
+      ].join("\n"),
+    );
+    const loaded = loadConfig({
+      cwd: w.cwd,
+      env: {
+        ...w.env,
+        BATON_SANDBOX_TYPE: "none",
+        BATON_SECURITY_EXTRA_BLOCKED_COMMANDS: "helm",
+        BATON_PROJECT_BUDGET_USD: "20",
+        BATON_PROJECT_MAX_ITERATIONS: "10",
+      },
+    });
+    expect(loaded.config.sandbox.type).toBe("os");
+    expect(loaded.origins["sandbox.type"]).toEqual({ kind: "file", path: projectFile });
+    expect(loaded.config.sandbox.allowed_domains).toEqual(["registry.npmjs.org"]);
+    expect(loaded.config.security.mode).toBe("allowlist");
+    expect(loaded.config.security.extra_blocked_commands).toEqual(["helm", "terraform"]);
+    expect(loaded.config.project.budget_usd).toBe(5);
+    // A higher limit than the environment's is not taken.
+    expect(loaded.config.project.max_iterations).toBe(10);
+    expect(loaded.origins["project.max_iterations"]).toEqual({
+      kind: "env",
+      name: "BATON_PROJECT_MAX_ITERATIONS",
+    });
+    expect(loaded.warnings).toEqual([
+      "baton.yaml: sandbox.allowed_domains: evil.example.com left out: not granted elsewhere",
+      expect.stringMatching(/^baton\.yaml: project\.max_iterations ignored: 50 is above 10;/),
+    ]);
   });
 
   it("looks for baton.yaml in projectDir when one is given", () => {
     const w = makeWorld();
-    const projectFile = w.write("other/baton.yaml", "server:\n  port: 8123\n");
-    w.write("project/baton.yaml", "server:\n  port: 8999\n");
+    const projectFile = w.write("other/baton.yaml", "project:\n  max_iterations: 3\n");
+    w.write("project/baton.yaml", "project:\n  max_iterations: 7\n");
     const loaded = loadConfig({ cwd: w.cwd, env: w.env, projectDir: "../other" });
-    expect(loaded.config.server.port).toBe(8123);
+    expect(loaded.config.project.max_iterations).toBe(3);
     expect(loaded.files).toEqual([projectFile]);
   });
 
-  it("takes an environment variable over the project file", () => {
+  it("takes an environment variable over the user file", () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", projectYaml);
+    w.write("baton-home/config.yaml", userYaml);
     const loaded = loadConfig({ cwd: w.cwd, env: { ...w.env, DATABASE_URL: "sqlite:/from/env.db" } });
     expect(loaded.config.database.url).toBe("sqlite:/from/env.db");
     expect(loaded.origins["database.url"]).toEqual({ kind: "env", name: "DATABASE_URL" });
@@ -116,7 +174,7 @@ describe("loadConfig: precedence flag > env > project file > user file > default
 
   it("takes a flag over the environment variable", () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", projectYaml);
+    w.write("baton-home/config.yaml", userYaml);
     const loaded = loadConfig({
       cwd: w.cwd,
       env: { ...w.env, DATABASE_URL: "sqlite:/from/env.db" },
@@ -149,12 +207,13 @@ describe("loadConfig: --config FILE", () => {
   it("reads only FILE, neither baton.yaml nor the user file", () => {
     const w = makeWorld();
     w.write("baton-home/config.yaml", "models:\n  coding: user-model\n");
-    w.write("project/baton.yaml", "models:\n  review: project-model\n");
+    w.write("project/baton.yaml", "sandbox:\n  type: docker\n");
     const only = w.write("custom/only.yaml", "models:\n  initializer: custom-model\n");
 
     const loaded = loadConfig({ cwd: w.cwd, env: w.env, configFile: "../custom/only.yaml" });
     expect(loaded.config.models).toEqual({ initializer: "custom-model", coding: "sonnet", review: "sonnet" });
     expect(loaded.origins["models.initializer"]).toEqual({ kind: "file", path: only });
+    expect(loaded.config.sandbox.type).toBe("os");
     expect(loaded.files).toEqual([only]);
   });
 
@@ -203,7 +262,7 @@ describe("loadConfig: environment values are coerced by the key's type", () => {
 
   it("reads the literal null as null for a key that allows null", () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", "project:\n  max_iterations: 10\ndatabase:\n  url: sqlite:x.db\n");
+    w.write("baton-home/config.yaml", "project:\n  max_iterations: 10\ndatabase:\n  url: sqlite:x.db\n");
     const loaded = loadConfig({
       cwd: w.cwd,
       env: { ...w.env, BATON_PROJECT_MAX_ITERATIONS: "null", DATABASE_URL: "null" },
@@ -218,7 +277,7 @@ describe("loadConfig: environment values are coerced by the key's type", () => {
 
   it("treats an empty variable as unset", () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", "server:\n  port: 8111\n");
+    w.write("baton-home/config.yaml", "server:\n  port: 8111\n");
     const loaded = loadConfig({ cwd: w.cwd, env: { ...w.env, BATON_SERVER_PORT: "", DATABASE_URL: "" } });
     expect(loaded.config.server.port).toBe(8111);
     expect(loaded.origins["server.port"].kind).toBe("file");
@@ -229,7 +288,7 @@ describe("loadConfig: environment values are coerced by the key's type", () => {
 describe("loadConfig: merging", () => {
   it("merges leaf by leaf, so a file setting one key keeps the other defaults of its section", () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", "models:\n  coding: haiku\n");
+    w.write("baton-home/config.yaml", "models:\n  coding: haiku\n");
     const loaded = loadConfig({ cwd: w.cwd, env: w.env });
     expect(loaded.config.models).toEqual({ initializer: "opus", coding: "haiku", review: "sonnet" });
     expect(loaded.origins["models.initializer"]).toEqual({ kind: "default" });
@@ -238,8 +297,7 @@ describe("loadConfig: merging", () => {
   it("replaces a list from a lower layer instead of concatenating it", () => {
     const w = makeWorld();
     w.write("baton-home/config.yaml", "security:\n  extra_blocked_commands: [a, b]\n");
-    w.write("project/baton.yaml", "security:\n  extra_blocked_commands: [c]\n");
-    const loaded = loadConfig({ cwd: w.cwd, env: w.env });
+    const loaded = loadConfig({ cwd: w.cwd, env: { ...w.env, BATON_SECURITY_EXTRA_BLOCKED_COMMANDS: "c" } });
     expect(loaded.config.security.extra_blocked_commands).toEqual(["c"]);
   });
 

@@ -5,9 +5,13 @@ import { type LoadedConfig, loadConfig } from "../../config/load.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import type { CliIo } from "../io.ts";
 
+/** Warnings already printed by this program (a command may load its config more than once). */
+const printed = new WeakMap<Command, Set<string>>();
+
 /**
  * The config every command runs with: the global `--config FILE` and `--database-url URL`
- * options of `program`, the environment and the working directory of `io`.
+ * options of `program`, the environment and the working directory of `io`. What a baton.yaml
+ * tried and was refused is said once, on stderr.
  */
 export function loadCliConfig(
   program: Command,
@@ -22,7 +26,7 @@ export function loadCliConfig(
   const options = program.opts();
   const configFile: unknown = options.config;
   const databaseUrl: unknown = options.databaseUrl;
-  return loadConfig({
+  const loaded = loadConfig({
     cwd: io.cwd,
     env: io.env,
     projectDir: opts.projectDir,
@@ -30,6 +34,14 @@ export function loadCliConfig(
     flags: { ...opts.flags, "database.url": typeof databaseUrl === "string" ? databaseUrl : undefined },
     flagNames: { ...opts.flagNames, "database.url": "--database-url" },
   });
+  const said = printed.get(program) ?? new Set<string>();
+  printed.set(program, said);
+  for (const warning of loaded.warnings) {
+    if (said.has(warning)) continue;
+    said.add(warning);
+    io.err(`baton: warning: ${warning}\n`);
+  }
+  return loaded;
 }
 
 export function registerConfigCommand(program: Command, io: CliIo): void {

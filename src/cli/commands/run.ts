@@ -1,8 +1,9 @@
-import { hostname } from "node:os";
+import { homedir, hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { findChromium } from "../../agent/browser.ts";
 import { detectCredentials } from "../../agent/credentials.ts";
+import { describeOrigin } from "../../config/format.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
 import { BatonError } from "../../errors.ts";
@@ -11,6 +12,7 @@ import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.t
 import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
 import { createProject } from "../../projects/create-project.ts";
 import { projectDirectory, projectNameFor } from "../../projects/locate.ts";
+import { runSettingsOf } from "../../projects/model.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
@@ -27,6 +29,16 @@ interface RunFlags {
   codingModel?: string;
   auto?: boolean;
   verbose?: boolean;
+}
+
+/** Said before a run whose sessions run without the sandbox: nothing else contains them. */
+export function sandboxOffBanner(from: string): string {
+  return [
+    `!! THE SANDBOX IS OFF for this run (sandbox.type: none, from ${from}).`,
+    "!! Shell commands of its sessions run unconfined on this machine, with only the command policy",
+    "!! between them and your files, keys and other projects. Set sandbox.type: os to turn it on.",
+    "",
+  ].join("\n");
 }
 
 /** A graceful stop (first Ctrl+C or SIGTERM) ends with 0; a forced one (the second) with 130. */
@@ -121,6 +133,14 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         batonHome: loaded.home,
       });
       const output = new RunOutput(io, stores, project.id, { verbose: flags.verbose === true });
+      const ownSandbox = runSettingsOf(project).sandbox;
+      if ((ownSandbox ?? loaded.config.sandbox.type) === "none") {
+        const from =
+          ownSandbox !== undefined
+            ? "the project's settings"
+            : describeOrigin(loaded.origins["sandbox.type"], { cwd: io.cwd, homedir: homedir() });
+        io.err(sandboxOffBanner(from));
+      }
       if (!chromium)
         output.line(
           "no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)",

@@ -14,7 +14,7 @@ import {
 } from "@/components/ui";
 import { api, post } from "@/lib/api";
 import { time, usd } from "@/lib/format";
-import type { Info, Progress, Project, ProjectEnv } from "@/lib/types";
+import type { Info, Progress, Project, ProjectEnv, ProjectSettings } from "@/lib/types";
 import { useProjectStream } from "@/lib/use-project-stream";
 import { EnvTab } from "./env-tab";
 import { LiveTab } from "./live-tab";
@@ -41,6 +41,8 @@ export function ProjectView({ id }: { id: number }) {
   streamProgress.current = stream.progress;
   const [readWith, setReadWith] = useState<Progress | null>(null);
   const [missingEnv, setMissingEnv] = useState<string[]>([]);
+  /** The sandbox this project's sessions run in: its own setting, else the server's config. */
+  const [sandbox, setSandbox] = useState<string | null>(null);
 
   const load = useCallback(
     () =>
@@ -48,6 +50,9 @@ export function ProjectView({ id }: { id: number }) {
         .then((read) => {
           setProject(read);
           setReadWith(streamProgress.current);
+          return api<ProjectSettings>(`/api/projects/${id}/settings`).then((s) =>
+            setSandbox(s.sandbox ?? s.defaults.sandbox),
+          );
         })
         .catch((e: Error & { status?: number }) =>
           e.status === 404 ? setNotFound(e.message) : toast("error", e.message),
@@ -114,6 +119,16 @@ export function ProjectView({ id }: { id: number }) {
       </div>
 
       <div className="flex flex-col gap-2">
+        {sandbox === "none" && (
+          <Banner kind="error">
+            <strong>The sandbox is off for this project.</strong> Its sessions run shell commands unconfined
+            on the server's machine (sandbox.type: none), with only Baton's command policy between them and
+            your files, keys and other projects.{" "}
+            <button type="button" className="underline" onClick={() => setTab("settings")}>
+              Turn it on in the Settings tab
+            </button>
+          </Banner>
+        )}
         {info?.credentials.problem && (
           <Banner kind="warn">
             <strong>No Claude credentials:</strong> {info.credentials.problem}
