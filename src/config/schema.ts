@@ -4,6 +4,7 @@
  * whether the value is secret. Leaf paths, env var names and error texts are all derived from here.
  */
 import { z } from "zod";
+import { MODEL_NAME_EXPECTED, ModelName } from "../agent/model-name.ts";
 import { QUICK_RULE_IDS } from "../review/quick-rules.ts";
 
 /** How a string from the environment (or a string flag) becomes a value for this leaf. */
@@ -37,6 +38,9 @@ function leaf<T extends z.ZodType>(
   leafInfo.add(registered, { expected, kind, nullable, secret: extra.secret ?? false, env: extra.env });
   return schema;
 }
+
+const modelName = (fallback: string) =>
+  leaf(ModelName.default(fallback), MODEL_NAME_EXPECTED, "string", false);
 
 const nonEmptyText = (fallback: string) =>
   leaf(z.string().min(1).default(fallback), "a non-empty string", "string", false);
@@ -121,9 +125,9 @@ export const DEFAULT_DOCKER_ENV = [
 export const Config = z.strictObject({
   models: z
     .strictObject({
-      initializer: nonEmptyText("opus"),
-      coding: nonEmptyText("sonnet"),
-      review: nonEmptyText("sonnet"),
+      initializer: modelName("opus"),
+      coding: modelName("sonnet"),
+      review: modelName("sonnet"),
     })
     .prefault({}),
   timing: z

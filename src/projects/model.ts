@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModelName } from "../agent/model-name.ts";
 
 export const PROJECT_STATUSES = [
   "created",
@@ -27,8 +28,8 @@ export type ProjectSettings = z.infer<typeof ProjectSettings>;
  * create and settings routes validate with it, the orchestrator reads it).
  */
 export const ProjectRunSettings = z.strictObject({
-  initializer_model: z.string().min(1).optional(),
-  coding_model: z.string().min(1).optional(),
+  initializer_model: ModelName.optional(),
+  coding_model: ModelName.optional(),
   sandbox: z.enum(["os", "docker", "none"]).optional(),
   /** Coding sessions per run at most, unless a run says otherwise (`project.max_iterations` otherwise). */
   max_sessions: z.number().int().min(1).max(100_000).optional(),

@@ -1,8 +1,10 @@
 /**
- * Password login and JWTs (HS256, via jose). With `auth.ui_password` set, every API route but
- * the health check, login and the API docs needs `Authorization: Bearer <token>` (the WebSocket,
- * which browsers cannot give headers, also takes `?token=`). Without a password there is no auth:
- * the server then binds to loopback only (see serve.ts).
+ * Password login and JWTs (HS256, via jose, always with an expiry). With `auth.ui_password` set,
+ * every API route but the health check, login and the API docs needs `Authorization: Bearer
+ * <token>`; the WebSocket, which browsers cannot give headers, takes the token as a subprotocol
+ * (`Sec-WebSocket-Protocol: baton, baton.token.<token>`), never in the URL (where proxies and
+ * logs keep it). Without a password there is no auth: the server then binds to loopback only
+ * (see serve.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +17,10 @@ import { BatonError } from "../errors.ts";
 export const SECRET_KEY_FILE = "secret.key";
 const MIN_SECRET_LENGTH = 32;
 const SUBJECT = "baton-ui";
+/** The WebSocket subprotocol the server answers with; the token rides beside it. */
+export const WS_PROTOCOL = "baton";
+/** `Sec-WebSocket-Protocol` entries starting with this carry the token. */
+export const WS_TOKEN_PROTOCOL_PREFIX = "baton.token.";
 
 /** Routes anyone may call, password or not. */
 const PUBLIC_ROUTES = new Set(["/api/health", "/api/auth/login", "/api/openapi.json"]);
@@ -91,23 +97,28 @@ export class Auth {
       .sign(this.key);
   }
 
-  /** Whether `token` is one this server signed and has not expired. */
+  /** Whether `token` is one this server signed, carries an expiry, and has not expired. */
   async valid(token: string): Promise<boolean> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], subject: SUBJECT });
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ["HS256"],
+        subject: SUBJECT,
+        requiredClaims: ["exp", "iat"],
+      });
       return payload.sub === SUBJECT;
     } catch {
       return false;
     }
   }
 
-  /** The token a request carries: the Authorization header, or `?token=` on the WebSocket. */
+  /** The token a request carries: the Authorization header, or the WebSocket's token subprotocol. */
   static tokenOf(request: FastifyRequest): string | null {
     const header = request.headers.authorization;
     if (header?.startsWith("Bearer ")) return header.slice("Bearer ".length).trim();
     if (request.url.startsWith("/api/ws")) {
-      const token = new URL(request.url, "http://x").searchParams.get("token");
-      if (token) return token;
+      const offered = String(request.headers["sec-websocket-protocol"] ?? "").split(",");
+      const entry = offered.map((p) => p.trim()).find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
+      if (entry) return entry.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
     }
     return null;
   }
@@ -126,6 +137,12 @@ export class Auth {
     if (!this.enabled) return;
     app.addHook("onRequest", async (request) => {
       if (Auth.isPublic(request.url)) return;
+      if (new URL(request.url, "http://x").searchParams.has("token")) {
+        throw new BatonError(
+          "BATON_UNAUTHORIZED",
+          `a token in the URL is refused (proxies and logs keep URLs): send Authorization: Bearer <token>, or on the WebSocket the subprotocols "${WS_PROTOCOL}, ${WS_TOKEN_PROTOCOL_PREFIX}<token>"`,
+        );
+      }
       const token = Auth.tokenOf(request);
       if (token === null) {
         throw new BatonError(

@@ -24,6 +24,27 @@ it("refuses a limit that is not a whole number, naming the flag", async () => {
   expect(err).toBe('baton: --max-iterations: expected a whole number ≥ 1, got "0"\n');
 });
 
+it("refuses a model name that is not one, naming the flag, before creating anything", async () => {
+  const w = makeWorld();
+  w.write("project/spec.md", "# App\n- one\n");
+  const env = { ...w.env, ANTHROPIC_API_KEY: "sk-test" };
+  for (const model of ["--dangerously-skip-permissions", "x".repeat(100_000)]) {
+    const { code, err } = await baton(
+      ["run", "--project-dir", "app", "--spec", "spec.md", `--model=${model}`],
+      {
+        cwd: w.cwd,
+        env,
+      },
+    );
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /^baton: flag --model: models\.coding: expected a model alias \(opus, sonnet, haiku\) or a model id/,
+    );
+    expect(err.length).toBeLessThan(1_000);
+  }
+  expect(JSON.parse((await baton(["projects", "--json"], { cwd: w.cwd, env })).out)).toEqual([]);
+});
+
 it("refuses to start without credentials before creating anything", async () => {
   const w = makeWorld();
   w.write("project/spec.md", "# App\n- one\n");

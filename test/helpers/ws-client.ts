@@ -36,8 +36,18 @@ export interface WsClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export function connect(url: string, headers: Record<string, string> = {}): WsClient {
-  const ws = track(new WebSocket(url, { headers }));
+/** The subprotocols a browser offers to carry its login token (web/lib/api.ts wsProtocols). */
+export function tokenProtocols(token: string): string[] {
+  return ["baton", `baton.token.${token}`];
+}
+
+/** A client as browsers connect: `protocols` are the subprotocols offered (the token rides as one). */
+export function connect(
+  url: string,
+  headers: Record<string, string> = {},
+  protocols: string[] = [],
+): WsClient {
+  const ws = track(new WebSocket(url, protocols, { headers }));
   const messages: Envelope[] = [];
   const waiters = new Set<() => void>();
   ws.on("message", (data) => {

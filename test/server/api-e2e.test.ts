@@ -2,7 +2,7 @@ import { afterEach, expect, it } from "vitest";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { testServer } from "../helpers/server.ts";
-import { connect } from "../helpers/ws-client.ts";
+import { connect, tokenProtocols } from "../helpers/ws-client.ts";
 
 const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
 let model: ScriptedModel | undefined;
@@ -37,8 +37,12 @@ it("creates a project by upload, initializes and codes it, follows it over the W
   const project = (await created.json()) as { id: number; name: string; status: string };
   expect(project).toMatchObject({ name: "notes", status: "created" });
 
-  // Follow the project over the WebSocket (the token goes in the query: browsers cannot set headers).
-  const client = connect(`${base.replace("http", "ws")}/api/ws?project=${project.id}&token=${token}`);
+  // Follow the project over the WebSocket (the token rides as a subprotocol: browsers cannot set headers).
+  const client = connect(
+    `${base.replace("http", "ws")}/api/ws?project=${project.id}`,
+    {},
+    tokenProtocols(token),
+  );
   const envelopes = client.messages;
   await client.until((e) => e.type === "snapshot");
 

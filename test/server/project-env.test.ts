@@ -306,11 +306,35 @@ describeEachDatabase("API environment and settings", (db) => {
       { model: "opus" },
       { max_sessions: 0 },
       { max_sessions: 2.5 },
+      // Model names that could be read as Claude Code's options, or that are absurdly long.
+      { coding_model: "--dangerously-skip-permissions" },
+      { initializer_model: "sonnet --permission-mode bypassPermissions" },
+      { coding_model: "x".repeat(200_000) },
     ]) {
       const res = await s.app.inject({ method: "PUT", url: `/api/projects/${s.id}/settings`, payload });
-      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
       expect(res.json().code).toBe("BATON_VALIDATION");
+      if (Object.keys(payload).some((k) => k.endsWith("model")) && JSON.stringify(payload).length > 30) {
+        expect(res.json().message).toMatch(
+          /_model: a model name is a model alias \(opus, sonnet, haiku\) or a model id/,
+        );
+      }
     }
     expect((await s.deps.stores.projects.get(s.id)).budget_usd).toBe(5);
+    expect((await s.deps.stores.projects.get(s.id)).settings).toEqual({});
+    // Aliases and real model ids are fine.
+    for (const coding_model of [
+      "haiku",
+      "claude-sonnet-4-5",
+      "us.anthropic.claude-opus-4-1-20250805-v1:0",
+      "sonnet[1m]",
+    ]) {
+      const ok = await s.app.inject({
+        method: "PUT",
+        url: `/api/projects/${s.id}/settings`,
+        payload: { coding_model },
+      });
+      expect(ok.statusCode, coding_model).toBe(200);
+    }
   });
 });

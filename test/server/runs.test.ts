@@ -291,6 +291,8 @@ describeEachDatabase("run routes", (db) => {
       ["POST", `${p}/initialize/cancel`, undefined, 409, "BATON_SESSION_NOT_RUNNING"],
       ["POST", `${p}/initialize`, { model: "" }, 400, "BATON_VALIDATION"],
       ["POST", `${p}/initialize`, { model: "a b; rm -rf /" }, 400, "BATON_VALIDATION"],
+      ["POST", `${p}/initialize`, { model: "--dangerously-skip-permissions" }, 400, "BATON_VALIDATION"],
+      ["POST", `${p}/coding/start`, { model: "m".repeat(200_000) }, 400, "BATON_VALIDATION"],
       ["POST", `${p}/initialize`, { modle: "opus" }, 400, "BATON_VALIDATION"],
       ["POST", `${p}/initialize`, "not json", 400, "BATON_VALIDATION"],
       ["POST", `${p}/coding/start`, { max_iterations: 0 }, 400, "BATON_VALIDATION"],

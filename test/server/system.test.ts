@@ -80,7 +80,7 @@ describeEachDatabase("API basics", (db) => {
 
 describeEachDatabase("API auth", (db) => {
   it("gives a token for the right password only, and requires it on every route but health and login", async () => {
-    const { app, headers } = await testServer(db(), { password: "correct horse" });
+    const { app, headers, deps } = await testServer(db(), { password: "correct horse" });
     expect(headers.authorization).toMatch(/^Bearer ey/);
     const wrong = await app.inject({ method: "POST", url: "/api/auth/login", payload: { password: "nope" } });
     expect(wrong.statusCode).toBe(401);
@@ -111,6 +111,32 @@ describeEachDatabase("API auth", (db) => {
     const refused = await app.inject({ url: "/api/info", headers: { authorization: `Bearer ${forged}` } });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().message).toMatch(/invalid or has expired/);
+
+    // Signed with the server's own key, but without an expiry, or expired: refused too.
+    const key = loadSecretKey(null, deps.home);
+    const now = Math.floor(Date.now() / 1000);
+    const unsigned = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("baton-ui");
+    const forever = await unsigned.setIssuedAt(now).sign(key);
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("baton-ui")
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(key);
+    const fresh = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("baton-ui")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(key);
+    for (const token of [forever, expired]) {
+      const r = await app.inject({ url: "/api/info", headers: { authorization: `Bearer ${token}` } });
+      expect(r.statusCode).toBe(401);
+    }
+    // The same key with an expiry is accepted: the refusals above are the missing or past expiry.
+    expect(
+      (await app.inject({ url: "/api/info", headers: { authorization: `Bearer ${fresh}` } })).statusCode,
+    ).toBe(200);
   });
 
   it("walks every route of the OpenAPI document without a token: 401 on all but health and login", async () => {

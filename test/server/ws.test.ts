@@ -10,7 +10,7 @@ import type { Envelope } from "../../src/server/ws/envelope.ts";
 import { STREAMED_EVENT_TYPES } from "../../src/server/ws/map-event.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { type TestServer, testServer } from "../helpers/server.ts";
-import { connect, listenWs, track } from "../helpers/ws-client.ts";
+import { connect, listenWs, tokenProtocols, track } from "../helpers/ws-client.ts";
 
 /** One epic of two tasks: an initializer and two coding sessions. */
 const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n";
@@ -40,12 +40,31 @@ async function newProject(server: TestServer, name = "notes"): Promise<Project> 
 }
 
 /** The HTTP status a refused upgrade answered with. */
-function refusedWith(url: string, headers: Record<string, string> = {}): Promise<number> {
+function refusedWith(
+  url: string,
+  headers: Record<string, string> = {},
+  protocols: string[] = [],
+): Promise<number> {
+  return refusal(url, headers, protocols).then((r) => r.status);
+}
+
+/** The status and `{ code, message }` body a refused upgrade answered with. */
+function refusal(
+  url: string,
+  headers: Record<string, string> = {},
+  protocols: string[] = [],
+): Promise<{ status: number; body: { code?: string; message?: string } }> {
   return new Promise((resolve, reject) => {
-    const ws = track(new WebSocket(url, { headers }));
+    const ws = track(new WebSocket(url, protocols, { headers }));
     ws.on("unexpected-response", (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
+      let text = "";
+      res.on("data", (chunk: Buffer) => {
+        text += String(chunk);
+      });
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} });
+        ws.terminate();
+      });
     });
     ws.on("open", () => reject(new Error("the upgrade was accepted")));
     ws.on("error", () => {});
@@ -338,11 +357,18 @@ describeEachDatabase("WebSocket", (db) => {
     const url = await listen(server);
     expect(await refusedWith(`${url}?project=${project.id}`)).toBe(401);
     expect(await refusedWith(url)).toBe(401);
-    expect(await refusedWith(`${url}?project=${project.id}&token=forged`)).toBe(401);
+    expect(await refusedWith(url, {}, tokenProtocols("forged"))).toBe(401);
     expect(await refusedWith(url, { authorization: "Bearer forged" })).toBe(401);
     const token = server.headers.authorization?.slice("Bearer ".length) ?? "";
-    const byQuery = connect(`${url}?project=${project.id}&token=${token}`);
-    expect((await byQuery.first(1))[0]).toMatchObject({ type: "snapshot" });
+    // Never in the URL, where proxies and logs keep it, even when it is valid.
+    const byQuery = await refusal(`${url}?project=${project.id}&token=${token}`);
+    expect(byQuery.status).toBe(401);
+    expect(byQuery.body).toMatchObject({ code: "BATON_UNAUTHORIZED" });
+    expect(byQuery.body.message).toMatch(/a token in the URL is refused/);
+    // As a subprotocol, as browsers send it; the server answers with the `baton` subprotocol.
+    const byProtocol = connect(`${url}?project=${project.id}`, {}, tokenProtocols(token));
+    expect((await byProtocol.first(1))[0]).toMatchObject({ type: "snapshot" });
+    expect(byProtocol.ws.protocol).toBe("baton");
     const byHeader = connect(url, server.headers);
     expect((await byHeader.first(1))[0]).toMatchObject({ type: "snapshot", payload: { scope: "global" } });
   });

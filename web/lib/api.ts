@@ -90,8 +90,12 @@ export async function download(path: string, filename: string): Promise<void> {
 export function wsUrl(query: Record<string, string | number | undefined>): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-  const token = getToken();
-  if (token) params.set("token", token);
   const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${proto}//${window.location.host}/api/ws?${params}`;
+}
+
+/** The WebSocket's subprotocols: `baton`, and the login token beside it (never in the URL). */
+export function wsProtocols(): string[] {
+  const token = getToken();
+  return token ? ["baton", `baton.token.${token}`] : ["baton"];
 }

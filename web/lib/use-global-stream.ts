@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
-import { wsUrl } from "@/lib/api";
+import { wsProtocols, wsUrl } from "@/lib/api";
 import type { Envelope } from "@/lib/types";
 
 /**
@@ -19,7 +19,7 @@ export function useGlobalStream(onMessage: (message: Envelope) => void, onReconn
     let stopped = false;
     const open = () => {
       try {
-        socket = new WebSocket(wsUrl({}));
+        socket = new WebSocket(wsUrl({}), wsProtocols());
       } catch {
         return retry();
       }

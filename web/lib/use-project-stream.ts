@@ -4,7 +4,7 @@
  * with a capped backoff and `since=` the highest seq seen, so nothing is missed across a drop.
  */
 import { useEffect, useRef, useState } from "react";
-import { wsUrl } from "./api";
+import { wsProtocols, wsUrl } from "./api";
 import type { Envelope, Progress, Project } from "./types";
 
 const MAX_EVENTS = 1000;
@@ -41,7 +41,7 @@ export function useProjectStream(projectId: number | null): ProjectStream {
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const connect = () => {
-      socket = new WebSocket(wsUrl({ project: projectId, since: since.current ?? undefined }));
+      socket = new WebSocket(wsUrl({ project: projectId, since: since.current ?? undefined }), wsProtocols());
       socket.onopen = () => {
         attempt = 0;
         setState((s) => ({ ...s, connected: true }));

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { z } from "zod";
+import { ModelName } from "../../agent/model-name.ts";
 import { BatonError } from "../../errors.ts";
 import type { RunOptions } from "../../orchestrator/orchestrator.ts";
 import type { Project } from "../../projects/model.ts";
@@ -11,14 +12,7 @@ import { ProjectParams } from "../schemas/common.ts";
 import { errorResponses } from "../schemas/error.ts";
 import { SessionParams, StartedSession, StoppingSession } from "../schemas/session.ts";
 
-/** A model name or alias as Claude Code takes it (`sonnet`, `claude-sonnet-4-5`, `…[1m]`, Bedrock ids). */
-const Model = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[\w.:@/[\]-]+$/, "a model is a name or alias such as sonnet or claude-sonnet-4-5")
-  .describe("the model of this run's sessions instead of the configured one");
+const Model = ModelName.describe("the model of this run's sessions instead of the configured one");
 
 /** A body that may be left out: no body is `{}`. */
 function optionalBody<T extends z.ZodType>(schema: T) {

@@ -1,7 +1,7 @@
 /**
  * `GET /api/ws?project=ID[&since=SEQ]` (one project's live events) and `GET /api/ws` (the project
  * list). Authentication happens before the upgrade (the auth hook answers 401; browsers pass
- * `?token=`). Problems after it are an `error` envelope and a close with 4000 + the HTTP status
+ * the token as a subprotocol, see auth.ts). Problems after it are an `error` envelope and a close with 4000 + the HTTP status
  * (4400 a bad query, 4404 an unknown project): browsers see close codes, not upgrade statuses.
  * See docs/api.md ("WebSocket").
  */
@@ -10,6 +10,7 @@ import type { WebSocket } from "ws";
 import { z } from "zod";
 import { BatonError } from "../../errors.ts";
 import type { Routes } from "../app.ts";
+import { WS_PROTOCOL } from "../auth.ts";
 import { toApiError } from "../errors.ts";
 import { envelope } from "../ws/envelope.ts";
 import { WsHub } from "../ws/hub.ts";
@@ -34,7 +35,6 @@ const WsQuery = z.object({
     .regex(/^\d{1,15}$/, "since is the seq of the last message received: a whole number ≥ 0")
     .transform(Number)
     .optional(),
-  token: z.string().optional(),
 });
 
 /**
@@ -89,7 +89,13 @@ export const wsRoutes: Routes = (app, deps) => {
   const hub = new WsHub({ stores: deps.stores, bus: deps.bus, log: app.log });
   app.decorate("wsHub", hub);
   app.register(async (scope) => {
-    await scope.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
+    await scope.register(websocket, {
+      options: {
+        maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+        // A browser that offered subprotocols (the token rides as one) needs one chosen.
+        handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+      },
+    });
     hub.start();
     scope.addHook("onClose", async () => hub.stop());
     scope.addHook("onRequest", async (request) => {
