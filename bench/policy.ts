@@ -23,6 +23,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { protectedPorts } from "../src/agent/command-policy.ts";
+import { Config } from "../src/config/schema.ts";
 import { createCommandPolicy, type PolicyContext } from "../src/security/command-policy.ts";
 import { secretPaths } from "../src/security/secret-paths.ts";
 
@@ -261,6 +263,10 @@ function world(): { ctx: PolicyContext; cleanup: () => void } {
     extraAllowed: [],
     homeDir: home,
     secrets: secretPaths({ projectDir: project, home, batonHome: join(home, ".baton") }),
+    // As sessions get them: the default server port and a local PostgreSQL.
+    protectedPorts: protectedPorts(
+      Config.parse({ database: { url: "postgres://baton@127.0.0.1:5432/baton" } }),
+    ),
   };
   return { ctx, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
@@ -312,8 +318,23 @@ async function main(): Promise<void> {
     rows.push(row("all", entries.length, samples));
     const stressRow = row("2 KB dense", stress.length, time(decide, ctx, stress, STRESS_DECISIONS));
     report(entries, rows, row("cold", entries.length, cold), stressRow);
+    if (process.env.BENCH_SLOWEST) slowest(entries, samples, Number(process.env.BENCH_SLOWEST));
   } finally {
     cleanup();
+  }
+}
+
+/** BENCH_SLOWEST=N: the N commands with the highest median, to see where the time goes. */
+function slowest(entries: Entry[], samples: number[], n: number): void {
+  const medians = entries.map((e, i) => {
+    const own = samples.filter((_, j) => j % entries.length === i).sort((a, b) => a - b);
+    return { e, median: quantile(own, 0.5), p99: quantile(own, 0.99) };
+  });
+  medians.sort((a, b) => b.median - a.median);
+  for (const { e, median, p99 } of medians.slice(0, n)) {
+    console.log(
+      `${median.toFixed(3)} ${p99.toFixed(3)} ms  ${e.bytes} B  ${JSON.stringify(e.command.slice(0, 90))}`,
+    );
   }
 }
 

@@ -39,7 +39,7 @@ export async function sessionSecurity(
   batonHome: string,
   home = homedir(),
 ): Promise<SessionSecurity> {
-  return { policy: await commandPolicy(config.security), sandbox: config.sandbox, batonHome, home };
+  return { policy: await commandPolicy(config), sandbox: config.sandbox, batonHome, home };
 }
 
 /** The tools whose calls are judged before they run. */

@@ -1,7 +1,7 @@
 /** Reading a simple command's arguments: options, their values, operands. */
 
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
+import type { StdinText, Word } from "./parse.ts";
 
 /** One command as the policy judges it: its name, its arguments, and how it is fed. */
 export interface Invocation {
@@ -9,7 +9,9 @@ export interface Invocation {
   args: Word[];
   text: string;
   piped: boolean;
-  stdin: readonly (string | null)[];
+  stdin: readonly StdinText[];
+  /** Its arguments (or part of them) come from input: xargs appends them, find -exec puts file names in `{}`. */
+  fromInput?: "xargs" | "find";
 }
 
 export const NO_VALUES: ReadonlySet<string> = new Set();

@@ -1,4 +1,6 @@
 /** What the command policy answers, and how a denial is built. */
+import type { ProtectedPort } from "./network-rules.ts";
+
 export type PolicyMode = "blocklist" | "allowlist";
 
 export interface PolicyContext {
@@ -14,6 +16,10 @@ export interface PolicyContext {
    * project) is denied.
    */
   secrets?: readonly string[];
+  /** Account name → home, for `~name` (default: /etc/passwd). */
+  accounts?: ReadonlyMap<string, string>;
+  /** Baton's own API and database server ports on this machine: no command may aim at them. */
+  protectedPorts?: readonly ProtectedPort[];
 }
 
 export interface Decision {

@@ -171,15 +171,15 @@ function configText(settings: { key: string; value: string }[]): string {
     const first = key.indexOf(".");
     const last = key.lastIndexOf(".");
     const section = key.slice(0, first);
-    const header = first === last ? `[${section}]` : `[${section} "${escape(key.slice(first + 1, last))}"]`;
+    const header = first === last ? `[${section}]` : `[${section} "${quoted(key.slice(first + 1, last))}"]`;
     const lines = sections.get(header) ?? [];
-    lines.push(`\t${key.slice(last + 1)} = "${escape(value)}"`);
+    lines.push(`\t${key.slice(last + 1)} = "${quoted(value)}"`);
     sections.set(header, lines);
   }
   return [...sections].map(([header, lines]) => `${header}\n${lines.join("\n")}\n`).join("");
 }
 
-function escape(text: string): string {
+function quoted(text: string): string {
   return text.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("\t", "\\t");
 }
 

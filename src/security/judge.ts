@@ -4,9 +4,9 @@
  */
 import path from "node:path";
 import type { Parser } from "web-tree-sitter";
+import { systemAccounts } from "./accounts.ts";
 import {
   type Invocation,
-  literal,
   NO_VALUES,
   nonLiteralOption,
   skipOptions,
@@ -14,10 +14,24 @@ import {
   XARGS_VALUES,
 } from "./arguments.ts";
 import { type Decision, deny, type PolicyContext } from "./decision.ts";
+import { embeddedCommands } from "./embedded-commands.ts";
+import { findRule } from "./find-rules.ts";
+import { type GitPaths, gitCommand, gitVariable } from "./git-rules.ts";
+import { networkTool, protectedEndpoint } from "./network-rules.ts";
 import { flattenScript, type Word } from "./parse.ts";
-import { interpreter, kill, pipedInterpreter, pkill } from "./process-rules.ts";
+import {
+  builtAtRunTime,
+  fedRule,
+  interpreter,
+  kill,
+  pipedInterpreter,
+  pkill,
+  runTimeProgram,
+  sourced,
+} from "./process-rules.ts";
 import { ProjectPaths } from "./project-paths.ts";
 import {
+  blockReason,
   DEFAULT_ALLOWED_SET,
   DEFAULT_BLOCKED,
   INTERPRETERS,
@@ -25,6 +39,7 @@ import {
   PRIVILEGE_ESCALATION,
   SHELLS,
 } from "./rules.ts";
+import { SecretReads } from "./secret-reads.ts";
 
 /** How deep `bash -c "eval '…'"` may nest before the policy gives up and denies. */
 export const MAX_SCRIPT_DEPTH = 5;
@@ -62,13 +77,21 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 export class Judge {
   readonly seen: string[] = [];
   private readonly paths: ProjectPaths;
+  /** The secret rule; null when the context names no secrets. */
+  private readonly secrets: SecretReads | null;
   private count = 0;
 
   constructor(
     private readonly parser: Parser,
     private readonly ctx: PolicyContext,
   ) {
-    this.paths = new ProjectPaths(ctx.projectDir, ctx.homeDir, ctx.secrets);
+    this.paths = new ProjectPaths(ctx.projectDir, ctx.homeDir);
+    const secrets = ctx.secrets ?? [];
+    this.secrets =
+      secrets.length === 0 ? null : new SecretReads(this.paths, secrets, ctx.accounts ?? systemAccounts());
+    const rule = this.secrets;
+    if (rule !== null)
+      this.paths.enterCheck = (resolved, given, text) => rule.entering(resolved, given, text);
   }
 
   script(source: string, depth: number, piped = false): Decision | null {
@@ -80,14 +103,18 @@ export class Judge {
     }
     const flat = flattenScript(this.parser, source, piped);
     if (!flat.ok) return deny(`could not parse the command: ${flat.error}`, depth > 0 ? source : undefined);
-    const secrets = this.paths.guardsSecrets;
+    const secrets = this.secrets;
     for (const step of flat.steps) {
-      let denial: Decision | null;
-      if (step.kind === "redirects") {
-        denial = secrets ? this.paths.secretRedirects(step.redirects, step.text) : null;
+      let denial: Decision | null = null;
+      if (step.kind === "assign") {
+        const value = step.value ?? secrets?.valueOf(step.valueText) ?? null;
+        this.paths.assign(step.name, value);
+        denial = this.assignment(step.name, value, step.text);
+      } else if (step.kind === "redirects") {
+        denial = secrets?.redirects(step.redirects, step.text) ?? null;
       } else {
         // Its words and redirections are read from where the `cd`s before it left.
-        denial = secrets ? this.paths.secretReads(step.name, step.args, step.redirects, step.text) : null;
+        denial = secrets?.reads(step.name, step.args, step.redirects, step.text) ?? null;
         denial ??= this.invocation(step, depth, 0);
       }
       if (denial !== null) return denial;
@@ -120,10 +147,7 @@ export class Judge {
       );
     }
     if (this.ctx.mode === "blocklist" && isBlocked(name, DEFAULT_BLOCKED)) {
-      return deny(
-        `\`${name}\` is blocked by the command policy (it changes the system outside the project)`,
-        text,
-      );
+      return deny(`\`${name}\` is blocked by the command policy (${blockReason(name)})`, text);
     }
     if (isBlocked(name, this.ctx.extraBlocked)) {
       return deny(`\`${name}\` is blocked by security.extra_blocked_commands`, text);
@@ -154,6 +178,11 @@ export class Judge {
           text: rest.map((w) => w.text).join(" "),
           piped: keepStdin && inv.piped,
           stdin: keepStdin ? inv.stdin : [],
+          ...(name === "xargs"
+            ? { fromInput: "xargs" as const }
+            : inv.fromInput
+              ? { fromInput: inv.fromInput }
+              : {}),
         },
         depth,
         wrapped + 1,
@@ -211,10 +240,36 @@ export class Judge {
     return null;
   }
 
+  /** A variable the command line sets: those that point git elsewhere or make it run programs. */
+  private assignment(name: string, value: string | null, text: string): Decision | null {
+    return name.startsWith("GIT_") ? gitVariable(name, value, this.gitPaths, text) : null;
+  }
+
+  private readonly gitPaths: GitPaths = {
+    outside: (word) =>
+      this.paths.pathProblem(word, { protect: false, broadGlob: false, allowProjectRoot: true }),
+  };
+
   /** The rules of a command that is not a wrapper. */
   private command(name: string, inv: Invocation, depth: number, wrapped: number): Decision | null {
     const { args, text } = inv;
+    const fed = inv.fromInput === undefined ? null : fedRule(name, inv);
+    if (fed !== null) return fed;
+    const network =
+      networkTool(name, args, text) ?? protectedEndpoint(name, args, this.ctx.protectedPorts ?? [], text);
+    if (network !== null) return network;
+    const embedded = embeddedCommands(name, args, text);
+    if ("denial" in embedded) return embedded.denial;
+    for (const script of embedded.scripts) {
+      const denial = this.script(script, depth + 1);
+      if (denial !== null) return denial;
+    }
     switch (name) {
+      case "git":
+        return gitCommand(args, this.gitPaths, text);
+      case "source":
+      case ".":
+        return sourced(name, inv);
       case "ln":
         return this.paths.ln(args, text);
       case "find":
@@ -342,11 +397,16 @@ export class Judge {
       }
       return this.script(scriptWord.value, depth + 1, inv.piped);
     }
-    if (i < args.length && !fromStdin) return null; // runs a script file; its contents are not judged here
+    const scriptFile = args[i];
+    if (scriptFile !== undefined && !fromStdin) {
+      // A script file's contents are not judged here; a program made at run time is refused.
+      return builtAtRunTime(scriptFile) ? runTimeProgram(name, scriptFile, inv.text) : null;
+    }
     if (inv.stdin.length > 0) {
       for (const body of inv.stdin) {
-        if (body === null) return deny(`the here-string given to \`${name}\` is not a literal`, inv.text);
-        const denial = this.script(body, depth + 1);
+        if (body.text === null)
+          return deny(`the here-string given to \`${name}\` is not a literal`, inv.text);
+        const denial = this.script(body.text, depth + 1);
         if (denial !== null) return denial;
       }
       return null;
@@ -373,50 +433,20 @@ export class Judge {
   }
 
   private find(inv: Invocation, depth: number, wrapped: number): Decision | null {
-    const args = inv.args;
-    let i = 0;
-    while (i < args.length && /^-[HLP]$|^-O\d$/.test(args[i]?.value ?? "")) i++;
-    if (args[i]?.value === "-D") i += 2;
-    const starts: Word[] = [];
-    while (i < args.length) {
-      const v = args[i]?.value;
-      if (v !== null && v !== undefined && (v.startsWith("-") || v === "(" || v === "!")) break;
-      starts.push(args[i] as Word);
-      i++;
-    }
-    const execs: Word[][] = [];
-    let deletes = false;
-    for (; i < args.length; i++) {
-      const v = args[i]?.value;
-      if (v === "-delete") deletes = true;
-      if (v === "-exec" || v === "-execdir" || v === "-ok" || v === "-okdir") {
-        const words: Word[] = [];
-        for (i++; i < args.length && args[i]?.value !== ";" && args[i]?.value !== "+"; i++)
-          words.push(args[i] as Word);
-        execs.push(words);
-      }
-    }
-    if (deletes || execs.length > 0) {
-      for (const start of starts.length === 0 ? [literal(".")] : starts) {
-        const problem = this.paths.pathProblem(start, {
-          protect: false,
-          broadGlob: false,
-          allowProjectRoot: true,
-        });
-        if (problem !== null)
-          return deny(`find may only delete or run commands under the project; not ${problem}`, inv.text);
-      }
-    }
-    for (const words of execs) {
-      const [head, ...tail] = words;
-      if (head === undefined) return deny("find -exec without a command", inv.text);
-      const denial = this.invocation(
-        { name: head, args: tail, text: words.map((w) => w.text).join(" "), piped: false, stdin: [] },
+    return findRule(inv.args, inv.text, this.paths, (words) => {
+      const [head, ...tail] = words as [Word, ...Word[]];
+      return this.invocation(
+        {
+          name: head,
+          args: tail,
+          text: words.map((w) => w.text).join(" "),
+          piped: false,
+          stdin: [],
+          fromInput: "find",
+        },
         depth,
         wrapped + 1,
       );
-      if (denial !== null) return denial;
-    }
-    return null;
+    });
   }
 }

@@ -27,6 +27,17 @@ export interface Word {
   braced?: string;
 }
 
+/**
+ * A here-document's or here-string's text: null when it is not a literal (a here-string with a
+ * variable); `expands` when it is an unquoted here-document whose `$…` and `` `…` `` bash
+ * replaces before the command reads it (a shell judges those itself; other programs get text the
+ * policy cannot see).
+ */
+export interface StdinText {
+  text: string | null;
+  expands: boolean;
+}
+
 /** A file redirection (`< file`, `> file`, `2>> log`): where it points, and whether it writes there. */
 export interface Redirect {
   target: Word;
@@ -41,8 +52,8 @@ export interface SimpleCommand {
   text: string;
   /** Its standard input comes from a pipe (`a | this`, `>(this)`). */
   piped: boolean;
-  /** Scripts fed to its standard input by here-documents and here-strings (null: not literal). */
-  stdin: readonly (string | null)[];
+  /** What here-documents and here-strings feed its standard input. */
+  stdin: readonly StdinText[];
   /** Its file redirections (opened before it runs, from the same working directory). */
   redirects: readonly Redirect[];
 }
@@ -54,8 +65,18 @@ export interface RedirectStep {
   text: string;
 }
 
+/** A variable the command line sets (`X=…`, `export X=…`, or `X=… cmd` before cmd): its value when literal. */
+export interface AssignStep {
+  kind: "assign";
+  name: string;
+  value: string | null;
+  /** The value as written (`$HOME/.aws`), for what the policy can expand of it. */
+  valueText: string;
+  text: string;
+}
+
 /** What runs, in order. */
-export type Step = SimpleCommand | RedirectStep;
+export type Step = SimpleCommand | RedirectStep | AssignStep;
 
 export type Flattened = { ok: true; steps: Step[] } | { ok: false; error: string };
 
@@ -119,6 +140,8 @@ function plainNode(
   steps: Step[],
 ): boolean {
   if (LEAVES.has(type)) return true;
+  // Assignments are steps of their own (the walk reads them).
+  if (type === "variable_assignment" || type === "declaration_command") return false;
   if (type === "command") {
     const text = source.slice(node.startIndex, node.endIndex);
     const args: Word[] = [];
@@ -265,6 +288,9 @@ class Walk {
       case "command_substitution":
         for (const kid of this.namedKids(node)) this.visit(kid.node, kid.type, false, type, null);
         return;
+      case "variable_assignment":
+        this.assignment(node);
+        return;
       case "process_substitution": {
         const writesInto = this.source.startsWith(">(", node.startIndex);
         for (const kid of this.namedKids(node)) this.visit(kid.node, kid.type, writesInto, type, null);
@@ -344,7 +370,7 @@ class Walk {
   }
 
   /** Records a simple command, then walks the substitutions in its words; returns its redirect list. */
-  private command(node: Node, piped: boolean, stdin: (string | null)[]): Redirect[] {
+  private command(node: Node, piped: boolean, stdin: StdinText[]): Redirect[] {
     const text = this.text(node);
     const plainArgs: Word[] = [];
     const plainName = stdin.length === 0 && this.shortcuts ? plainWords(text, plainArgs) : null;
@@ -407,6 +433,11 @@ class Walk {
         }
         continue;
       }
+      if (type === "variable_assignment") {
+        // `X=… cmd`: set for the command (CDPATH=… cd x), and its value may hold a substitution.
+        this.assignment(child);
+        continue;
+      }
       if (type === "heredoc_redirect") {
         scripts.push(this.heredocBody(this.namedKids(child)));
       } else if (type === "herestring_redirect") {
@@ -425,8 +456,23 @@ class Walk {
     return redirects;
   }
 
-  private stdinScripts(kids: Kid[]): (string | null)[] {
-    const scripts: (string | null)[] = [];
+  /** Records `NAME=value` as a step, then walks the value for the commands it runs. */
+  private assignment(node: Node): void {
+    const kids = this.namedKids(node);
+    const name = kids.find((k) => k.type === "variable_name");
+    const value = kids.find((k) => k !== name && k.type !== "subscript");
+    this.steps.push({
+      kind: "assign",
+      name: name === undefined ? "" : this.text(name.node),
+      value: value === undefined ? "" : this.word(value.node, value.type).value,
+      valueText: value === undefined ? "" : this.text(value.node),
+      text: this.text(node),
+    });
+    if (value !== undefined) this.visit(value.node, value.type, false, "variable_assignment", null);
+  }
+
+  private stdinScripts(kids: Kid[]): StdinText[] {
+    const scripts: StdinText[] = [];
     for (const kid of kids) {
       if (kid.type === "heredoc_redirect") scripts.push(this.heredocBody(this.namedKids(kid.node)));
       else if (kid.type === "herestring_redirect") scripts.push(this.herestring(kid.node));
@@ -434,14 +480,18 @@ class Walk {
     return scripts;
   }
 
-  private heredocBody(kids: Kid[]): string {
+  private heredocBody(kids: Kid[]): StdinText {
     const body = kids.find((k) => k.type === "heredoc_body");
-    return body === undefined ? "" : this.text(body.node);
+    if (body === undefined) return { text: "", expands: false };
+    const start = kids.find((k) => k.type === "heredoc_start");
+    const quoted = start !== undefined && /['"\\]/.test(this.text(start.node));
+    const text = this.text(body.node);
+    return { text, expands: !quoted && /[$`]/.test(text) };
   }
 
-  private herestring(node: Node): string | null {
+  private herestring(node: Node): StdinText {
     const word = node.namedChildren[0];
-    return word === undefined ? "" : this.word(word, this.typeOf(word)).value;
+    return { text: word === undefined ? "" : this.word(word, this.typeOf(word)).value, expands: false };
   }
 
   /**

@@ -160,20 +160,76 @@ export interface PathScope {
 export interface ResolvedPath {
   lexical: string;
   real: string;
+  /** It goes through another process's /proc entry (`/proc/123/cwd`): where it leads is not known. */
+  unknown?: true;
 }
 
 /** Expands `~` and resolves against the working directory; null for `~user`, which is not followed. */
 export function resolveArg(arg: string, scope: PathScope): ResolvedPath | null {
-  const lexical = lexicalArg(arg, scope);
-  return lexical === null ? null : { lexical, real: realOf(lexical, scope.cache ?? new Map()) };
+  const expanded = tildeExpanded(arg, scope);
+  if (expanded === null) return null;
+  const lexical = lexicalPath(scope.cwd, expanded);
+  const cache = scope.cache ?? new Map<string, string>();
+  // `..` after a symlink, and /proc's links, lead where the kernel goes, not where folding goes.
+  if (!PHYSICAL.test(expanded)) return { lexical, real: realOf(lexical, cache) };
+  const absolute = expanded.startsWith("/") ? expanded : `${scope.cwd}/${expanded}`;
+  const physical = physicalPath(absolute, scope.cwd, cache);
+  return physical === null ? { lexical, real: absolute, unknown: true } : { lexical, real: physical };
+}
+
+/** Paths whose real path needs the walk of physicalPath. */
+const PHYSICAL = /(?:^|\/)\.\.(?:\/|$)|^\/(?:proc|dev)(?:\/|$)/;
+
+/**
+ * Where the absolute path `p` leads as the kernel resolves it: segment by segment, symlinks
+ * followed where they stand, `..` taken from the real parent. `/proc/self` and
+ * `/proc/thread-self` are the session's shell (`cwd` its directory, `root` the root); another
+ * process's `cwd`, `root`, `fd` or `exe` cannot be known: null. Entries under /dev are not
+ * followed (`/dev/stdin`).
+ */
+export function physicalPath(p: string, cwd: string, cache: Map<string, string>): string | null {
+  const segments = p.split("/");
+  // What comes before the first `..` resolves in one go (outside /proc and /dev).
+  let start = segments.indexOf("..");
+  if (start < 0 || /^\/(proc|dev)(\/|$)/.test(p)) start = 0;
+  let real = start === 0 ? "/" : realOf(normalized(segments.slice(0, start).join("/") || "/"), cache);
+  for (const segment of segments.slice(start)) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      real = real.slice(0, real.lastIndexOf("/")) || "/";
+    } else if (real === "/proc" && (segment === "self" || segment === "thread-self")) {
+      real = "/proc/self";
+    } else if (real === "/proc/self" && segment === "cwd") {
+      real = realOf(normalized(cwd), cache);
+    } else if (/^\/proc\/(self|\d+)$/.test(real) && segment === "root") {
+      if (real !== "/proc/self") return null;
+      real = "/";
+    } else if (/^\/proc\/(self|\d+)$/.test(real) && PROCESS_LINKS.has(segment)) {
+      return null;
+    } else if (real === "/dev" || real.startsWith("/dev/")) {
+      real = childOf(real, segment);
+    } else {
+      real = realOf(childOf(real, segment), cache);
+    }
+  }
+  return real;
+}
+
+/** A process's links into the file system, which lead where that process is. */
+const PROCESS_LINKS = new Set(["cwd", "fd", "exe", "map_files", "fdinfo"]);
+
+/** `arg` with `~` (the home) and `~+` (the working directory) expanded; null for `~user` and `~-`. */
+function tildeExpanded(arg: string, scope: PathScope): string | null {
+  if (!arg.startsWith("~")) return arg;
+  if (arg === "~" || arg.startsWith("~/")) return scope.home + arg.slice(1);
+  if (arg === "~+" || arg.startsWith("~+/")) return scope.cwd + arg.slice(2);
+  return null;
 }
 
 /** `arg` with `~` expanded, absolute from the working directory, symlinks not followed; null for `~user`. */
 export function lexicalArg(arg: string, scope: PathScope): string | null {
-  let expanded = arg;
-  if (arg === "~" || arg.startsWith("~/")) expanded = scope.home + arg.slice(1);
-  else if (arg.startsWith("~")) return null;
-  return lexicalPath(scope.cwd, expanded);
+  const expanded = tildeExpanded(arg, scope);
+  return expanded === null ? null : lexicalPath(scope.cwd, expanded);
 }
 
 /** Why a resolved path outside the project is off limits, in a few words. */
@@ -201,11 +257,11 @@ export const GLOB_SEGMENT = /[*?[]/;
 
 /**
  * Whether the glob `pattern` (one path segment: `*`, `?`, `[…]`) matches the name `name`, as bash
- * matches it by default: a leading dot must be written out.
+ * matches it by default: a leading dot must be written out (unless `dotfiles`, as find's -name).
  */
-export function segmentMatches(pattern: string, name: string): boolean {
+export function segmentMatches(pattern: string, name: string, dotfiles = false): boolean {
   if (!GLOB_SEGMENT.test(pattern)) return pattern === name;
-  if (name.startsWith(".") && !pattern.startsWith(".")) return false;
+  if (!dotfiles && name.startsWith(".") && !pattern.startsWith(".")) return false;
   let source = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;

@@ -41,11 +41,103 @@ export const DEFAULT_BLOCKED = [
   "userdel",
   "usermod",
   "groupadd",
+  "groupdel",
+  "groupmod",
+  "adduser",
+  "deluser",
+  "addgroup",
+  "delgroup",
+  "gpasswd",
+  "chpasswd",
+  "newusers",
+  "chsh",
+  "chfn",
   "passwd",
   "visudo",
+  "vipw",
+  "vigr",
+  "sudoedit",
+  // persistence: what would outlive the session
   "crontab",
+  "at",
+  "batch",
+  "atrm",
+  "systemd-run",
+  "loginctl",
+  // the network and the firewall
   "iptables",
+  "ip6tables",
+  "nft",
+  "ufw",
+  // leaving the sandbox: namespaces, roots, capabilities, other processes
+  "nsenter",
+  "unshare",
+  "chroot",
+  "pivot_root",
+  "capsh",
+  "setcap",
+  "setpriv",
+  "gdb",
+  "strace",
+  "ltrace",
+  // container engines and virtual machines: one of them can mount the whole machine
+  "docker",
+  "docker-compose",
+  "podman",
+  "podman-compose",
+  "nerdctl",
+  "ctr",
+  "crictl",
+  "runc",
+  "lxc*",
+  "machinectl",
+  "systemd-nspawn",
+  "virsh",
+  "qemu-system-*",
+  // runs commands it reads from its input, unseen
+  "parallel",
 ] as const;
+
+/** Why a blocklisted command is blocked, by group (the refusal says it). */
+export const BLOCK_REASONS: ReadonlyMap<string, string> = new Map([
+  ...["crontab", "at", "batch", "atrm", "systemd-run", "loginctl"].map(
+    (n) => [n, "it schedules work that would outlive the session"] as const,
+  ),
+  ...[
+    "nsenter",
+    "unshare",
+    "chroot",
+    "pivot_root",
+    "capsh",
+    "setcap",
+    "setpriv",
+    "gdb",
+    "strace",
+    "ltrace",
+  ].map((n) => [n, "it enters other namespaces or processes, or changes capabilities"] as const),
+  ...[
+    "docker",
+    "docker-compose",
+    "podman",
+    "podman-compose",
+    "nerdctl",
+    "ctr",
+    "crictl",
+    "runc",
+    "lxc*",
+    "machinectl",
+    "systemd-nspawn",
+    "virsh",
+    "qemu-system-*",
+  ].map(
+    (n) =>
+      [
+        n,
+        "a container engine or virtual machine can mount the whole machine; use a dev server, or SQLite for development",
+      ] as const,
+  ),
+  ["parallel", "it runs commands it reads from its input, which the policy can't see; use a loop"],
+]);
 
 /** The only commands allowed in allowlist mode (plus security.extra_allowed_commands). */
 export const DEFAULT_ALLOWED: readonly string[] = [
@@ -188,7 +280,6 @@ export const DEFAULT_ALLOWED: readonly string[] = [
   "make",
   "sqlite3",
   "psql",
-  "docker-compose",
 ];
 
 export const DEFAULT_ALLOWED_SET: ReadonlySet<string> = new Set(DEFAULT_ALLOWED);
@@ -237,6 +328,9 @@ export const DEV_PROCESSES = new Set([
   "tsx",
 ]);
 
+/** Interpreters that take a program as an argument of these options (`python3 -c CODE`, `node -e CODE`). */
+export const CODE_INTERPRETERS = new Set([...INTERPRETERS].filter((n) => !SHELLS.has(n)));
+
 /** Deleting these (anywhere in the project) is refused. */
 export const PROTECTED_NAMES = new Set([
   ".git",
@@ -272,6 +366,14 @@ export const CHMOD_SYMBOLIC = /^[ugoa]*\+x$/;
 /** DEFAULT_BLOCKED as exact names and prefixes, for the check every command goes through. */
 const DEFAULT_BLOCKED_EXACT: ReadonlySet<string> = new Set(DEFAULT_BLOCKED.filter((p) => !p.endsWith("*")));
 const DEFAULT_BLOCKED_PREFIXES = DEFAULT_BLOCKED.filter((p) => p.endsWith("*")).map((p) => p.slice(0, -1));
+
+/** Why `name` is on the default blocklist, for the refusal. */
+export function blockReason(name: string): string {
+  for (const [pattern, reason] of BLOCK_REASONS) {
+    if (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern) return reason;
+  }
+  return "it changes the system outside the project";
+}
 
 /** Whether `name` matches one of `patterns` (exact names, or `prefix*`). */
 export function isBlocked(name: string, patterns: readonly string[]): boolean {

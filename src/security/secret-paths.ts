@@ -1,6 +1,7 @@
 /** The files a session may never read: credentials of the user's tools, Baton's data, other `.env` files. */
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { otherReadableHomes } from "./accounts.ts";
 import { isInside } from "./paths.ts";
 
 /**
@@ -63,6 +64,8 @@ export interface SecretScope {
   home: string;
   /** Baton's own data directory (`BATON_HOME` or `~/.baton`). */
   batonHome: string;
+  /** Other accounts' homes whose credentials are readable too (default: otherReadableHomes). */
+  otherHomes?: readonly string[];
 }
 
 function isEnvFile(name: string): boolean {
@@ -106,14 +109,17 @@ export function envFilesOutside(projectDir: string, home: string): string[] {
 }
 
 /**
- * Absolute paths (files or whole directories) a session must not read. Paths inside the project
+ * Absolute paths (files or whole directories) a session must not read: the credentials under the
+ * user's home (and under every account's home when Baton runs as root), Baton's data directory,
+ * and `.env` files outside the project. Paths inside the project
  * are left out (a project may keep its own `.env`); a secret directory that holds the project (a
  * project under the Baton home) stays listed, and the project is read-allowed inside it.
  */
 export function secretPaths(scope: SecretScope): string[] {
   const projectDir = path.resolve(scope.projectDir);
+  const homes = [scope.home, ...(scope.otherHomes ?? otherReadableHomes(scope.home))];
   const candidates = [
-    ...HOME_SECRETS.map((p) => path.join(scope.home, p)),
+    ...homes.flatMap((home) => HOME_SECRETS.map((p) => path.join(home, p))),
     path.resolve(scope.batonHome),
     ...envFilesOutside(projectDir, scope.home),
   ];

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICY_DENIED_EXIT } from "../../src/cli/commands/policy.ts";
@@ -45,18 +45,27 @@ describe("baton policy check", () => {
     expect(outside.out).toContain("outside the project");
   });
 
-  it("takes --mode, and security.mode from baton.yaml otherwise", async () => {
-    expect((await policy(["check", "--mode", "allowlist", "--", "docker ps"])).out).toContain(
+  it("takes --mode, and security.mode from the config; a baton.yaml may only tighten it", async () => {
+    expect((await policy(["check", "--mode", "allowlist", "--", "terraform plan"])).out).toContain(
       "not in the allowlist",
     );
-    expect((await policy(["check", "--", "docker ps"])).code).toBe(0);
+    expect((await policy(["check", "--", "terraform plan"])).code).toBe(0);
     writeFileSync(
       path.join(world.project, "baton.yaml"),
-      "security:\n  mode: allowlist\n  extra_allowed_commands: [cargo]\n",
+      "security:\n  mode: allowlist\n  extra_allowed_commands: [terraform]\n",
     );
-    expect((await policy(["check", "--", "docker ps"])).code).toBe(3);
-    expect((await policy(["check", "--", "cargo build"])).code).toBe(0);
-    expect((await policy(["check", "--mode", "blocklist", "--", "docker ps"])).code).toBe(0);
+    // Allowlist mode, and no command added to it: a baton.yaml cannot grant one.
+    const tightened = await policy(["check", "--", "terraform plan"]);
+    expect(tightened.code).toBe(3);
+    expect(tightened.err).toContain("security.extra_allowed_commands: terraform left out");
+    expect((await policy(["check", "--mode", "blocklist", "--", "terraform plan"])).code).toBe(3);
+    // Granted where a person sets it, the allowlist takes it.
+    mkdirSync(path.join(world.root, "baton-home"), { recursive: true });
+    writeFileSync(
+      path.join(world.root, "baton-home", "config.yaml"),
+      "security:\n  extra_allowed_commands: [terraform]\n",
+    );
+    expect((await policy(["check", "--", "terraform plan"])).code).toBe(0);
   });
 
   it("refuses reading secrets: a .env outside the project, Baton's home; the project's own .env is fine", async () => {

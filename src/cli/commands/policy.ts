@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
+import { policyContext } from "../../agent/command-policy.ts";
 import { decideCommand } from "../../security/command-policy.ts";
 import { secretPaths } from "../../security/secret-paths.ts";
 import type { CliIo } from "../io.ts";
@@ -40,14 +41,11 @@ export function registerPolicyCommand(program: Command, io: CliIo): void {
         flags: { "security.mode": options.mode },
         flagNames: { "security.mode": "--mode" },
       });
-      const decision = await decideCommand(command, {
-        mode: config.security.mode,
-        projectDir,
-        extraBlocked: config.security.extra_blocked_commands,
-        extraAllowed: config.security.extra_allowed_commands,
-        // as a session gets them: credentials of the user's tools, Baton's data, other .env files
-        secrets: secretPaths({ projectDir, home: os.homedir(), batonHome }),
-      });
+      // As a session gets it: the same context, the same secrets.
+      const decision = await decideCommand(
+        command,
+        policyContext(config, projectDir, secretPaths({ projectDir, home: os.homedir(), batonHome })),
+      );
       io.out(`${decision.allowed ? "allowed" : "denied"}: ${decision.reason}\n`);
       if (!decision.allowed) throw new CommandDeniedExit(decision.reason);
     });
