@@ -9,7 +9,7 @@
 import os from "node:os";
 import path from "node:path";
 import { type Decision, deny, messageOf } from "./decision.ts";
-import { isInside, realpathExisting } from "./paths.ts";
+import { isInside, physicalPath, realpathExisting } from "./paths.ts";
 
 export interface FileAccessScope {
   /** The project directory: the session's working directory, and the only place it may write. */
@@ -69,12 +69,20 @@ class Resolver {
     this.secrets = [...new Set([...secrets, ...secrets.map((s) => realpathExisting(s, this.cache))])];
   }
 
-  /** Resolves `given` against `base` (the project unless said otherwise). */
+  /**
+   * Resolves `given` against `base` (the project unless said otherwise) as the kernel would for
+   * Claude Code, whose working directory is the project: symlinks where they stand, `..` from the
+   * real parent, `/proc/self/cwd` the project. A path through another process's /proc entry is
+   * refused (it cannot be followed).
+   */
   resolve(given: string, base = this.project): Resolved {
     let expanded = given;
     if (given === "~" || given.startsWith("~/")) expanded = this.home + given.slice(1);
-    const lexical = path.resolve(base, expanded);
-    return { given, lexical, real: realpathExisting(lexical, this.cache) };
+    const absolute = path.isAbsolute(expanded) ? expanded : `${base}/${expanded}`;
+    const lexical = path.resolve(absolute);
+    const real = physicalPath(absolute, this.project, this.cache);
+    if (real === null) throw new Error(`${given} goes through another process's /proc entry`);
+    return { given, lexical, real };
   }
 
   insideProject(p: string): boolean {

@@ -155,6 +155,20 @@ describe("reads by Read, Glob and Grep", () => {
     expect(decide("Grep", { pattern: "x", path: "/usr/share" }).allowed).toBe(true);
   });
 
+  it("resolves as the kernel does: `..` after a link, and /proc/self/cwd as the project", () => {
+    // keys → ~/.ssh, so keys/.. is ~ (folding the path by its spelling would say the project).
+    expectDenied(decide("Read", { file_path: "keys/../.aws/credentials" }), `${home}/.aws`);
+    expectDenied(decide("Read", { file_path: "/proc/self/cwd/../../../.ssh/id_ed25519" }), `${home}/.ssh`);
+    expectDenied(decide("Write", { file_path: "/proc/self/cwd/../../x.txt" }), "outside");
+    expect(decide("Read", { file_path: "/proc/self/cwd/src/index.ts" }).allowed).toBe(true);
+    // Another process's working directory cannot be followed.
+    expectDenied(
+      decide("Read", { file_path: "/proc/1/cwd/.ssh/id_ed25519" }),
+      "could not be checked",
+      "/proc",
+    );
+  });
+
   it("refuses a process environment, which holds API keys", () => {
     expectDenied(decide("Read", { file_path: "/proc/self/environ" }), "/proc/self/environ", "environment");
     expectDenied(decide("Read", { file_path: "/proc/1/task/1/environ" }), "/proc/1/task/1/environ");
