@@ -13,6 +13,7 @@ import type {
   SyncHookJSONOutput,
 } from "@anthropic-ai/claude-agent-sdk";
 import type { Config } from "../config/schema.ts";
+import { resolveDatabaseTarget } from "../db/url.ts";
 import type { EventPayload } from "../events/catalog.ts";
 import type { Decision } from "../security/decision.ts";
 import { toHostPath } from "../security/docker-sandbox.ts";
@@ -31,6 +32,8 @@ export interface SessionSecurity {
   batonHome: string;
   /** The user's home directory, whose credentials sessions may not read. */
   home: string;
+  /** Baton's SQLite database and its journals, when they lie outside its home (none for PostgreSQL). */
+  databaseFiles: readonly string[];
 }
 
 /** Builds the session security of a config (loads the bash grammar once). */
@@ -39,7 +42,12 @@ export async function sessionSecurity(
   batonHome: string,
   home = homedir(),
 ): Promise<SessionSecurity> {
-  return { policy: await commandPolicy(config), sandbox: config.sandbox, batonHome, home };
+  const target = resolveDatabaseTarget(config.database.url, { home: batonHome, cwd: process.cwd() });
+  const databaseFiles =
+    target.dialect === "sqlite" && target.path !== ":memory:"
+      ? ["", "-wal", "-shm", "-journal"].map((suffix) => `${target.path}${suffix}`)
+      : [];
+  return { policy: await commandPolicy(config), sandbox: config.sandbox, batonHome, home, databaseFiles };
 }
 
 /** The tools whose calls are judged before they run. */
@@ -61,7 +69,12 @@ export class SessionGuard {
     private readonly projectDir: string,
     private readonly sink: GuardSink,
   ) {
-    this.secrets = secretPaths({ projectDir, home: security.home, batonHome: security.batonHome });
+    this.secrets = secretPaths({
+      projectDir,
+      home: security.home,
+      batonHome: security.batonHome,
+      extra: security.databaseFiles,
+    });
   }
 
   /** The sandbox block of the SDK options; undefined when commands run unconfined or in docker. */
@@ -72,6 +85,7 @@ export class SessionGuard {
       projectDir: this.projectDir,
       home: this.security.home,
       batonHome: this.security.batonHome,
+      extra: this.security.databaseFiles,
       allowedDomains: sandbox.allowed_domains,
     });
   }

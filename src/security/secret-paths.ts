@@ -66,6 +66,8 @@ export interface SecretScope {
   batonHome: string;
   /** Other accounts' homes whose credentials are readable too (default: otherReadableHomes). */
   otherHomes?: readonly string[];
+  /** More files of Baton's own: its SQLite database, when it lies outside Baton's home. */
+  extra?: readonly string[];
 }
 
 function isEnvFile(name: string): boolean {
@@ -121,6 +123,7 @@ export function secretPaths(scope: SecretScope): string[] {
   const candidates = [
     ...homes.flatMap((home) => HOME_SECRETS.map((p) => path.join(home, p))),
     path.resolve(scope.batonHome),
+    ...(scope.extra ?? []).map((p) => path.resolve(p)),
     ...envFilesOutside(projectDir, scope.home),
   ];
   return [...new Set(candidates)].filter((p) => !isInside(p, projectDir));
