@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell commands, not templates
 /**
  * The attacker suite: a scripted model that plays a session following hostile instructions drives
  * real sessions (the real SDK and Claude Code, the OS sandbox, Baton's policy and host-side
@@ -18,7 +19,6 @@ import { Config } from "../../src/config/schema.ts";
 import { EventBus } from "../../src/events/bus.ts";
 import { applyReset } from "../../src/orchestrator/reset.ts";
 import { createProject } from "../../src/projects/create-project.ts";
-import type { Project } from "../../src/projects/model.ts";
 import {
   type ScriptedModel,
   sequence,
