@@ -27,7 +27,12 @@ export function findChromium(candidates: readonly string[] = CHROMIUM_CANDIDATES
  * per session, screenshots and traces kept in `outputDir`. Its tools are offered directly (not
  * behind tool search): coding sessions verify their UI work with them.
  */
-export function browserServer(options: { executablePath: string; outputDir: string }): McpStdioServerConfig {
+export function browserServer(options: {
+  executablePath: string;
+  outputDir: string;
+  /** Every request of the browser goes through this proxy (browser-proxy.ts), loopback too. */
+  proxyServer: string;
+}): McpStdioServerConfig {
   const cli = join(createRequire(import.meta.url).resolve("@playwright/mcp/package.json"), "..", "cli.js");
   return {
     type: "stdio",
@@ -41,6 +46,7 @@ export function browserServer(options: { executablePath: string; outputDir: stri
       // Chromium's own sandbox cannot start as root or inside Baton's OS sandbox.
       "--no-sandbox",
       `--output-dir=${options.outputDir}`,
+      `--proxy-server=${options.proxyServer}`,
     ],
     alwaysLoad: true,
   };

@@ -116,6 +116,11 @@ export class DevServers {
 
   constructor(private readonly deps: DevServerDeps) {}
 
+  /** The ports of the servers running now (the browser may reach these, see browser-proxy.ts). */
+  ports(): ReadonlySet<number> {
+    return new Set(this.servers.keys());
+  }
+
   /** Starts `command`, which must serve HTTP on 127.0.0.1:`port`; resolves when it answers, or says why not. */
   async start(command: string, port: number, waitSeconds: number): Promise<{ ok: boolean; text: string }> {
     const decision = await this.deps.judge(command);

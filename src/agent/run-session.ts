@@ -16,6 +16,7 @@ import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { assertWritable } from "../util/host-files.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
+import { BrowserProxy } from "./browser-proxy.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { DEV_SERVER_ALLOWED_TOOLS, DEV_SERVER_NAME, DevServers, devServerMcp } from "./dev-servers.ts";
 import { MessageMapper } from "./message-mapper.ts";
@@ -197,6 +198,19 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           judge: (command) => guard.judgeCommand(command, `mcp__${DEV_SERVER_NAME}__start_dev_server`),
         })
       : null;
+  // The browser's network: the internet and the session's dev servers, nothing else here.
+  const browserProxy =
+    browser === null
+      ? null
+      : new BrowserProxy({
+          localPorts: () => devServers?.ports() ?? new Set(),
+          refused: (destination, why) => {
+            usage.add({ denied_commands: 1 });
+            void recorder
+              .record("security", { tool: "browser", command: destination, allowed: false, reason: why, by: "sandbox" })
+              .catch(() => {});
+          },
+        });
   const ticker = setInterval(() => {
     const cause = watch.tick();
     if (cause) end(cause);
@@ -229,6 +243,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
 
+    const proxyServer = browserProxy === null ? null : await browserProxy.start();
     const mapper = new MessageMapper(() => clock().getTime());
     const options = sessionOptions({
       cwd: project.directory,
@@ -237,12 +252,13 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       env: environment.env,
       mcpServers: {
         [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }),
-        ...(browser === null
+        ...(browser === null || proxyServer === null
           ? {}
           : {
               [BROWSER_SERVER]: browserServer({
                 executablePath: browser.executablePath,
                 outputDir: join(logDir, browserLogDir(stem)),
+                proxyServer,
               }),
             }),
         ...(devServers === null ? {} : { [DEV_SERVER_NAME]: devServerMcp(devServers) }),
@@ -313,6 +329,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     clearTimeout(fallback);
     await devServers?.stopAll();
     await processes.endAll();
+    await browserProxy?.close();
     request.signal?.removeEventListener("abort", onAbort);
   }
 

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findChromium } from "../../src/agent/browser.ts";
+import { sessionSecurity } from "../../src/agent/session-security.ts";
+import { Config } from "../../src/config/schema.ts";
 import {
   lastToolResult,
   type ScriptedModel,
@@ -13,51 +15,79 @@ import {
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { freePort } from "../helpers/ports.ts";
 import { codingSession } from "../helpers/scripted-run.ts";
+import { makeWorld } from "../helpers/world.ts";
 
 const chromium = findChromium();
-let app: Server;
-let appUrl = "";
+let host: Server;
+let hostUrl = "";
 let model: ScriptedModel | undefined;
 let db: TestDatabase | undefined;
 
 beforeAll(async () => {
-  app = createServer((_, res) => {
-    res.writeHead(200, { "content-type": "text/html" });
-    res.end("<!doctype html><title>Todo list</title><h1>My todos</h1><button>Add</button>");
-  });
-  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
+  // A server of this machine that is not the session's: Baton's API stands here in production.
+  host = createServer((_, res) => res.end("<title>Baton</title><h1>Not for sessions</h1>"));
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
 });
 afterAll(async () => {
   await model?.close();
   await db?.cleanup();
-  await new Promise((resolve) => app.close(resolve));
+  await new Promise((resolve) => host.close(resolve));
 });
 
 it.skipIf(chromium === null)(
-  "lets a session check a page in the system Chromium and counts each browser call as a verification",
+  "lets a session check its dev server's page in the system Chromium, counts each browser call, and keeps the browser off other local servers",
   async () => {
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}/`;
     let seenPage = "";
+    let refusedPage = "";
     model = await startScriptedModel(
       sequence([
+        toolUseReply({
+          name: "mcp__devserver__start_dev_server",
+          input: {
+            command: `node -e "require('http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'text/html' }); r.end('<title>Todo list</title><h1>My todos</h1><button>Add</button>') }).listen(${port}, '127.0.0.1')"`,
+            port,
+          },
+        }),
         toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url: appUrl } }),
         toolUseReply({ name: "mcp__playwright__browser_snapshot", input: {} }),
         (request) => {
           seenPage = lastToolResult(request)?.text ?? "";
           return toolUseReply({ name: "mcp__playwright__browser_take_screenshot", input: {} });
         },
-        textReply("The page shows the todo list."),
+        toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url: hostUrl } }),
+        (request) => {
+          refusedPage = lastToolResult(request)?.text ?? "";
+          return textReply("The page shows the todo list.");
+        },
       ]),
     );
     db = await createTestDatabase("sqlite");
+    const w = makeWorld();
     const { outcome } = await codingSession(db, model, {
       browser: { executablePath: chromium ?? "" },
+      security: await sessionSecurity(Config.parse({}), w.home),
     });
     expect(outcome.error).toBeNull();
     expect(seenPage).toContain("My todos");
     expect(seenPage).toMatch(/button "Add"/);
-    expect(outcome.session).toMatchObject({ tool_calls: 3, tool_errors: 0, browser_verifications: 3 });
+    // Another server of this machine is out of the browser's reach, and the refusal is on record.
+    expect(refusedPage).not.toContain("Not for sessions");
+    const refusals = (await db.stores.sessions.listEvents(outcome.session.id)).filter(
+      (e) => e.type === "security",
+    );
+    expect(refusals.map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        tool: "browser",
+        by: "sandbox",
+        reason: expect.stringMatching(/not one of the session's dev servers/),
+      }),
+    ]);
+    expect(outcome.session).toMatchObject({ tool_calls: 5, browser_verifications: 4 });
     // Screenshots go with the session's logs, in Baton's data directory, not in the project.
     const shots = readdirSync(join(dirname(outcome.logs.txt), "browser", `${outcome.session.log_path}`));
     expect(shots.some((f) => f.endsWith(".png"))).toBe(true);
@@ -66,4 +96,5 @@ it.skipIf(chromium === null)(
       expect.arrayContaining(["mcp__playwright__browser_navigate", "mcp__playwright__browser_click"]),
     );
   },
+  120_000,
 );
