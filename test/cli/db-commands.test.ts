@@ -29,7 +29,7 @@ describe("baton db", () => {
 
   it("uses the database named by --database-url, then DATABASE_URL, then the config file", async () => {
     const w = makeWorld();
-    w.write("project/baton.yaml", "database:\n  url: sqlite:from-file.db\n");
+    w.write("baton-home/config.yaml", "database:\n  url: sqlite:from-file.db\n");
     const fromFile = await baton(["db", "status"], { cwd: w.cwd, env: w.env });
     expect(fromFile.out).toContain(`sqlite:${join(w.cwd, "from-file.db")}`);
     const fromEnv = await baton(["db", "status"], {

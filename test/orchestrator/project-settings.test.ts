@@ -53,7 +53,7 @@ it("stops a run after the project's max_sessions unless the run says otherwise",
   expect(limited.end).toBe("max_iterations");
   expect(limited.sessions.map((s) => s.session.type)).toEqual(["coding"]);
   const started = h.events.filter((e) => e.type === "run_started").map((e) => e.payload);
-  expect(started.at(-1)).toEqual({ kind: "coding", max_iterations: 1 });
+  expect(started.at(-1)).toEqual({ kind: "coding", max_iterations: 1, sandbox: "os" });
   // A run's own limit wins.
   const two = await h.orchestrator.run(h.project.id, { maxIterations: 2 });
   expect(two.sessions.filter((s) => s.session.type === "coding")).toHaveLength(2);

@@ -7,7 +7,7 @@ describe("review.rules", () => {
   it("takes per-rule points and thresholds from a config file, over the defaults", () => {
     const w = makeWorld();
     const file = w.write(
-      "project/baton.yaml",
+      "baton-home/config.yaml",
       "review:\n  deep_every: 3\n  rules:\n    no_browser_verification: { points: 4 }\n    tool_error_rate: { threshold: 0.5 }\n",
     );
     const loaded = loadConfig({ cwd: w.cwd, env: w.env });
