@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PromptStore } from "../db/stores/prompt-store.ts";
+import type { Project } from "../projects/model.ts";
+import { SPEC_DIR } from "../projects/spec.ts";
 import type { PromptName, PromptVersion } from "../review/model.ts";
+import type { Session } from "../sessions/model.ts";
 
 /** Where the built-in prompt templates live (`prompts/` at the repository root). */
 export const PROMPTS_DIR = join(import.meta.dirname, "..", "..", "prompts");
@@ -39,4 +42,25 @@ export function renderPrompt(template: string, values: Record<string, string | n
     if (value === undefined) throw new Error(`prompt placeholder {{${key}}} has no value`);
     return String(value);
   });
+}
+
+/** The values a session's prompt is rendered with. */
+export function promptValues(project: Project, session: Session): Record<string, string | number> {
+  const specFiles = project.spec_path ? listSpecFiles(project.directory) : [];
+  return {
+    project_name: project.name,
+    session_number: session.number,
+    spec_location: `${SPEC_DIR}/`,
+    spec_files: specFiles.length > 0 ? specFiles.join(", ") : "no files",
+  };
+}
+
+/** The names in the project's spec folder: only when it is a real folder (a session may have replaced it with a link). */
+function listSpecFiles(dir: string): string[] {
+  const spec = join(dir, SPEC_DIR);
+  try {
+    return lstatSync(spec).isDirectory() ? readdirSync(spec).sort() : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
@@ -9,9 +8,8 @@ import type { EventBus } from "../events/bus.ts";
 import { SessionRecorder } from "../events/recorder.ts";
 import { browserLogDir, projectLogDir, SessionLog, sessionLogStem } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
-import { SPEC_DIR } from "../projects/spec.ts";
 import { DockerSessionProcesses, dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
-import { type Session, type TerminalSessionStatus, unitCosts } from "../sessions/model.ts";
+import { type Session, sessionMetrics, type TerminalSessionStatus } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { assertWritable } from "../util/host-files.ts";
@@ -25,7 +23,7 @@ import { sessionOptions } from "./options.ts";
 import { estimateCostUsd } from "./pricing.ts";
 import { SESSION_MARK_VARIABLE, SessionProcesses } from "./process-group.ts";
 import { boundProgressNote } from "./progress-note.ts";
-import { activePrompt, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
+import { activePrompt, promptValues, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
 import { sessionEnvironment } from "./session-env.ts";
 import { SessionGuard, type SessionSecurity } from "./session-security.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
@@ -207,7 +205,13 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           refused: (destination, why) => {
             usage.add({ denied_commands: 1 });
             void recorder
-              .record("security", { tool: "browser", command: destination, allowed: false, reason: why, by: "sandbox" })
+              .record("security", {
+                tool: "browser",
+                command: destination,
+                allowed: false,
+                reason: why,
+                by: "sandbox",
+              })
               .catch(() => {});
           },
         });
@@ -225,7 +229,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       prompt_version: version.version,
       cwd: project.directory,
     });
-    const prompt = renderPrompt(version.content, await promptValues(project, session));
+    const prompt = renderPrompt(version.content, promptValues(project, session));
     await recorder.record("prompt", { text: prompt });
     if (browser === null) {
       await recorder.record("system", {
@@ -361,7 +365,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   const reason = status === "interrupted" ? (stop?.message ?? "stopped") : null;
   if (error !== null) await recorder.record("error", { kind: "session", message: error }).catch(() => {});
   const ended = await stores.sessions.finish(session.id, { status, error, interruption_reason: reason });
-  const metrics = metricsOf(ended);
+  const metrics = sessionMetrics(ended);
   const duration = clock().getTime() - startedAt.getTime();
   await recorder.record("session_end", { status, reason: reason ?? error, duration_ms: duration, metrics });
   await recorder.flush();
@@ -421,45 +425,9 @@ function statusOf(
   return failure !== null || final === undefined || final.is_error ? "error" : "completed";
 }
 
-async function promptValues(project: Project, session: Session): Promise<Record<string, string | number>> {
-  const specFiles = project.spec_path ? await listSpecFiles(project.directory) : [];
-  return {
-    project_name: project.name,
-    session_number: session.number,
-    spec_location: `${SPEC_DIR}/`,
-    spec_files: specFiles.length > 0 ? specFiles.join(", ") : "no files",
-  };
-}
-
-async function listSpecFiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(`${dir}/${SPEC_DIR}`)).sort();
-  } catch {
-    return [];
-  }
-}
-
 function abortReason(signal: AbortSignal | undefined): string | null {
   const reason: unknown = signal?.reason;
   if (typeof reason === "string") return reason;
   if (reason instanceof Error && reason.name !== "AbortError") return reason.message;
   return null;
-}
-
-function metricsOf(session: Session): Record<string, number> {
-  const unit = unitCosts(session.cost_usd, session.tasks_completed, session.tests_passed);
-  return {
-    input_tokens: session.input_tokens,
-    output_tokens: session.output_tokens,
-    cache_read_tokens: session.cache_read_tokens,
-    cache_write_tokens: session.cache_write_tokens,
-    cost_usd: session.cost_usd,
-    ...(unit.per_task_usd === null ? {} : { cost_per_task_usd: unit.per_task_usd }),
-    ...(unit.per_passing_test_usd === null ? {} : { cost_per_passing_test_usd: unit.per_passing_test_usd }),
-    tool_calls: session.tool_calls,
-    tool_errors: session.tool_errors,
-    tasks_completed: session.tasks_completed,
-    tests_passed: session.tests_passed,
-    browser_verifications: session.browser_verifications,
-  };
 }

@@ -1,7 +1,7 @@
 /** Reading a simple command's arguments: options, their values, operands. */
 
 import { type Decision, deny } from "./decision.ts";
-import type { StdinText, Word } from "./parse.ts";
+import type { StdinText, Word } from "./steps.ts";
 
 /** One command as the policy judges it: its name, its arguments, and how it is fed. */
 export interface Invocation {

@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
+import type { Word } from "./steps.ts";
 
 /** Per command: its options whose value is a command line (`--opt=CMD` or `--opt CMD`). */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {

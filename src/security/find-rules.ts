@@ -10,10 +10,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { literal } from "./arguments.ts";
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
 import { segmentMatches } from "./paths.ts";
 import type { ProjectPaths } from "./project-paths.ts";
 import { PROTECTED_NAMES } from "./rules.ts";
+import type { Word } from "./steps.ts";
 
 /** What find's -exec may run and still count as deleting. */
 const DELETING = new Set(["rm", "rmdir", "unlink", "shred", "mv"]);

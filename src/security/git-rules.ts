@@ -6,7 +6,7 @@
  * ignored files such as `.env` (`git clean -x`).
  */
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
+import type { Word } from "./steps.ts";
 
 /** Settings that make git run a program, or read another file as config. */
 const PROGRAM_SETTING =

@@ -18,7 +18,7 @@ import { embeddedCommands } from "./embedded-commands.ts";
 import { findRule } from "./find-rules.ts";
 import { type GitPaths, gitCommand, gitVariable } from "./git-rules.ts";
 import { networkTool, protectedEndpoint } from "./network-rules.ts";
-import { flattenScript, type Word } from "./parse.ts";
+import { flattenScript } from "./parse.ts";
 import {
   builtAtRunTime,
   fedRule,
@@ -40,38 +40,24 @@ import {
   SHELLS,
 } from "./rules.ts";
 import { SecretReads } from "./secret-reads.ts";
+import type { Word } from "./steps.ts";
+import {
+  EXEC_VALUES,
+  IONICE_VALUES,
+  NICE_VALUES,
+  STDBUF_VALUES,
+  TIME_VALUES,
+  TIMEOUT_VALUES,
+  WATCH_VALUES,
+  WRAPPERS,
+} from "./wrappers.ts";
 
 /** How deep `bash -c "eval '…'"` may nest before the policy gives up and denies. */
 export const MAX_SCRIPT_DEPTH = 5;
 const MAX_WRAPPERS = 16;
 const MAX_COMMANDS = 5_000;
 
-/** Runs commands given as its arguments; the wrapper itself is not judged by the allowlist. */
-const WRAPPERS = new Set([
-  "busybox",
-  "setsid",
-  "stdbuf",
-  "ionice",
-  "env",
-  "command",
-  "builtin",
-  "exec",
-  "nice",
-  "nohup",
-  "timeout",
-  "time",
-  "xargs",
-  "watch",
-]);
-
 const WILDCARD = /[*?[]/;
-const EXEC_VALUES: ReadonlySet<string> = new Set(["-a"]);
-const NICE_VALUES: ReadonlySet<string> = new Set(["-n", "--adjustment"]);
-const STDBUF_VALUES: ReadonlySet<string> = new Set(["-i", "-o", "-e"]);
-const IONICE_VALUES: ReadonlySet<string> = new Set(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]);
-const TIME_VALUES: ReadonlySet<string> = new Set(["-f", "--format", "-o", "--output"]);
-const TIMEOUT_VALUES: ReadonlySet<string> = new Set(["-s", "--signal", "-k", "--kill-after"]);
-const WATCH_VALUES: ReadonlySet<string> = new Set(["-n", "--interval", "-q", "--equexit"]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export class Judge {

@@ -4,7 +4,7 @@
  * (its port on a local address, or a PostgreSQL client pointed at it).
  */
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
+import type { Word } from "./steps.ts";
 
 /** A port of Baton's own on this machine: its API, or its database server. */
 export interface ProtectedPort {

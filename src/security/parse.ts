@@ -8,8 +8,9 @@
  * needs, once: a node's type comes from its type id, text is sliced from the source string, and
  * literal words are not descended into (they cannot hold a command).
  */
-import type { Language, Node, Parser } from "web-tree-sitter";
-import type { SyntaxNode } from "./bash-parser.ts";
+import type { Node, Parser } from "web-tree-sitter";
+import { describeSyntaxError, type Grammar, grammarOf, LEAVES } from "./bash-parser.ts";
+import type { Flattened, Redirect, RedirectStep, StdinText, Step, Word } from "./steps.ts";
 import {
   decodeAnsiC,
   hasBraceExpansion,
@@ -18,67 +19,6 @@ import {
   unescapeWord,
   wholeWord,
 } from "./words.ts";
-
-/** One shell word: `value` is its literal value (quotes and escapes removed), or null when it expands. */
-export interface Word {
-  value: string | null;
-  text: string;
-  /** When `value` is null only because of brace expansion (`{a,b}`): the value with the braces left in. */
-  braced?: string;
-}
-
-/**
- * A here-document's or here-string's text: null when it is not a literal (a here-string with a
- * variable); `expands` when it is an unquoted here-document whose `$…` and `` `…` `` bash
- * replaces before the command reads it (a shell judges those itself; other programs get text the
- * policy cannot see).
- */
-export interface StdinText {
-  text: string | null;
-  expands: boolean;
-}
-
-/** A file redirection (`< file`, `> file`, `2>> log`): where it points, and whether it writes there. */
-export interface Redirect {
-  target: Word;
-  writes: boolean;
-}
-
-export interface SimpleCommand {
-  kind: "command";
-  name: Word;
-  args: Word[];
-  /** The command's source text (for messages). */
-  text: string;
-  /** Its standard input comes from a pipe (`a | this`, `>(this)`). */
-  piped: boolean;
-  /** What here-documents and here-strings feed its standard input. */
-  stdin: readonly StdinText[];
-  /** Its file redirections (opened before it runs, from the same working directory). */
-  redirects: readonly Redirect[];
-}
-
-/** The file redirections of a compound command (`{ …; } < file`, `while …; done > log`), opened before its body runs. */
-export interface RedirectStep {
-  kind: "redirects";
-  redirects: readonly Redirect[];
-  text: string;
-}
-
-/** A variable the command line sets (`X=…`, `export X=…`, or `X=… cmd` before cmd): its value when literal. */
-export interface AssignStep {
-  kind: "assign";
-  name: string;
-  value: string | null;
-  /** The value as written (`$HOME/.aws`), for what the policy can expand of it. */
-  valueText: string;
-  text: string;
-}
-
-/** What runs, in order. */
-export type Step = SimpleCommand | RedirectStep | AssignStep;
-
-export type Flattened = { ok: true; steps: Step[] } | { ok: false; error: string };
 
 /** Longest command judged at all; longer ones are denied rather than parsed. */
 export const MAX_COMMAND_LENGTH = 100_000;
@@ -163,74 +103,8 @@ function plainNode(
 /** No here-documents, no redirections: shared, and frozen so that nothing adds to it. */
 const NONE: readonly never[] = Object.freeze([]);
 
-function describeSyntaxError(root: SyntaxNode): string {
-  const bad = findError(root);
-  if (bad === null) return "syntax error";
-  const where = `line ${bad.startPosition.row + 1}, column ${bad.startPosition.column + 1}`;
-  if (bad.isMissing) return `syntax error at ${where}: missing \`${bad.type}\``;
-  const near = bad.text.replace(/\s+/g, " ").slice(0, 40);
-  return `syntax error at ${where}${near === "" ? "" : ` near \`${near}\``}`;
-}
-
-function findError(node: SyntaxNode): SyntaxNode | null {
-  if (node.isError || node.isMissing) return node;
-  for (const child of node.children) {
-    if (child.hasError || child.isMissing) {
-      const found = findError(child);
-      if (found !== null) return found;
-    }
-  }
-  return null;
-}
-
 const UNCHECKED_BACKTICKS =
   "backquotes inside an unquoted here-document are not checked; use $(…) or quote the delimiter (<<'EOF')";
-
-/** Node types that never contain a command. */
-const LEAVES = new Set([
-  "word",
-  "raw_string",
-  "ansi_c_string",
-  "number",
-  "string_content",
-  "variable_name",
-  "special_variable_name",
-  "heredoc_start",
-  "heredoc_end",
-  "heredoc_content",
-  "file_descriptor",
-  "comment",
-  "test_operator",
-  "regex",
-  "extglob_pattern",
-]);
-
-/** What the walk needs to know about the grammar, looked up once per language. */
-interface Grammar {
-  /** Type name by type id (as `node.type` gives it). */
-  types: readonly string[];
-  /** Whether a type id is a named node (`node.isNamed`). */
-  named: readonly boolean[];
-  argumentField: number;
-  bodyField: number;
-}
-
-const grammars = new WeakMap<Language, Grammar>();
-
-function grammarOf(language: Language): Grammar {
-  let grammar = grammars.get(language);
-  if (grammar === undefined) {
-    const types = Array.from(language.types, (t) => t ?? "ERROR");
-    grammar = {
-      types,
-      named: types.map((_, id) => language.nodeTypeIsNamed(id)),
-      argumentField: language.fields.indexOf("argument"),
-      bodyField: language.fields.indexOf("body"),
-    };
-    grammars.set(language, grammar);
-  }
-  return grammar;
-}
 
 /** A child node with its type, read once. */
 interface Kid {

@@ -8,8 +8,8 @@
 import path from "node:path";
 import type { Invocation } from "./arguments.ts";
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
 import { DEV_PROCESSES, INTERPRETERS, SHELLS } from "./rules.ts";
+import type { Word } from "./steps.ts";
 
 export const CODE_FLAGS = new Set(["-c", "-m", "-e", "-E", "-p", "-r", "--eval", "--print"]);
 

@@ -10,7 +10,6 @@ import os from "node:os";
 import path from "node:path";
 import { operands } from "./arguments.ts";
 import { type Decision, deny } from "./decision.ts";
-import type { Word } from "./parse.ts";
 import {
   describeOutside,
   GLOB_SEGMENT,
@@ -23,6 +22,7 @@ import {
   segmentMatches,
 } from "./paths.ts";
 import { CHMOD_NUMERIC, CHMOD_SYMBOLIC, PROTECTED_NAMES } from "./rules.ts";
+import type { Word } from "./steps.ts";
 
 /** The options of `cd`/`pushd` (`-L`, `-P`, `-e`, `-@`). */
 const CD_OPTION = /^-[LPe@]+$/;

@@ -11,7 +11,6 @@ import path from "node:path";
 import type { Accounts } from "./accounts.ts";
 import { type Decision, deny } from "./decision.ts";
 import { type ExpandContext, expandWord, UNKNOWN } from "./expand.ts";
-import type { Redirect, Word } from "./parse.ts";
 import {
   expandBraces,
   GLOB_SEGMENT,
@@ -24,6 +23,7 @@ import {
 } from "./paths.ts";
 import type { ProjectPaths } from "./project-paths.ts";
 import { HOME_SECRETS } from "./secret-paths.ts";
+import type { Redirect, Word } from "./steps.ts";
 
 /** What a secret-read denial says about the secrets (see secret-paths.ts). */
 const SECRET_KINDS = "credentials of your tools, Baton's data, .env files outside the project";

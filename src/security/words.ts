@@ -2,7 +2,7 @@
  * Shell words read as text, without the syntax tree: the fast path for plain words (plainWords,
  * wholeWord) and the decoding of quoting, escapes and `$'…'` strings that both paths share.
  */
-import type { Word } from "./parse.ts";
+import type { Word } from "./steps.ts";
 
 /** Characters of a word outside quotes that never expand or end it (not `$ \` \\ ~ * ? [ { # ; & …`), by char code. */
 const PLAIN: readonly boolean[] = Array.from({ length: 128 }, (_, code) =>

@@ -90,3 +90,22 @@ export function unitCosts(
     per_passing_test_usd: testsPassed > 0 ? costUsd / testsPassed : null,
   };
 }
+
+/** A finished session's figures, as its session_end event and log give them. */
+export function sessionMetrics(session: Session): Record<string, number> {
+  const unit = unitCosts(session.cost_usd, session.tasks_completed, session.tests_passed);
+  return {
+    input_tokens: session.input_tokens,
+    output_tokens: session.output_tokens,
+    cache_read_tokens: session.cache_read_tokens,
+    cache_write_tokens: session.cache_write_tokens,
+    cost_usd: session.cost_usd,
+    ...(unit.per_task_usd === null ? {} : { cost_per_task_usd: unit.per_task_usd }),
+    ...(unit.per_passing_test_usd === null ? {} : { cost_per_passing_test_usd: unit.per_passing_test_usd }),
+    tool_calls: session.tool_calls,
+    tool_errors: session.tool_errors,
+    tasks_completed: session.tasks_completed,
+    tests_passed: session.tests_passed,
+    browser_verifications: session.browser_verifications,
+  };
+}

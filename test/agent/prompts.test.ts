@@ -1,5 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, it } from "vitest";
-import { activePrompt, readBuiltinPrompt, renderPrompt } from "../../src/agent/prompts.ts";
+import { activePrompt, promptValues, readBuiltinPrompt, renderPrompt } from "../../src/agent/prompts.ts";
+import type { Project } from "../../src/projects/model.ts";
+import { SPEC_DIR } from "../../src/projects/spec.ts";
+import type { Session } from "../../src/sessions/model.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 
 describeEachDatabase("prompt versions", (db) => {
@@ -60,5 +66,30 @@ it("fills placeholders and refuses a template with an unknown one", () => {
         spec_files: "a.md",
       }),
     ).not.toThrow();
+  }
+});
+
+it("names the spec files only when the spec folder is a real folder, never a link a session planted", () => {
+  const dir = mkdtempSync(join(tmpdir(), "baton-prompt-"));
+  const outside = mkdtempSync(join(tmpdir(), "baton-outside-"));
+  try {
+    writeFileSync(join(outside, "id_rsa"), "secret");
+    const project = { name: "p", directory: dir, spec_path: join(dir, SPEC_DIR) } as Project;
+    const session = { number: 2 } as Session;
+    mkdirSync(join(dir, SPEC_DIR));
+    writeFileSync(join(dir, SPEC_DIR, "b.md"), "b");
+    writeFileSync(join(dir, SPEC_DIR, "a.md"), "a");
+    expect(promptValues(project, session)).toEqual({
+      project_name: "p",
+      session_number: 2,
+      spec_location: `${SPEC_DIR}/`,
+      spec_files: "a.md, b.md",
+    });
+    rmSync(join(dir, SPEC_DIR), { recursive: true });
+    symlinkSync(outside, join(dir, SPEC_DIR));
+    expect(promptValues(project, session).spec_files).toBe("no files");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   }
 });
