@@ -3,141 +3,70 @@
 /** Denied in both modes, whatever the configuration says. */
 export const PRIVILEGE_ESCALATION = new Set(["sudo", "su", "doas", "pkexec", "run0"]);
 
-/** Denied in blocklist mode (plus security.extra_blocked_commands). `mkfs*` matches by prefix. */
-export const DEFAULT_BLOCKED = [
-  "sudo",
-  "su",
-  "doas",
-  "chown",
-  "chgrp",
-  "dd",
-  "mkfs*",
-  "fdisk",
-  "sfdisk",
-  "parted",
-  "mount",
-  "umount",
-  "reboot",
-  "shutdown",
-  "halt",
-  "poweroff",
-  "init",
-  "systemctl",
-  "service",
-  "apt",
-  "apt-get",
-  "dpkg",
-  "yum",
-  "dnf",
-  "pacman",
-  "zypper",
-  "apk",
-  "brew",
-  "snap",
-  "modprobe",
-  "insmod",
-  "rmmod",
-  "useradd",
-  "userdel",
-  "usermod",
-  "groupadd",
-  "groupdel",
-  "groupmod",
-  "adduser",
-  "deluser",
-  "addgroup",
-  "delgroup",
-  "gpasswd",
-  "chpasswd",
-  "newusers",
-  "chsh",
-  "chfn",
-  "passwd",
-  "visudo",
-  "vipw",
-  "vigr",
-  "sudoedit",
-  // persistence: what would outlive the session
-  "crontab",
-  "at",
-  "batch",
-  "atrm",
-  "systemd-run",
-  "loginctl",
-  // the network and the firewall
-  "iptables",
-  "ip6tables",
-  "nft",
-  "ufw",
-  // leaving the sandbox: namespaces, roots, capabilities, other processes
-  "nsenter",
-  "unshare",
-  "chroot",
-  "pivot_root",
-  "capsh",
-  "setcap",
-  "setpriv",
-  "gdb",
-  "strace",
-  "ltrace",
-  // container engines and virtual machines: one of them can mount the whole machine
-  "docker",
-  "docker-compose",
-  "podman",
-  "podman-compose",
-  "nerdctl",
-  "ctr",
-  "crictl",
-  "runc",
-  "lxc*",
-  "machinectl",
-  "systemd-nspawn",
-  "virsh",
-  "qemu-system-*",
-  // runs commands it reads from its input, unseen
-  "parallel",
-] as const;
+/** Denied in blocklist mode (plus security.extra_blocked_commands), by why: the refusal says it. `mkfs*` matches by prefix. */
+const BLOCKED_GROUPS: readonly { reason: string; names: readonly string[] }[] = [
+  {
+    reason: "it changes the system outside the project",
+    names: [
+      ...[
+        "sudo",
+        "su",
+        "doas",
+        "chown",
+        "chgrp",
+        "dd",
+        "mkfs*",
+        "fdisk",
+        "sfdisk",
+        "parted",
+        "mount",
+        "umount",
+      ],
+      ...["reboot", "shutdown", "halt", "poweroff", "init", "systemctl", "service"],
+      ...["apt", "apt-get", "dpkg", "yum", "dnf", "pacman", "zypper", "apk", "brew", "snap"],
+      ...["modprobe", "insmod", "rmmod"],
+      // users and groups
+      ...["useradd", "userdel", "usermod", "groupadd", "groupdel", "groupmod", "adduser", "deluser"],
+      ...["addgroup", "delgroup", "gpasswd", "chpasswd", "newusers", "chsh", "chfn", "passwd"],
+      ...["visudo", "vipw", "vigr", "sudoedit"],
+      // the network and the firewall
+      ...["iptables", "ip6tables", "nft", "ufw"],
+    ],
+  },
+  {
+    reason: "it schedules work that would outlive the session",
+    names: ["crontab", "at", "batch", "atrm", "systemd-run", "loginctl"],
+  },
+  {
+    reason: "it enters other namespaces or processes, or changes capabilities",
+    names: [
+      "nsenter",
+      "unshare",
+      "chroot",
+      "pivot_root",
+      "capsh",
+      "setcap",
+      "setpriv",
+      "gdb",
+      "strace",
+      "ltrace",
+    ],
+  },
+  {
+    reason:
+      "a container engine or virtual machine can mount the whole machine; use a dev server, or SQLite for development",
+    names: [
+      ...["docker", "docker-compose", "podman", "podman-compose", "nerdctl", "ctr", "crictl", "runc", "lxc*"],
+      ...["machinectl", "systemd-nspawn", "virsh", "qemu-system-*"],
+    ],
+  },
+  {
+    reason: "it runs commands it reads from its input, which the policy can't see; use a loop",
+    names: ["parallel"],
+  },
+];
 
-/** Why a blocklisted command is blocked, by group (the refusal says it). */
-export const BLOCK_REASONS: ReadonlyMap<string, string> = new Map([
-  ...["crontab", "at", "batch", "atrm", "systemd-run", "loginctl"].map(
-    (n) => [n, "it schedules work that would outlive the session"] as const,
-  ),
-  ...[
-    "nsenter",
-    "unshare",
-    "chroot",
-    "pivot_root",
-    "capsh",
-    "setcap",
-    "setpriv",
-    "gdb",
-    "strace",
-    "ltrace",
-  ].map((n) => [n, "it enters other namespaces or processes, or changes capabilities"] as const),
-  ...[
-    "docker",
-    "docker-compose",
-    "podman",
-    "podman-compose",
-    "nerdctl",
-    "ctr",
-    "crictl",
-    "runc",
-    "lxc*",
-    "machinectl",
-    "systemd-nspawn",
-    "virsh",
-    "qemu-system-*",
-  ].map(
-    (n) =>
-      [
-        n,
-        "a container engine or virtual machine can mount the whole machine; use a dev server, or SQLite for development",
-      ] as const,
-  ),
-  ["parallel", "it runs commands it reads from its input, which the policy can't see; use a loop"],
-]);
+export const DEFAULT_BLOCKED: readonly string[] = BLOCKED_GROUPS.flatMap((g) => g.names);
 
 /** The only commands allowed in allowlist mode (plus security.extra_allowed_commands). */
 export const DEFAULT_ALLOWED: readonly string[] = [
@@ -369,10 +298,8 @@ const DEFAULT_BLOCKED_PREFIXES = DEFAULT_BLOCKED.filter((p) => p.endsWith("*")).
 
 /** Why `name` is on the default blocklist, for the refusal. */
 export function blockReason(name: string): string {
-  for (const [pattern, reason] of BLOCK_REASONS) {
-    if (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern) return reason;
-  }
-  return "it changes the system outside the project";
+  const group = BLOCKED_GROUPS.find((g) => isBlocked(name, g.names));
+  return group?.reason ?? "it changes the system outside the project";
 }
 
 /** Whether `name` matches one of `patterns` (exact names, or `prefix*`). */
