@@ -246,8 +246,10 @@ export class Judge {
     if (network !== null) return network;
     const embedded = embeddedCommands(name, args, text);
     if ("denial" in embedded) return embedded.denial;
+    // Each gets data on its standard input (an archive's files, a connection): an interpreter
+    // there would run it.
     for (const script of embedded.scripts) {
-      const denial = this.script(script, depth + 1);
+      const denial = this.script(script, depth + 1, true);
       if (denial !== null) return denial;
     }
     switch (name) {

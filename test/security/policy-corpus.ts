@@ -127,6 +127,8 @@ export const CORPUS: CorpusRow[] = [
     "zip -TT 'rm -rf ~' a.zip src",
     "ssh -o ProxyCommand='rm -rf ~' host",
     "script -qc 'sudo id' /dev/null",
+    "tar --to-command=sh -xf a.tar",
+    "tar -xf a.tar --to-command python3",
   ]),
   // ── Fan-out: input becomes commands or process ids ───────────────────────────────────────
   ...rows("dangerous", "fan-out: xargs, find -exec", [
@@ -342,6 +344,8 @@ export const CORPUS: CorpusRow[] = [
     "patch -p1 < fix.patch",
     "tar czf dist.tgz dist",
     "tar xzf archive.tgz -C vendor",
+    "tar -I 'zstd -T0' -cf dist.tar.zst dist",
+    "tar --to-command='wc -c' -xf archive.tar",
     "unzip -o assets.zip -d public",
     "zip -r site.zip dist",
     "sed -i 's/foo/bar/g' src/index.ts",
