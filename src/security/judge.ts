@@ -28,6 +28,7 @@ import {
   pkill,
   runTimeProgram,
   sourced,
+  sourcesStdin,
 } from "./process-rules.ts";
 import { ProjectPaths } from "./project-paths.ts";
 import {
@@ -257,7 +258,8 @@ export class Judge {
         return gitCommand(args, this.gitPaths, text);
       case "source":
       case ".":
-        return sourced(name, inv);
+        // From its standard input it reads a script, as a shell does: judged the same way.
+        return sourcesStdin(inv) ? this.shell(name, { ...inv, args: [] }, depth) : sourced(name, inv);
       case "ln":
         return this.paths.ln(args, text);
       case "find":

@@ -57,18 +57,24 @@ export function interpreter(name: string, inv: Invocation): Decision | null {
   return pipedInterpreter(name, inv.text);
 }
 
-/** `source FILE` / `. FILE`: a file the policy can name, not a download or standard input. */
+/** The file `source`/`.` reads. */
+function sourcedFile(inv: Invocation): Word | undefined {
+  return inv.args.find((w) => w.value === null || !w.value.startsWith("-"));
+}
+
+/** Whether `source`/`.` reads its standard input (`/dev/stdin`, `/dev/fd/0`, `-`): a shell reading it. */
+export function sourcesStdin(inv: Invocation): boolean {
+  const v = sourcedFile(inv)?.value;
+  return typeof v === "string" && /^\/dev\/(stdin|fd\/0)$|^\/proc\/self\/fd\/0$|^-$/.test(v);
+}
+
+/** `source FILE` / `. FILE`: a file the policy can name, not a download (standard input is judged as a shell's). */
 export function sourced(name: string, inv: Invocation): Decision | null {
-  const file = inv.args.find((w) => w.value === null || !w.value.startsWith("-"));
-  if (file === undefined) return null;
-  if (file.value === null) {
-    return builtAtRunTime(file)
-      ? runTimeProgram(name, file, inv.text)
-      : deny(`\`${name}\` of \`${file.text}\`: the file is not a literal path; write it out`, inv.text);
-  }
-  if (inv.piped && /^\/dev\/(stdin|fd\/0)$|^\/proc\/self\/fd\/0$|^-$/.test(file.value))
-    return pipedInterpreter(name, inv.text);
-  return null;
+  const file = sourcedFile(inv);
+  if (file === undefined || file.value !== null) return null;
+  return builtAtRunTime(file)
+    ? runTimeProgram(name, file, inv.text)
+    : deny(`\`${name}\` of \`${file.text}\`: the file is not a literal path; write it out`, inv.text);
 }
 
 /**
