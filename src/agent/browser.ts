@@ -7,8 +7,45 @@ import type { McpStdioServerConfig } from "@anthropic-ai/claude-agent-sdk";
 export const BROWSER_SERVER = "playwright";
 /** Every call of one of these tools counts as a browser verification. */
 export const BROWSER_TOOL_PREFIX = `mcp__${BROWSER_SERVER}__browser_`;
-/** Permission rule that allows every tool of the browser server. */
-export const BROWSER_ALLOWED_TOOLS = [`mcp__${BROWSER_SERVER}`];
+
+/**
+ * The browser tools a session may call, each one reviewed: they drive and read the page, and the
+ * file rules judge the files they name (uploads and drops only from the project, output saved
+ * only inside it). A tool a newer Playwright adds is refused until it is reviewed and listed here.
+ */
+const REVIEWED_TOOLS = [
+  "click",
+  "close",
+  "console_messages",
+  "drag",
+  "drop",
+  "emulate_media",
+  "evaluate",
+  "file_upload",
+  "fill_form",
+  "find",
+  "handle_dialog",
+  "hover",
+  "navigate",
+  "navigate_back",
+  "network_request",
+  "network_requests",
+  "press_key",
+  "resize",
+  "select_option",
+  "snapshot",
+  "tabs",
+  "take_screenshot",
+  "type",
+  "wait_for",
+];
+export const BROWSER_ALLOWED_TOOLS = REVIEWED_TOOLS.map((name) => `${BROWSER_TOOL_PREFIX}${name}`);
+
+/**
+ * Never offered: `browser_run_code_unsafe` runs JavaScript in the browser server's own process,
+ * which is on the host, outside every sandbox (it could read and write any file of yours).
+ */
+export const BROWSER_WITHHELD_TOOLS = [`${BROWSER_TOOL_PREFIX}run_code_unsafe`];
 
 const CHROMIUM_CANDIDATES = [
   "/usr/bin/chromium",
@@ -47,6 +84,8 @@ export function browserServer(options: {
       "--no-sandbox",
       `--output-dir=${options.outputDir}`,
       `--proxy-server=${options.proxyServer}`,
+      // Pages may not add tools of their own (WebMCP): a page's words are not the session's tools.
+      "--no-webmcp",
     ],
     alwaysLoad: true,
   };

@@ -31,6 +31,8 @@ export interface SessionOptionsInput {
   mcpServers: Record<string, McpServerConfig>;
   /** Tool names the extra MCP servers expose that the session may call (e.g. browser tools). */
   extraAllowedTools?: string[];
+  /** Tool names of the extra MCP servers that are never offered to the model. */
+  withheldTools?: string[];
   abortController: AbortController;
   maxTurns?: number;
   hooks?: Partial<Record<HookEvent, HookCallbackMatcher[]>>;
@@ -55,6 +57,7 @@ export function sessionOptions(input: SessionOptionsInput): Options {
     systemPrompt: { type: "preset", preset: "claude_code", append: input.systemPrompt },
     tools: BUILTIN_TOOLS,
     allowedTools: allowed,
+    ...(input.withheldTools === undefined ? {} : { disallowedTools: input.withheldTools }),
     permissionMode: "dontAsk",
     settingSources: [],
     mcpServers: input.mcpServers,

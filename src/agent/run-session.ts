@@ -13,7 +13,7 @@ import { type Session, sessionMetrics, type TerminalSessionStatus } from "../ses
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { assertWritable } from "../util/host-files.ts";
-import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
+import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, BROWSER_WITHHELD_TOOLS, browserServer } from "./browser.ts";
 import { BrowserProxy } from "./browser-proxy.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
 import { DEV_SERVER_ALLOWED_TOOLS, DEV_SERVER_NAME, DevServers, devServerMcp } from "./dev-servers.ts";
@@ -271,6 +271,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
         ...(browser === null ? [] : BROWSER_ALLOWED_TOOLS),
         ...(devServers === null ? [] : DEV_SERVER_ALLOWED_TOOLS),
       ],
+      withheldTools: BROWSER_WITHHELD_TOOLS,
       abortController: abort,
       maxTurns: request.maxTurns,
       spawn: processes.spawn,

@@ -22,6 +22,7 @@ import { defuseRepositoryConfig } from "../security/host-git.ts";
 import { osSandboxSettings, SANDBOX_PLACEHOLDERS, sandboxRefusal } from "../security/sandbox.ts";
 import { secretPaths } from "../security/secret-paths.ts";
 import { ensureIdentity, excludeFromGit } from "../util/git.ts";
+import { BROWSER_TOOL_PREFIX } from "./browser.ts";
 import { type CommandPolicy, commandPolicy } from "./command-policy.ts";
 
 /** The security settings sessions run with (from `security.*` and `sandbox.*`). */
@@ -51,7 +52,17 @@ export async function sessionSecurity(
 }
 
 /** The tools whose calls are judged before they run. */
-const FILE_TOOLS = ["Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep"];
+/** The tools whose paths the file rules judge: Claude Code's file tools and the browser's (uploads, saved output). */
+const FILE_TOOLS = [
+  "Read",
+  "Write",
+  "Edit",
+  "MultiEdit",
+  "NotebookEdit",
+  "Glob",
+  "Grep",
+  `${BROWSER_TOOL_PREFIX}.*`,
+];
 
 export type SecurityRecord = EventPayload<"security">;
 

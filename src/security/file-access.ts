@@ -135,6 +135,11 @@ function missing(tool: string, field: string, input: unknown): Decision {
 function decideWrite(tool: string, field: string, input: unknown, resolver: Resolver): Decision {
   const given = stringField(input, field);
   if (given === undefined || given === "") return missing(tool, field, input);
+  return judgeWrite(tool, given, resolver);
+}
+
+/** Whether `given` may be written: inside the project, not inside a `.git`. */
+function judgeWrite(tool: string, given: string, resolver: Resolver): Decision {
   const target = resolver.resolve(given);
   if (!isInside(target.real, resolver.projectReal)) {
     const where =
@@ -157,6 +162,36 @@ function decideWrite(tool: string, field: string, input: unknown, resolver: Reso
     );
   }
   return { allowed: true, reason: `${tool} inside the project: ${target.real}` };
+}
+
+/**
+ * Files a tool hands to a web page (`paths`: the browser's uploads and drops) must be the
+ * project's own: a page may send them anywhere. Files it saves (`filename`: the browser's
+ * screenshots, snapshots and other output) are written like Write's. Null when the input names
+ * neither.
+ */
+function decideHandedFiles(tool: string, input: unknown, resolver: Resolver): Decision | null {
+  const paths = fieldValue(input, "paths");
+  const filename = fieldValue(input, "filename");
+  if (paths === undefined && filename === undefined) return null;
+  if (paths !== undefined) {
+    if (!Array.isArray(paths) || paths.some((p) => typeof p !== "string" || p === ""))
+      return deny(`${tool} needs \`paths\` as a list of file paths; pass the files' absolute paths`);
+    for (const given of paths as string[]) {
+      const target = resolver.resolve(given);
+      if (!isInside(target.real, resolver.projectReal)) {
+        return deny(
+          `${tool} of a file outside the project: ${shown(target)}; a page may send what it gets anywhere, so only the project's own files are handed to it`,
+        );
+      }
+    }
+  }
+  if (filename !== undefined) {
+    if (typeof filename !== "string" || filename === "") return missing(tool, "filename", input);
+    const write = judgeWrite(tool, filename, resolver);
+    if (!write.allowed) return write;
+  }
+  return { allowed: true, reason: `${tool} with the project's files` };
 }
 
 /** Denies reading `r` when it is a secret or a process environment; null when it may be read. */
@@ -240,6 +275,8 @@ function decide(tool: string, input: unknown, scope: FileAccessScope): Decision 
     const readField = READ_TOOLS[tool];
     if (readField !== undefined) return decideRead(tool, readField, input, resolver);
     if (tool === "Glob" || tool === "Grep") return decideSearch(tool, input, resolver);
+    const handed = decideHandedFiles(tool, input, resolver);
+    if (handed !== null) return handed;
     const field = PATH_FIELDS.find((f) => stringField(input, f) !== undefined);
     if (field !== undefined && stringField(input, field) !== "") {
       return decideRead(tool, field, input, resolver);

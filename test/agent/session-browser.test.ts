@@ -1,9 +1,10 @@
-import { readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { findChromium } from "../../src/agent/browser.ts";
+import { BROWSER_ALLOWED_TOOLS, findChromium } from "../../src/agent/browser.ts";
 import { sessionSecurity } from "../../src/agent/session-security.ts";
 import { Config } from "../../src/config/schema.ts";
 import {
@@ -95,6 +96,83 @@ it.skipIf(chromium === null)(
     expect(main?.toolNames).toEqual(
       expect.arrayContaining(["mcp__playwright__browser_navigate", "mcp__playwright__browser_click"]),
     );
+  },
+  120_000,
+);
+
+it.skipIf(chromium === null)(
+  "never offers the browser's code runner, and hands a page, or saves output, only inside the project",
+  async () => {
+    const outside = mkdtempSync(join(tmpdir(), "baton-outside-"));
+    writeFileSync(join(outside, "id_rsa"), "PRIVATE KEY");
+    const results: string[] = [];
+    const next =
+      (call: { name: string; input: Record<string, unknown> }) =>
+      (request: Parameters<typeof lastToolResult>[0]) => {
+        results.push(lastToolResult(request)?.text ?? "");
+        return toolUseReply(call);
+      };
+    const runCode = {
+      name: "mcp__playwright__browser_run_code_unsafe",
+      input: {
+        code: `async (page) => page.constructor.constructor('return process')().getBuiltinModule('fs').writeFileSync('${outside}/pwned', 'x')`,
+      },
+    };
+    const probe = await startScriptedModel(
+      sequence([
+        toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url: "about:blank" } }),
+        next(runCode),
+        // A link in the project to a file outside, then that link handed to the page.
+        next({
+          name: "Bash",
+          input: { command: `node -e "require('fs').symlinkSync('${outside}/id_rsa', 'avatar.png')"` },
+        }),
+        next({ name: "mcp__playwright__browser_file_upload", input: { paths: ["avatar.png"] } }),
+        next({
+          name: "mcp__playwright__browser_take_screenshot",
+          input: { filename: `${outside}/shot.png` },
+        }),
+        (request) => {
+          results.push(lastToolResult(request)?.text ?? "");
+          return textReply("done");
+        },
+      ]),
+    );
+    const pdb = await createTestDatabase("sqlite");
+    try {
+      const w = makeWorld();
+      const { outcome } = await codingSession(pdb, probe, {
+        browser: { executablePath: chromium ?? "" },
+        security: await sessionSecurity(Config.parse({}), w.home),
+      });
+      expect(outcome.error).toBeNull();
+      // The code runner (JavaScript in the browser server, on the host) is not there to call.
+      const offered = probe.requests.find((r) => r.kind === "main")?.toolNames ?? [];
+      const browserTools = offered.filter((n) => n.startsWith("mcp__playwright__"));
+      expect(browserTools).not.toContain(runCode.name);
+      // Every browser tool offered was reviewed: a new one in a newer Playwright fails here.
+      expect(browserTools.filter((n) => !BROWSER_ALLOWED_TOOLS.includes(n))).toEqual([]);
+      expect(results[1]).toMatch(/No such tool available/);
+      expect(existsSync(join(outside, "pwned"))).toBe(false);
+      // The file rules refuse the upload through the link and the screenshot outside.
+      expect(results[3]).toMatch(/outside the project: avatar\.png \(resolves to .*id_rsa\)/);
+      expect(readdirSync(outside)).toEqual(["id_rsa"]);
+      const refusals = (await pdb.stores.sessions.listEvents(outcome.session.id))
+        .filter((e) => e.type === "security")
+        .map((e) => e.payload);
+      expect(refusals).toEqual([
+        expect.objectContaining({ tool: "mcp__playwright__browser_file_upload", by: "file_access" }),
+        expect.objectContaining({
+          tool: "mcp__playwright__browser_take_screenshot",
+          by: "file_access",
+          reason: expect.stringMatching(/shot\.png resolves outside/),
+        }),
+      ]);
+    } finally {
+      await probe.close();
+      await pdb.cleanup();
+      rmSync(outside, { recursive: true, force: true });
+    }
   },
   120_000,
 );

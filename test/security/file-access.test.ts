@@ -197,6 +197,45 @@ describe("reads by Read, Glob and Grep", () => {
   });
 });
 
+describe("files a tool hands to a web page or saves (the browser's)", () => {
+  const upload = "mcp__playwright__browser_file_upload";
+  const shot = "mcp__playwright__browser_take_screenshot";
+
+  it("hands a page only the project's own files, judged by where they really lead", () => {
+    expect(decide(upload, { paths: ["src/index.ts", `${project}/.gitignore`] }).allowed).toBe(true);
+    expectDenied(
+      decide(upload, { paths: ["src/index.ts", `${outside}/precious.txt`] }),
+      `${outside}/precious.txt`,
+    );
+    expectDenied(decide(upload, { paths: ["escape-file"] }), "escape-file", `${outside}/precious.txt`);
+    expectDenied(decide(upload, { paths: ["keys/id_ed25519"] }), "keys/id_ed25519");
+    expectDenied(
+      decide("mcp__playwright__browser_drop", { paths: ["~/.aws/credentials"] }),
+      "~/.aws/credentials",
+    );
+    expectDenied(decide(upload, { paths: "src/index.ts" }), "`paths`");
+    expectDenied(decide(upload, { paths: [42] }), "`paths`");
+  });
+
+  it("saves output only inside the project, and never in .git", () => {
+    expect(decide(shot, { filename: "shots/home.png" }).allowed).toBe(true);
+    expectDenied(decide(shot, { filename: `${outside}/x.png` }), `${outside}/x.png`, "outside the project");
+    expectDenied(decide(shot, { filename: "escape/x.png" }), "escape/x.png");
+    expectDenied(
+      decide("mcp__playwright__browser_evaluate", { function: "() => 1", filename: ".git/hooks/pre-commit" }),
+      ".git",
+    );
+    expectDenied(decide(shot, { filename: 7 }), "`filename`");
+  });
+
+  it("lets browser tools that name no file through", () => {
+    expect(decide("mcp__playwright__browser_navigate", { url: "http://127.0.0.1:3000/" })).toEqual({
+      allowed: true,
+      reason: "not a file tool",
+    });
+  });
+});
+
 describe("inputs", () => {
   it("refuses a missing or non-string path, naming the field", () => {
     expectDenied(decide("Write", { content: "x" }), "`file_path`", "missing");
