@@ -22,6 +22,11 @@ function realOf(p: string, cache: Map<string, string>): string {
     missing = new Set();
     missingIn.set(cache, missing);
   }
+  let kinds = directoriesIn.get(cache);
+  if (kinds === undefined) {
+    kinds = new Map();
+    directoriesIn.set(cache, kinds);
+  }
   // p and its ancestors up to (not including) the nearest one whose answer is known, deepest first
   const levels: string[] = [];
   let real: string | undefined;
@@ -40,10 +45,12 @@ function realOf(p: string, cache: Map<string, string>): string {
   for (let i = levels.length - 1; i >= 0; i--) {
     const lexical = levels[i] as string;
     let next: string | undefined;
+    let directory: boolean | undefined;
     if (!below) {
       const stat = lstatOrMissing(lexical);
       if (stat === undefined) below = true;
-      else if (stat.isSymbolicLink()) {
+      else if (!stat.isSymbolicLink()) directory = stat.isDirectory();
+      else {
         try {
           next = realpathSync.native(lexical);
         } catch {
@@ -57,9 +64,21 @@ function realOf(p: string, cache: Map<string, string>): string {
       (isChildOf(lexical, real) ? lexical : childOf(real, lexical.slice(lexical.lastIndexOf("/") + 1)));
     cache.set(lexical, real);
     if (below) missing.add(lexical);
+    if (below || directory !== undefined) kinds.set(real, !below && directory === true);
   }
   return real;
 }
+
+/**
+ * Whether the real path `real` is a directory, as far as a realpathExisting cache saw it on the
+ * way (a missing entry is not one); undefined when the walk did not look at it (a symlink's target).
+ */
+export function knownDirectory(real: string, cache: Map<string, string>): boolean | undefined {
+  return directoriesIn.get(cache)?.get(real);
+}
+
+/** Per realpathExisting cache: real paths the walk found, and whether each is a directory. */
+const directoriesIn = new WeakMap<Map<string, string>, Map<string, boolean>>();
 
 /** `dir/name` for a normalized absolute `dir`. */
 function childOf(dir: string, name: string): string {

@@ -15,6 +15,7 @@ import {
   GLOB_SEGMENT,
   insideProject,
   isInsideResolved,
+  knownDirectory,
   type PathScope,
   type ResolvedPath,
   realpathExisting,
@@ -353,7 +354,7 @@ export class ProjectPaths {
 
   /** Whether `dir` is a directory now (a `cd` into it cannot fail for want of it); asked once per decision. */
   private isDirectory(dir: string): boolean {
-    let known = this.directories.get(dir);
+    let known = this.directories.get(dir) ?? knownDirectory(dir, this.cache);
     if (known === undefined) {
       try {
         known = statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
