@@ -64,16 +64,24 @@ class Reader {
       } else if (c === "$") {
         values = append(values, this.dollar());
       } else if (c === "`") {
-        const end = t.indexOf("`", this.i + 1);
-        if (end < 0) return this.fail();
-        values = append(values, [UNKNOWN]);
-        this.i = end + 1;
+        values = append(values, this.backquoted());
       } else {
         values = append(values, [c]);
         this.i++;
       }
     }
     return values;
+  }
+
+  /** A `` `…` `` substitution: its value cannot be known. */
+  private backquoted(): string[] {
+    const end = this.text.indexOf("`", this.i + 1);
+    if (end < 0) {
+      this.i = this.text.length;
+      return this.fail();
+    }
+    this.i = end + 1;
+    return [UNKNOWN];
   }
 
   private fail(): string[] {
@@ -114,10 +122,7 @@ class Reader {
       } else if (c === "$") {
         values = append(values, this.dollar());
       } else if (c === "`") {
-        const end = t.indexOf("`", this.i + 1);
-        if (end < 0) return this.fail();
-        values = append(values, [UNKNOWN]);
-        this.i = end + 1;
+        values = append(values, this.backquoted());
       } else {
         values = append(values, [c]);
         this.i++;
