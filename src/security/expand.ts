@@ -61,16 +61,19 @@ class Reader {
       } else if (c === "\\") {
         values = append(values, [t[this.i + 1] ?? ""]);
         this.i += 2;
-      } else if (c === "$") {
-        values = append(values, this.dollar());
-      } else if (c === "`") {
-        values = append(values, this.backquoted());
       } else {
-        values = append(values, [c]);
-        this.i++;
+        values = append(values, this.expansionOrCharacter(c));
       }
     }
     return values;
+  }
+
+  /** What `c` at the reader's place stands for, in or out of double quotes: `$…`, `` `…` `` or itself. */
+  private expansionOrCharacter(c: string): string[] {
+    if (c === "$") return this.dollar();
+    if (c === "`") return this.backquoted();
+    this.i++;
+    return [c];
   }
 
   /** A `` `…` `` substitution: its value cannot be known. */
@@ -119,13 +122,8 @@ class Reader {
       if (c === "\\" && /[$`"\\\n]/.test(t[this.i + 1] ?? "")) {
         values = append(values, [t[this.i + 1] === "\n" ? "" : (t[this.i + 1] as string)]);
         this.i += 2;
-      } else if (c === "$") {
-        values = append(values, this.dollar());
-      } else if (c === "`") {
-        values = append(values, this.backquoted());
       } else {
-        values = append(values, [c]);
-        this.i++;
+        values = append(values, this.expansionOrCharacter(c));
       }
     }
     return this.fail();
