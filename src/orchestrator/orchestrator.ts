@@ -17,7 +17,7 @@ import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
-import { isSuccessfulEnd, type RunEnd } from "./run-end.ts";
+import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
 
 export interface OrchestratorDeps {
   stores: Stores;
@@ -52,12 +52,6 @@ export interface StartedRun {
   session: Session;
   /** Settles when the run ends. */
   done: Promise<RunResult>;
-}
-
-export interface RunResult {
-  end: RunEnd;
-  message: string;
-  sessions: SessionOutcome[];
 }
 
 /** A failure that is not a stop: after this many in a row the run stops. */
@@ -283,7 +277,7 @@ export class Orchestrator {
       if (init.status !== "completed" && retryable(init) && !(await stores.plan.hasPlan(projectId))) {
         init = await this.session(projectId, "initializer", run, sessions);
       }
-      if (init.status !== "completed") return this.failedEnd(init, true, sessions);
+      if (init.status !== "completed") return { ...failedEnd(init, true), sessions };
       previous = init;
       const p = await stores.plan.progress(projectId);
       const summary = `the plan is ready: ${p.epics_total} epics, ${p.tasks_total} tasks, ${p.tests_total} tests`;
@@ -375,29 +369,10 @@ export class Orchestrator {
         }
         default: {
           failuresInARow++;
-          if (failuresInARow >= FAILURES_BEFORE_STOP) return this.failedEnd(outcome, false, sessions);
+          if (failuresInARow >= FAILURES_BEFORE_STOP) return { ...failedEnd(outcome, false), sessions };
         }
       }
     }
-  }
-
-  /** The end of a run whose last session failed (after the one retry, or at once for a fatal error). */
-  private failedEnd(last: SessionOutcome, initializer: boolean, sessions: SessionOutcome[]): RunResult {
-    const kind = last.stop?.kind;
-    const what = initializer ? "the initializer" : `session ${last.session.number}`;
-    const end: RunEnd =
-      kind === "user"
-        ? "stopped"
-        : kind === "fatal" || kind === "unreachable"
-          ? "fatal"
-          : kind === "stuck" || kind === "no_progress"
-            ? "stuck"
-            : "failed";
-    const message =
-      end === "stopped" || end === "fatal"
-        ? (last.stop?.message ?? "stopped")
-        : `${what} ${initializer ? "failed" : "failed again"}: ${last.error ?? last.session.interruption_reason ?? "unknown error"}`;
-    return { end, message, sessions };
   }
 
   private async session(
@@ -467,10 +442,4 @@ export class Orchestrator {
         `the wait of ${formatDuration(until.getTime() - this.clock().getTime())} is over`,
       );
   }
-}
-
-/** A failed session worth one more try: not stopped by a person, the budget, or an error a person must fix. */
-function retryable(outcome: SessionOutcome): boolean {
-  const kind = outcome.stop?.kind;
-  return kind !== "user" && kind !== "budget" && kind !== "fatal" && kind !== "unreachable";
 }
