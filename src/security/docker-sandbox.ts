@@ -3,14 +3,13 @@
  * through the SDK's `spawnClaudeCodeProcess` hook. The container sees the project directory (at
  * /workspace) and the Claude Code binary (mounted read-only from the host), and is given only the
  * variables `sandbox.docker_env` names. Every docker command goes through a `DockerRunner`, so the
- * exact commands are unit-tested on machines without a Docker engine.
+ * exact commands are unit-tested on machines without a Docker engine. The processes of a session in
+ * the container (the spawn hook) are docker-processes.ts's.
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { EventEmitter } from "node:events";
 import path from "node:path";
-import { PassThrough } from "node:stream";
-import type { SpawnedProcess, SpawnOptions } from "@anthropic-ai/claude-agent-sdk";
+import type { SpawnOptions } from "@anthropic-ai/claude-agent-sdk";
 import type { Config } from "../config/schema.ts";
 import type { SandboxAvailability } from "./sandbox.ts";
 
@@ -24,7 +23,7 @@ const CONTAINER_HOME = "/tmp";
 const STOP_GRACE_S = 2;
 const LABEL_PROJECT = "baton.project";
 const LABEL_SPEC = "baton.spec";
-const NO_SUCH = /no such (container|object)/i;
+export const NO_SUCH = /no such (container|object)/i;
 /** Bumped whenever `ensureContainerArgs` changes, so that containers made the old way are made again. */
 const SPEC_VERSION = 1;
 
@@ -283,7 +282,7 @@ export function execArgs(
 
 export type EnsureOutcome = "running" | "started" | "created" | "recreated";
 
-function failed(what: string, out: DockerOutput): Error {
+export function failed(what: string, out: DockerOutput): Error {
   const why = out.stderr.trim() || out.stdout.trim() || `exit ${out.code}`;
   return new Error(`${what} failed: ${why}`);
 }
@@ -356,132 +355,4 @@ export async function dockerAvailability(runner: DockerRunner): Promise<SandboxA
       `Docker engine not reachable (${why}): install Docker / start the daemon, or set sandbox.type: os`,
     ],
   };
-}
-
-/**
- * What the SDK gets back from the spawn hook: the container is made sure of asynchronously (an
- * image pull may take minutes, which must not block Baton's event loop), so this stands for the
- * `docker exec` process until it starts. What the SDK writes meanwhile waits in `stdin`; a kill
- * before the exec starts ends it without starting it.
- */
-export class ContainerProcess extends EventEmitter implements SpawnedProcess {
-  readonly stdin = new PassThrough();
-  readonly stdout = new PassThrough();
-  killed = false;
-  exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
-  private child: ChildProcessWithoutNullStreams | null = null;
-  private settled = false;
-
-  /** The `docker exec` process, once started. */
-  get exec(): ChildProcessWithoutNullStreams | null {
-    return this.child;
-  }
-
-  get ended(): boolean {
-    return this.settled;
-  }
-
-  attach(child: ChildProcessWithoutNullStreams): void {
-    this.child = child;
-    child.stdin.on("error", () => {
-      // the exec ended; its exit says why
-    });
-    this.stdin.pipe(child.stdin);
-    child.stdout.pipe(this.stdout);
-    child.on("error", (error) => this.fail(error));
-    child.on("exit", (code, signal) => this.finish(code, signal));
-  }
-
-  kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
-    if (this.settled) return false;
-    if (this.child !== null) {
-      const sent = this.child.kill(signal);
-      if (sent) this.killed = true;
-      return sent;
-    }
-    this.killed = true;
-    this.finish(null, signal);
-    return true;
-  }
-
-  finish(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.exitCode = code;
-    this.signalCode = signal;
-    if (this.child === null) this.stdout.end();
-    this.emit("exit", code, signal);
-  }
-
-  fail(error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.child?.stdout.unpipe(this.stdout);
-    this.stdout.end();
-    if (this.listenerCount("error") > 0) this.emit("error", error);
-  }
-}
-
-/**
- * The SDK's `spawnClaudeCodeProcess` hook for the docker sandbox: makes sure of the container,
- * then runs Claude Code in it with `docker exec`. `SpawnOptions.command` is the host path of
- * Claude Code's native binary (mounted into the container); an abort of `signal` kills the exec.
- */
-export function dockerSpawn(
-  config: DockerSandboxConfig,
-  runner: DockerRunner,
-  hooks: { onStderr?: (text: string) => void; onProcess?: (process: ContainerProcess) => void } = {},
-): (options: SpawnOptions) => SpawnedProcess {
-  return (options) => {
-    const proc = new ContainerProcess();
-    hooks.onProcess?.(proc);
-    const onAbort = () => proc.kill("SIGTERM");
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener("abort", onAbort, { once: true });
-    proc.once("exit", () => options.signal.removeEventListener("abort", onAbort));
-    const start = async () => {
-      const args = execArgs(config, options);
-      await ensureContainer(config, options.command, runner);
-      if (proc.ended) return;
-      const child = runner.start(args, { ...options.env });
-      child.stderr.on("data", (chunk) => hooks.onStderr?.(String(chunk)));
-      proc.attach(child);
-    };
-    start().catch((error: unknown) => {
-      const err = error instanceof Error ? error : new Error(String(error));
-      hooks.onStderr?.(`${err.message}\n`);
-      proc.fail(err);
-    });
-    return proc;
-  };
-}
-
-/**
- * The docker counterpart of `SessionProcesses`: the spawn hook, and `endAll` for the end of the
- * session. Processes a session starts in the container (dev servers, `cmd &`) are not the host's
- * children, so they are ended by stopping the container (the init ends them all); the next session
- * starts it again. Baton runs one session of a project at a time, so nothing else is in it.
- */
-export class DockerSessionProcesses {
-  private readonly started: ContainerProcess[] = [];
-  readonly spawn: (options: SpawnOptions) => SpawnedProcess;
-
-  constructor(
-    private readonly config: DockerSandboxConfig,
-    private readonly runner: DockerRunner,
-    private readonly onStderr: (text: string) => void,
-  ) {
-    this.spawn = dockerSpawn(config, runner, { onStderr, onProcess: (p) => this.started.push(p) });
-  }
-
-  /** Ends the exec still running, if any, then stops the container. Never rejects. */
-  async endAll(): Promise<void> {
-    for (const proc of this.started) proc.kill("SIGKILL");
-    if (this.started.length === 0) return;
-    const stopped = await this.runner.run(stopContainerArgs(this.config.name));
-    if (stopped.code !== 0 && !NO_SUCH.test(stopped.stderr)) {
-      this.onStderr(`${failed(`docker stop ${this.config.name}`, stopped).message}\n`);
-    }
-  }
 }

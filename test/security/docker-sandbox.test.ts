@@ -15,18 +15,20 @@ import {
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
 import {
-  CONTAINER_CLAUDE,
   type ContainerProcess,
+  DockerSessionProcesses,
+  dockerSpawn,
+} from "../../src/security/docker-processes.ts";
+import {
+  CONTAINER_CLAUDE,
   containerName,
   containerSpec,
   type DockerOutput,
   type DockerRunner,
   type DockerSandboxConfig,
-  DockerSessionProcesses,
   dockerAvailability,
   dockerCli,
   dockerSandboxConfig,
-  dockerSpawn,
   ensureContainer,
   ensureContainerArgs,
   execArgs,
