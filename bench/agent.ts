@@ -25,7 +25,6 @@ import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores, type Stores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
-import { EventBus } from "../src/events/bus.ts";
 import { createProject } from "../src/projects/create-project.ts";
 import type { Project } from "../src/projects/model.ts";
 import {
@@ -39,6 +38,7 @@ import {
   workingDirectory,
 } from "../src/scripted-model/index.ts";
 import { osSandboxSettings } from "../src/security/sandbox.ts";
+import { testLog } from "../test/helpers/log.ts";
 
 const TOOL_CALLS = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -124,9 +124,10 @@ function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: Scripted
   return runSession(
     {
       stores: w.stores,
-      bus: new EventBus(),
+      bus: w.stores.bus,
       env: { ...env(), ...model.env() },
       workerId: "bench",
+      log: testLog(),
       home: w.dir,
       browser: null,
       security,

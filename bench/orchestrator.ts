@@ -11,10 +11,10 @@ import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
-import { EventBus } from "../src/events/bus.ts";
 import { Orchestrator } from "../src/orchestrator/orchestrator.ts";
 import { createProject } from "../src/projects/create-project.ts";
 import { batonScript, firstUserText, startScriptedModel } from "../src/scripted-model/index.ts";
+import { testLog } from "../test/helpers/log.ts";
 
 const DELAY_S = 3;
 const dir = mkdtempSync(join(tmpdir(), "baton-bench-orch-"));
@@ -31,7 +31,7 @@ try {
     spec: join(dir, "spec.md"),
   });
   const ends = new Map<number, number>();
-  const bus = new EventBus();
+  const bus = stores.bus;
   bus.subscribe((e) => {
     if (e.type === "session_end" && e.session_id !== null) ends.set(e.session_id, Date.parse(e.ts));
   });
@@ -41,6 +41,7 @@ try {
     config: Config.parse({ timing: { auto_continue_delay_s: DELAY_S } }),
     env: { ...withoutCredentials(process.env), ...model.env() },
     workerId: "bench",
+    log: testLog(),
     browser: null,
     batonHome: dir,
   });

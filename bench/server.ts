@@ -11,10 +11,11 @@ import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores, type Stores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
-import { EventBus } from "../src/events/bus.ts";
+import type { EventBus } from "../src/events/bus.ts";
 import { Orchestrator } from "../src/orchestrator/orchestrator.ts";
 import { buildServer } from "../src/server/app.ts";
 import { Auth } from "../src/server/auth.ts";
+import { testLog } from "../test/helpers/log.ts";
 import { buildPlan } from "./plan.ts";
 
 export interface BenchServer {
@@ -35,7 +36,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
   );
   const config = Config.parse({ project: { generations_dir: join(dir, "generations") } });
   const stores = createStores(database.db);
-  const bus = new EventBus();
+  const bus = stores.bus;
   const env = { PATH: process.env.PATH };
   const orchestrator = new Orchestrator({
     stores,
@@ -43,6 +44,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     config,
     env,
     workerId: "bench",
+    log: testLog(),
     browser: null,
     batonHome: home,
   });

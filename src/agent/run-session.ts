@@ -1,19 +1,19 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import { SessionRecorder } from "../events/recorder.ts";
-import { browserLogDir, projectLogDir, SessionLog, sessionLogStem } from "../logs/session-log.ts";
+import type { BatonEvent } from "../events/catalog.ts";
+import type { Logger } from "../logs/process-log.ts";
+import { browserLogDir } from "../logs/session-log.ts";
+import { beginSession } from "../orchestrator/session-lifecycle.ts";
 import type { Project } from "../projects/model.ts";
 import { DockerSessionProcesses } from "../security/docker-processes.ts";
 import { dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
 import { type Session, sessionMetrics, type TerminalSessionStatus } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
-import { assertWritable } from "../util/host-files.ts";
+import { assertProjectDirectory, assertWritable } from "../util/host-files.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, BROWSER_WITHHELD_TOOLS, browserServer } from "./browser.ts";
 import { BrowserProxy } from "./browser-proxy.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
@@ -38,17 +38,16 @@ export interface AgentDeps {
   env: Record<string, string | undefined>;
   /** Who runs the session (recorded on it, for crash recovery across workers). */
   workerId: string;
+  /** Where failures the session survives are logged. */
+  log: Logger;
   /** Baton's data directory: session logs go there (projectLogDir), out of the session's reach. */
   home: string;
   clock?: Clock;
   heartbeatMs?: number;
   /** The Chromium sessions verify UI work with; null: no browser (sessions are told so). */
   browser: { executablePath: string } | null;
-  /**
-   * The command policy, file access rules and sandbox every session runs under; absent: none of
-   * them (direct callers and tests of other concerns).
-   */
-  security?: SessionSecurity | null;
+  /** The command policy, file access rules and sandbox every session runs under (always). */
+  security: SessionSecurity;
 }
 
 export type WorkSessionType = "initializer" | "coding";
@@ -94,39 +93,21 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   const clock = deps.clock ?? systemClock;
   const { project } = request;
   const credentials = detectCredentials(deps.env);
-  if (!existsSync(project.directory)) {
-    throw new BatonError(
-      "BATON_PROJECT_NOT_FOUND",
-      `the directory of project ${project.name} is missing: ${project.directory}`,
-      { project: project.name, directory: project.directory },
-    );
-  }
+  assertProjectDirectory(project);
   // A session that could not write its work would only fail later, having cost tokens.
   assertWritable(project.directory);
   const version = await activePrompt(stores.prompts, request.type);
-  const created = await stores.sessions.create(project.id, {
+  const live = await beginSession(deps, project, {
     type: request.type,
     model: request.model,
-    prompt_version_id: version.id,
+    prompt: version,
+    credentials: credentials.kind,
+    cwd: project.directory,
+    title: (session, startedAt) =>
+      `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
+    ...(request.onStarted ? { onStarted: request.onStarted } : {}),
   });
-  const session = await stores.sessions.start(created.id, { workerId: deps.workerId });
-  request.onStarted?.(session);
-  const startedAt = clock();
-  const stem = sessionLogStem(session.number, startedAt);
-  const logDir = projectLogDir(deps.home, project.id);
-  const log = new SessionLog(
-    logDir,
-    stem,
-    startedAt.getTime(),
-    `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
-  );
-  await stores.sessions.setLogPath(session.id, stem);
-  const recorder = new SessionRecorder({ sessions: stores.sessions, bus: deps.bus }, session.id, log);
-  const heartbeat = setInterval(
-    () => void stores.sessions.heartbeat(session.id).catch(() => {}),
-    deps.heartbeatMs ?? 15_000,
-  );
-  heartbeat.unref();
+  const { session, recorder, logDir, stem } = live;
 
   const abort = new AbortController();
   const stderr: string[] = [];
@@ -135,10 +116,10 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES_KEPT));
   };
   // With the docker sandbox, Claude Code (and all it starts) runs in the project's container.
-  const docker = deps.security?.sandbox.type === "docker" ? deps.security.sandbox : null;
+  const docker = deps.security.sandbox.type === "docker" ? deps.security.sandbox : null;
   // Only what tools need, never Baton's settings; the credential goes over a pipe (not docker).
   const environment = sessionEnvironment(deps.env, {
-    passEnv: deps.security?.sandbox.pass_env ?? [],
+    passEnv: deps.security.sandbox.pass_env,
     credentialInEnv: docker !== null,
   });
   const processes = docker
@@ -154,8 +135,15 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   let waiting = false;
   let estimatedCost = 0;
   const inputs = new Map<string, unknown>();
-  const usage = new UsageBuffer((delta) => stores.sessions.addUsage(session.id, delta));
+  const usage = new UsageBuffer(
+    (delta) => stores.sessions.addUsage(session.id, delta),
+    (err) => deps.log.warn({ err, session_id: session.id }, "session usage not stored"),
+  );
   const watch = new SessionWatch(request.limits ?? {}, credentials, request.model, () => clock().getTime());
+  // Progress is any change to the plan (or the project's completion), whichever tool made it.
+  const unwatchPlan = stores.bus.subscribe((event) => {
+    if (event.project_id === project.id && isProgress(event)) watch.progressed();
+  });
   /**
    * Ends the session. A stuck, idle or over-budget session is interrupted (Claude Code stops its
    * turn within milliseconds and ends cleanly), with an abort as the fallback after a grace period;
@@ -167,7 +155,11 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     stop ??= cause;
     if (abort.signal.aborted) return;
     if (cause.kind === "stuck" || cause.kind === "no_progress" || cause.kind === "budget") {
-      void running?.interrupt().catch(() => {});
+      void running
+        ?.interrupt()
+        .catch((err: unknown) =>
+          deps.log.warn({ err, session_id: session.id }, "interrupt failed; aborting"),
+        );
       fallback ??= setTimeout(() => abort.abort(), GRACEFUL_STOP_MS);
       fallback.unref();
     } else {
@@ -178,16 +170,14 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   const onAbort = () => end({ kind: "user", message: abortReason(request.signal) ?? "stopped" });
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
-  const guard = deps.security
-    ? new SessionGuard(deps.security, project.directory, {
-        refused: async (record) => {
-          usage.add({ denied_commands: 1 });
-          await recorder.record("security", record);
-        },
-      })
-    : null;
+  const guard = new SessionGuard(deps.security, project.directory, {
+    refused: async (record) => {
+      usage.add({ denied_commands: 1 });
+      await recorder.record("security", record);
+    },
+  });
   const devServers =
-    guard && processes instanceof SessionProcesses
+    processes instanceof SessionProcesses
       ? new DevServers({
           projectDir: project.directory,
           jailed: guard.jailsDevServers,
@@ -213,7 +203,9 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
                 reason: why,
                 by: "sandbox",
               })
-              .catch(() => {});
+              .catch((err: unknown) =>
+                deps.log.warn({ err, session_id: session.id }, "refused browser request not recorded"),
+              );
           },
         });
   const ticker = setInterval(() => {
@@ -222,14 +214,6 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   }, 1_000);
   ticker.unref();
   try {
-    await recorder.record("session_start", {
-      session_number: session.number,
-      session_type: session.type,
-      model: session.model,
-      credentials: credentials.kind,
-      prompt_version: version.version,
-      cwd: project.directory,
-    });
     const prompt = renderPrompt(version.content, promptValues(project, session));
     await recorder.record("prompt", { text: prompt });
     if (browser === null) {
@@ -240,8 +224,8 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
           : "no browser: install Chromium (apt-get install chromium) so sessions can verify UI work",
       });
     }
-    await guard?.prepare();
-    for (const warning of guard?.warnings() ?? []) {
+    await guard.prepare();
+    for (const warning of guard.warnings()) {
       await recorder.record("system", { subtype: "sandbox", message: warning });
     }
     for (const warning of [...credentials.warnings, ...environment.warnings]) {
@@ -276,7 +260,8 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       abortController: abort,
       maxTurns: request.maxTurns,
       spawn: processes.spawn,
-      ...(guard === null ? {} : { hooks: guard.hooks(), sandbox: guard.sandboxSettings() }),
+      hooks: guard.hooks(),
+      sandbox: guard.sandboxSettings(),
     });
     running = query({ prompt, options });
     for await (const message of running) {
@@ -302,7 +287,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
         // The watch learns of tool outcomes from the stream; the pre-tool hook enforces its stops.
         if (event.type === "tool_use") inputs.set(event.payload.tool_use_id, event.payload.input);
         if (event.type === "tool_result") {
-          await guard?.checkShellResult(
+          await guard.checkShellResult(
             event.payload.name,
             inputs.get(event.payload.tool_use_id),
             event.payload.content,
@@ -329,14 +314,14 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       failure = `${error instanceof Error ? error.message : String(error)}${stderr.length ? `\n${stderr.join("\n")}` : ""}`;
     }
   } finally {
-    await usage.flush().catch(() => {});
-    clearInterval(heartbeat);
+    await usage.flush();
     clearInterval(ticker);
     clearTimeout(fallback);
     await devServers?.stopAll();
     await processes.endAll();
     await browserProxy?.close();
     request.signal?.removeEventListener("abort", onAbort);
+    unwatchPlan();
   }
 
   if (stop === null && (final?.is_error || final === undefined) && watch.lastModelError === "rate_limit") {
@@ -365,13 +350,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
             ? final.result
             : `${final.subtype}: ${final.errors.join("; ")}`));
   const reason = status === "interrupted" ? (stop?.message ?? "stopped") : null;
-  if (error !== null) await recorder.record("error", { kind: "session", message: error }).catch(() => {});
-  const ended = await stores.sessions.finish(session.id, { status, error, interruption_reason: reason });
-  const metrics = sessionMetrics(ended);
-  const duration = clock().getTime() - startedAt.getTime();
-  await recorder.record("session_end", { status, reason: reason ?? error, duration_ms: duration, metrics });
-  await recorder.flush();
-  log.close({ status, reason: reason ?? error, duration_ms: duration, metrics });
+  const ended = await live.finish({ status, error, reason, errorKind: "session", metrics: sessionMetrics });
 
   if (request.type === "initializer") await recordInitCommit(stores, project, status);
   return {
@@ -380,7 +359,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     error,
     stop,
     credentials,
-    logs: { jsonl: log.jsonlPath, txt: log.txtPath },
+    logs: { jsonl: live.log.jsonlPath, txt: live.log.txtPath },
   };
 }
 
@@ -432,4 +411,13 @@ function abortReason(signal: AbortSignal | undefined): string | null {
   if (typeof reason === "string") return reason;
   if (reason instanceof Error && reason.name !== "AbortError") return reason.message;
   return null;
+}
+
+function isProgress(event: BatonEvent): boolean {
+  return (
+    event.type === "plan_changed" ||
+    event.type === "plan_added" ||
+    (event.type === "project_changed" &&
+      (event as BatonEvent<"project_changed">).payload.change === "completed")
+  );
 }

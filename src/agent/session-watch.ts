@@ -24,20 +24,6 @@ export interface WatchLimits {
   noProgressMs?: number;
 }
 
-/** Task tools whose success changes the plan: calling one counts as progress. */
-const PROGRESS_TOOLS = new Set(
-  [
-    "start_task",
-    "update_test_result",
-    "update_task_status",
-    "create_epic",
-    "create_task",
-    "create_test",
-    "expand_epic",
-    "mark_project_complete",
-  ].map((t) => `mcp__tasks__${t}`),
-);
-
 /**
  * Watches one session's messages for reasons to end it early: errors retrying cannot fix, an
  * endpoint that never answered, the same failing tool call again and again, or no progress.
@@ -93,6 +79,11 @@ export class SessionWatch {
     }
   }
 
+  /** A task or test of the session's project changed (a `plan_changed` event, or completion). */
+  progressed(): void {
+    this.lastProgressAt = this.now();
+  }
+
   /** Checked on a timer too: a session can hang in one long tool call. */
   tick(): StopCause | null {
     const limit = this.limits.noProgressMs;
@@ -114,7 +105,6 @@ export class SessionWatch {
     const signature = `${name} ${JSON.stringify(input ?? {})}`;
     if (!failed) {
       this.lastFailure = null;
-      if (PROGRESS_TOOLS.has(name)) this.lastProgressAt = this.now();
       return null;
     }
     this.lastFailure =

@@ -12,13 +12,17 @@ export class UsageBuffer {
   private lastFlush = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly write: (delta: UsageDelta) => Promise<unknown>) {}
+  constructor(
+    private readonly write: (delta: UsageDelta) => Promise<unknown>,
+    /** Told of a write that failed (the counters it carried are lost; later ones are still written). */
+    private readonly failed: (error: unknown) => void,
+  ) {}
 
   add(delta: UsageDelta): void {
     for (const [key, value] of Object.entries(delta) as [keyof UsageDelta, number | undefined][]) {
       if (value) this.pending[key] = (this.pending[key] ?? 0) + value;
     }
-    if (Date.now() - this.lastFlush >= FLUSH_EVERY_MS) void this.flush().catch(() => {});
+    if (Date.now() - this.lastFlush >= FLUSH_EVERY_MS) void this.flush();
   }
 
   /** Writes what is pending; resolves when every write so far is done. */
@@ -26,9 +30,9 @@ export class UsageBuffer {
     const delta = this.pending;
     this.pending = {};
     this.lastFlush = Date.now();
-    // A failed write must not stop the later ones.
+    // A failed write is reported and must not stop the later ones.
     if (Object.keys(delta).length > 0)
-      this.writing = this.writing.catch(() => {}).then(() => this.write(delta));
+      this.writing = this.writing.then(() => this.write(delta)).catch((error: unknown) => this.failed(error));
     return this.writing;
   }
 }

@@ -114,7 +114,8 @@ export interface SessionsTable {
 export interface SessionEventsTable {
   id: Generated<number>;
   session_id: number | null;
-  project_id: number;
+  /** Null for events about no one project (a prompt analysis that ended). */
+  project_id: number | null;
   seq: number | null;
   ts: Timestamp;
   type: string;

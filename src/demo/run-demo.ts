@@ -8,8 +8,8 @@ import { Config } from "../config/schema.ts";
 import { openDatabase } from "../db/database.ts";
 import { createStores } from "../db/stores/index.ts";
 import { resolveDatabaseTarget } from "../db/url.ts";
-import { EventBus } from "../events/bus.ts";
 import type { BatonEvent } from "../events/catalog.ts";
+import { fileLogger, processLogPath } from "../logs/process-log.ts";
 import { projectLogDir } from "../logs/session-log.ts";
 import { createProject } from "../projects/create-project.ts";
 import { runQuickCheck } from "../review/quick-check.ts";
@@ -50,7 +50,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   try {
     const stores = createStores(database.db);
-    const bus = new EventBus();
+    const bus = stores.bus;
     bus.subscribe((event) => {
       const line = describe(event);
       if (line) options.out(line);
@@ -65,6 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       bus,
       env: { ...withoutCredentials(options.env), ...model.env() },
       workerId: "demo",
+      log: fileLogger(processLogPath(dir, "demo")),
       home: dir,
       browser: options.browser,
       // As `baton run` would, except that the demo still runs where the OS sandbox is missing.

@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { ProjectStatus } from "../projects/model.ts";
 
 /**
- * The event catalog: every event Baton records or streams, with its payload schema. Session
- * events are stored in `session_events`, written to the session's logs and published on the bus;
- * the API streams the same shapes over WebSocket.
+ * The event catalog: every change Baton records, with its payload schema. Every event is stored
+ * in the event log (`session_events`) by the write that made the change and published on the bus
+ * after it commits; other processes see it through the event feed (events/feed.ts). Session
+ * events are also written to the session's logs. The API streams them over WebSocket (mapped to
+ * envelopes in server/ws/map-event.ts): this catalog is the only channel to the UI.
  */
 const Usage = z.object({
   input_tokens: z.number(),
@@ -81,6 +84,34 @@ export const EVENT_PAYLOADS = {
     sessions: z.number(),
     next_session_number: z.number(),
   }),
+  /** A project was created, or its row changed: status, settings, budget, a stop request, completion. */
+  project_changed: z.object({
+    change: z.enum(["created", "updated", "completed", "reset"]),
+    status: ProjectStatus,
+  }),
+  /** A project and its rows were deleted (the last event of its id). */
+  project_deleted: z.object({ name: z.string() }),
+  /**
+   * The plan grew: an epic, tasks (with their tests) or a test were added. A reset keeps these
+   * (it keeps the plan's rows). The ids are what a view must read; progress moved with them.
+   */
+  plan_added: z.object({
+    added: z.enum(["epic", "tasks", "test"]),
+    task_ids: z.array(z.number().int().positive()),
+    test_ids: z.array(z.number().int().positive()),
+  }),
+  /** Work on the plan moved: a task's status or a test's result. */
+  plan_changed: z.object({
+    change: z.enum(["task_status", "test_result"]),
+    task_ids: z.array(z.number().int().positive()),
+    test_ids: z.array(z.number().int().positive()),
+  }),
+  /** A prompt-improvement analysis ended (about no one project: `project_id` is null). */
+  analysis_complete: z.object({
+    analysis_id: z.number().int().positive(),
+    status: z.enum(["completed", "error"]),
+    proposals: z.number().int().min(0),
+  }),
   /** A quality check of a coding session was stored (quick after every one, deep now and then). */
   review_complete: z.object({
     kind: z.enum(["quick", "deep"]),
@@ -111,8 +142,18 @@ export const PROJECT_EVENT_TYPES = [
   "reset",
   "review_complete",
   "review_failed",
+  "project_changed",
+  "project_deleted",
+  "plan_added",
+  "plan_changed",
 ] as const satisfies readonly (keyof typeof EVENT_PAYLOADS)[];
 export type ProjectEventType = (typeof PROJECT_EVENT_TYPES)[number];
+
+/** Events about no one project (stored with a null `project_id`). */
+export const GLOBAL_EVENT_TYPES = [
+  "analysis_complete",
+] as const satisfies readonly (keyof typeof EVENT_PAYLOADS)[];
+export type GlobalEventType = (typeof GLOBAL_EVENT_TYPES)[number];
 
 export type EventType = keyof typeof EVENT_PAYLOADS;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
@@ -121,7 +162,8 @@ export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
 /** An event as it is stored, logged and published. */
 export interface BatonEvent<T extends EventType = EventType> {
   id: number;
-  project_id: number;
+  /** Null only for global events (GLOBAL_EVENT_TYPES). */
+  project_id: number | null;
   /** Null for project-level events. */
   session_id: number | null;
   /** The per-session sequence number; null for project-level events. */
@@ -129,4 +171,9 @@ export interface BatonEvent<T extends EventType = EventType> {
   ts: string;
   type: T;
   payload: EventPayload<T>;
+}
+
+/** A stored event as the typed event it was recorded as; null for a type Baton no longer knows. */
+export function asBatonEvent(event: { type: string }): BatonEvent | null {
+  return event.type in EVENT_PAYLOADS ? (event as BatonEvent) : null;
 }

@@ -109,9 +109,27 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
         "REVIEW ",
         `${e.payload.kind} review of session ${e.payload.session_number} failed: ${e.payload.message}`,
       );
+    case "project_changed":
+      return block(stamp, "PROJECT", `${e.payload.change}: ${e.payload.status}`);
+    case "project_deleted":
+      return block(stamp, "PROJECT", `deleted: ${e.payload.name}`);
+    case "plan_added":
+      return block(stamp, "PLAN   ", `added ${e.payload.added}: ${planIds(e.payload)}`);
+    case "plan_changed":
+      return block(stamp, "PLAN   ", `${e.payload.change.replace("_", " ")}: ${planIds(e.payload)}`);
+    case "analysis_complete":
+      return block(
+        stamp,
+        "PROMPTS",
+        `analysis ${e.payload.analysis_id} ${e.payload.status}: ${e.payload.proposals} proposals`,
+      );
     default:
       return assertNever(e, "event type");
   }
+}
+
+function planIds(p: { task_ids: number[]; test_ids: number[] }): string {
+  return `tasks ${p.task_ids.join(", ") || "-"}, tests ${p.test_ids.join(", ") || "-"}`;
 }
 
 export interface SessionSummary {

@@ -11,13 +11,15 @@ import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import { type Project, runSettingsOf } from "../projects/model.ts";
+import type { Logger } from "../logs/process-log.ts";
+import type { Project } from "../projects/model.ts";
 import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
+import { type RunOverrides, resolveRunSettings, type SandboxType } from "./run-settings.ts";
 
 export interface OrchestratorDeps {
   stores: Stores;
@@ -30,20 +32,19 @@ export interface OrchestratorDeps {
   /** Baton's data directory (sessions may not read it). */
   batonHome: string;
   clock?: Clock;
+  /** Where failures the run survives are logged (the process log of `baton serve` / `baton run`). */
+  log: Logger;
 }
 
-export interface RunOptions {
+/**
+ * How to run: the mode, and what this run was given for itself (a flag, a request's body), which
+ * goes over the project's settings and the configuration (resolveRunSettings).
+ */
+export interface RunOptions extends RunOverrides {
   /** Only the initializer (refused when a plan exists). */
   initializeOnly?: boolean;
   /** After initializing, go straight on into coding instead of stopping for review. */
   auto?: boolean;
-  /**
-   * Coding sessions in this run at most; default the project's `max_sessions` setting, else the
-   * config's `project.max_iterations` (null: no limit).
-   */
-  maxIterations?: number | null;
-  /** Model of this run's sessions instead of `models.initializer` / `models.coding`. */
-  model?: string;
 }
 
 /** A run started in the background (`Orchestrator.start`). */
@@ -64,7 +65,7 @@ interface ActiveRun {
   stop: AbortController;
   /** Called as each session of the run starts. */
   onSessionStarted?: (session: Session) => void;
-  model?: string;
+  overrides: RunOverrides;
 }
 
 /**
@@ -92,6 +93,7 @@ export class Orchestrator {
       workerId: deps.workerId,
       home: deps.batonHome,
       clock: this.clock,
+      log: deps.log,
     });
   }
 
@@ -192,7 +194,7 @@ export class Orchestrator {
     onSessionStarted?: (session: Session) => void,
   ): Promise<RunResult> {
     const { stores, config } = this.deps;
-    const sandbox = runSettingsOf(await stores.projects.get(projectId)).sandbox ?? config.sandbox.type;
+    const { sandbox } = resolveRunSettings(await stores.projects.get(projectId), config, options);
     await requireSandbox(sandbox, this.deps.env);
     // Refused before the run takes its slot, so the project's status stays as it is.
     if (options.initializeOnly && (await stores.plan.hasPlan(projectId))) {
@@ -216,7 +218,7 @@ export class Orchestrator {
     const run: ActiveRun = {
       stop: new AbortController(),
       ...(onSessionStarted ? { onSessionStarted } : {}),
-      ...(options.model ? { model: options.model } : {}),
+      overrides: options,
     };
     this.active.set(projectId, run);
     try {
@@ -238,7 +240,11 @@ export class Orchestrator {
     try {
       result = await this.loop(projectId, options, run, sessions);
     } catch (error) {
-      await this.state.setStatus(projectId, "error").catch(() => {});
+      await this.state
+        .setStatus(projectId, "error")
+        .catch((err: unknown) =>
+          this.deps.log.error({ err, project_id: projectId }, "project left without its error status"),
+        );
       throw error;
     } finally {
       this.active.delete(projectId);
@@ -261,11 +267,11 @@ export class Orchestrator {
     const { stores, config } = this.deps;
     const done = (end: RunEnd, message: string): RunResult => ({ end, message, sessions });
     const hasPlan = await stores.plan.hasPlan(projectId);
-    const sandbox = runSettingsOf(await stores.projects.get(projectId)).sandbox ?? config.sandbox.type;
-    const maxIterations =
-      options.maxIterations !== undefined
-        ? options.maxIterations
-        : (runSettingsOf(await stores.projects.get(projectId)).max_sessions ?? config.project.max_iterations);
+    const { sandbox, maxIterations } = resolveRunSettings(
+      await stores.projects.get(projectId),
+      config,
+      options,
+    );
     /** The session before the next one, in this run: the delay and stop-after-current follow it. */
     let previous: SessionOutcome | undefined;
 
@@ -383,15 +389,16 @@ export class Orchestrator {
     budgetLeft: number | null = null,
   ): Promise<SessionOutcome> {
     const { stores, config } = this.deps;
+    // Read again for every session: a change to the project's settings applies from the next one.
     const project = await stores.projects.get(projectId);
-    const settings = runSettingsOf(project);
-    const configured = type === "initializer" ? settings.initializer_model : settings.coding_model;
+    const settings = resolveRunSettings(project, config, run.overrides);
     const outcome = await runSession(
       {
         stores,
         bus: this.deps.bus,
         env: this.deps.env,
         workerId: this.deps.workerId,
+        log: this.deps.log,
         home: this.deps.batonHome,
         browser: this.deps.browser,
         security: await this.sessionSecurity(settings.sandbox),
@@ -401,10 +408,7 @@ export class Orchestrator {
       {
         project,
         type,
-        model:
-          run.model ??
-          configured ??
-          (type === "initializer" ? config.models.initializer : config.models.coding),
+        model: type === "initializer" ? settings.initializerModel : settings.codingModel,
         onStarted: run.onSessionStarted,
         signal: run.stop.signal,
         maxCostUsd: budgetLeft,
@@ -426,10 +430,10 @@ export class Orchestrator {
    * The security of a session: built once from `security.*` and `sandbox.*` (it loads the bash
    * grammar), with the project's own sandbox type when it sets one.
    */
-  private async sessionSecurity(sandbox?: Config["sandbox"]["type"]): Promise<SessionSecurity> {
+  private async sessionSecurity(sandbox: SandboxType): Promise<SessionSecurity> {
     this.security ??= sessionSecurity(this.deps.config, this.deps.batonHome);
     const base = await this.security;
-    return sandbox === undefined ? base : { ...base, sandbox: { ...base.sandbox, type: sandbox } };
+    return { ...base, sandbox: { ...base.sandbox, type: sandbox } };
   }
 
   /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */

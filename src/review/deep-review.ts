@@ -1,20 +1,15 @@
-/**
- * The deep review of a coding session: one model call without tools, recorded as a session of
- * type `review` (its own number, events and log files), whose reply is stored as a quality check
- * of kind `deep` with the report, the rating and the recommendations.
- */
-import { existsSync } from "node:fs";
 import { detectCredentials } from "../agent/credentials.ts";
 import { activePrompt, renderPrompt } from "../agent/prompts.ts";
 import { runTextQuery, type TextQueryResult } from "../agent/text-query.ts";
-import { type Clock, systemClock } from "../db/clock.ts";
+import type { Clock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { BatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
-import { SessionRecorder } from "../events/recorder.ts";
-import { projectLogDir, reviewLogStem, SessionLog } from "../logs/session-log.ts";
+import type { Logger } from "../logs/process-log.ts";
+import { beginSession } from "../orchestrator/session-lifecycle.ts";
 import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
+import { assertProjectDirectory } from "../util/host-files.ts";
 import type { DeepTrigger } from "./deep-trigger.ts";
 import { EXCERPT_CHARS, sessionExcerpt } from "./excerpt.ts";
 import type { QualityCheck } from "./model.ts";
@@ -34,6 +29,7 @@ export interface DeepReviewDeps {
   /** `models.review` */
   model: string;
   workerId: string;
+  log: Logger;
   /** Baton's data directory: the review's logs go there (projectLogDir). */
   home: string;
   clock?: Clock;
@@ -72,17 +68,10 @@ export async function runDeepReview(
   request: DeepReviewRequest,
 ): Promise<DeepReviewOutcome> {
   const { stores } = deps;
-  const clock = deps.clock ?? systemClock;
   const reviewed = request.session;
   const project = await stores.projects.get(reviewed.project_id);
   const credentials = detectCredentials(deps.env);
-  if (!existsSync(project.directory)) {
-    throw new BatonError(
-      "BATON_PROJECT_DIRECTORY_MISSING",
-      `the directory of project ${project.name} is missing (${project.directory}); a review runs there`,
-      { project: project.name, directory: project.directory },
-    );
-  }
+  assertProjectDirectory(project);
   const quick =
     (await stores.quality.forSession(reviewed.id)).filter((c) => c.kind === "quick").at(-1) ??
     (await runQuickCheck({ stores, bus: deps.bus, ...(deps.rules ? { rules: deps.rules } : {}) }, reviewed));
@@ -104,37 +93,17 @@ export async function runDeepReview(
     excerpt,
   });
 
-  const created = await stores.sessions.create(project.id, {
+  const live = await beginSession(deps, project, {
     type: "review",
     model: deps.model,
-    prompt_version_id: version.id,
-  });
-  const review = await stores.sessions.start(created.id, { workerId: deps.workerId });
-  const startedAt = clock();
-  const stem = reviewLogStem(review.number, startedAt);
-  const log = new SessionLog(
-    projectLogDir(deps.home, project.id),
-    stem,
-    startedAt.getTime(),
-    `Baton review ${review.number} of session ${reviewed.number} of ${project.name}\nmodel ${deps.model}, started ${startedAt.toISOString()}`,
-  );
-  await stores.sessions.setLogPath(review.id, stem);
-  const recorder = new SessionRecorder({ sessions: stores.sessions, bus: deps.bus }, review.id, log);
-  await recorder.record("session_start", {
-    session_number: review.number,
-    session_type: "review",
-    model: deps.model,
+    prompt: version,
     credentials: credentials.kind,
-    prompt_version: version.version,
     cwd: project.directory,
+    title: (review, startedAt) =>
+      `Baton review ${review.number} of session ${reviewed.number} of ${project.name}\nmodel ${deps.model}, started ${startedAt.toISOString()}`,
   });
-  await recorder.record("prompt", { text: prompt });
-
-  const heartbeat = setInterval(
-    () => void stores.sessions.heartbeat(review.id).catch(() => {}),
-    deps.heartbeatMs ?? 15_000,
-  );
-  heartbeat.unref();
+  const review = live.session;
+  await live.record("prompt", { text: prompt });
   let reply: TextQueryResult | undefined;
   let failure: string | null = null;
   try {
@@ -146,13 +115,11 @@ export async function runDeepReview(
       cwd: project.directory,
       ...(request.signal ? { signal: request.signal } : {}),
       onEvent: async (event) => {
-        await recorder.record(event.type, event.payload);
+        await live.record(event.type, event.payload);
       },
     });
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
-  } finally {
-    clearInterval(heartbeat);
   }
 
   let check: QualityCheck | undefined;
@@ -182,21 +149,17 @@ export async function runDeepReview(
 
   const status: TerminalSessionStatus =
     error === null ? "completed" : request.signal?.aborted ? "interrupted" : "error";
-  if (error !== null) await recorder.record("error", { kind: "review", message: error }).catch(() => {});
-  const ended = await stores.sessions.finish(review.id, {
+  const ended = await live.finish({
     status,
-    error: status === "error" ? error : null,
-    interruption_reason: status === "interrupted" ? error : null,
+    error,
+    reason: status === "interrupted" ? error : null,
+    errorKind: "review",
+    metrics: (row) => ({
+      cost_usd: row.cost_usd,
+      input_tokens: row.input_tokens,
+      output_tokens: row.output_tokens,
+    }),
   });
-  const duration = clock().getTime() - startedAt.getTime();
-  const metrics = {
-    cost_usd: ended.cost_usd,
-    input_tokens: ended.input_tokens,
-    output_tokens: ended.output_tokens,
-  };
-  await recorder.record("session_end", { status, reason: error, duration_ms: duration, metrics });
-  await recorder.flush();
-  log.close({ status, reason: error, duration_ms: duration, metrics });
 
   if (check === undefined) {
     throw new BatonError(

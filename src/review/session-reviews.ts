@@ -2,11 +2,13 @@
  * The reviews that follow coding sessions: the quick check right after each one, and a deep review
  * when the trigger says so, run in the background so the next session never waits for it.
  */
+
 import type { Config } from "../config/schema.ts";
 import type { Clock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
+import type { Logger } from "../logs/process-log.ts";
 import type { Session } from "../sessions/model.ts";
 import { type DeepReviewOutcome, runDeepReview } from "./deep-review.ts";
 import { type DeepTrigger, deepReviewTrigger, describeTrigger } from "./deep-trigger.ts";
@@ -22,6 +24,7 @@ export interface SessionReviewsDeps {
   /** Baton's data directory (review logs go there). */
   home: string;
   clock?: Clock;
+  log: Logger;
 }
 
 interface Running {
@@ -143,10 +146,11 @@ export class SessionReviews {
   }
 
   private reviewDeps() {
-    const { stores, bus, env, workerId, home, config, clock } = this.deps;
+    const { stores, bus, env, workerId, home, config, clock, log } = this.deps;
     return {
       stores,
       bus,
+      log,
       env,
       workerId,
       home,
@@ -177,6 +181,8 @@ export class SessionReviews {
         session_number: session.number,
         message: messageOf(error),
       },
-    ).catch(() => {});
+    ).catch((err: unknown) =>
+      this.deps.log.warn({ err, session_id: session.id, review: kind }, "review_failed not recorded"),
+    );
   }
 }

@@ -19,6 +19,8 @@ import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { EventBus } from "../events/bus.ts";
+import { createEventFeed, DEFAULT_FEED_OPTIONS, type FeedOptions } from "../events/feed.ts";
+import type { Logger } from "../logs/process-log.ts";
 import type { Orchestrator } from "../orchestrator/orchestrator.ts";
 import { BATON_VERSION } from "../version.ts";
 import type { Auth } from "./auth.ts";
@@ -79,10 +81,18 @@ const ROUTES: Routes[] = [
 
 export async function buildServer(
   deps: ServerDeps,
-  options: { logger?: boolean | object; extraRoutes?: Routes[] } = {},
+  options: {
+    /** The process log (`baton serve`'s): server errors and what the server survives. None: no log. */
+    log?: Logger;
+    extraRoutes?: Routes[];
+    /** How the server follows events other processes write (false: it does not; see events/feed.ts). */
+    feed?: FeedOptions | false;
+  } = {},
 ): Promise<ApiApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.log
+      ? { loggerInstance: options.log as FastifyBaseLogger, disableRequestLogging: true }
+      : { logger: false }),
     bodyLimit: deps.config.server.max_upload_kb * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -109,6 +119,11 @@ export async function buildServer(
   new ReadCache().register(app, deps.bus);
   for (const routes of [...ROUTES, ...(options.extraRoutes ?? [])]) routes(app, deps);
   uiRoutes(app, deps); // the web UI: every path outside /api (after the API's routes)
+  if (options.feed !== false) {
+    const feed = createEventFeed({ ...deps, log: app.log }, options.feed ?? DEFAULT_FEED_OPTIONS);
+    await feed.start();
+    app.addHook("onClose", async () => feed.stop());
+  }
   await app.ready();
   return app;
 }

@@ -40,7 +40,7 @@ export class ReadCache {
   }
 
   register(app: FastifyInstance, bus: EventBus): void {
-    const unsubscribe = bus.subscribe((event) => this.invalidate(event.project_id));
+    const unsubscribe = bus.subscribe((event) => this.invalidate(event.project_id ?? undefined));
     app.addHook("onClose", async () => unsubscribe());
     app.addHook("onRequest", async (request, reply) => {
       if (request.method !== "GET") return;

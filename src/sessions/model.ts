@@ -70,7 +70,8 @@ export const SessionEvent = z.object({
   id: z.number().int().positive(),
   /** Null for project-level events (between sessions). */
   session_id: z.number().int().positive().nullable(),
-  project_id: z.number().int().positive(),
+  /** Null for events about no one project (a prompt analysis that ended). */
+  project_id: z.number().int().positive().nullable(),
   /** The per-session sequence number; null for project-level events. */
   seq: z.number().int().positive().nullable(),
   ts: z.string(),

@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
   fsyncSync,
   openSync,
@@ -53,6 +54,19 @@ function descriptorPath(fd: number): string | null {
 function isStrictlyInside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
   return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/**
+ * Refuses (BATON_PROJECT_DIRECTORY_MISSING, 409 everywhere) when a project's folder is gone: a
+ * session, a review or an edit of its files has nowhere to work.
+ */
+export function assertProjectDirectory(project: { name: string; directory: string }): void {
+  if (existsSync(project.directory)) return;
+  throw new BatonError(
+    "BATON_PROJECT_DIRECTORY_MISSING",
+    `the directory of project ${project.name} is missing: ${project.directory}; restore it, or delete the project`,
+    { project: project.name, directory: project.directory },
+  );
 }
 
 /** The real path of `root`; BATON_PROJECT_DIRECTORY_MISSING when it is gone. */

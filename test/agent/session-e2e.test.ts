@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { runSession } from "../../src/agent/run-session.ts";
 import { isBatonError } from "../../src/errors.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
+import { testLog } from "../helpers/log.ts";
 import { GREETER_SPEC, useScriptedModel } from "../helpers/scripted-model.ts";
+import { defaultSecurity } from "../helpers/scripted-run.ts";
 import { makeWorld } from "../helpers/world.ts";
 
 const scripted = useScriptedModel();
@@ -27,7 +28,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       directory: join(w.root, "greeter"),
       spec,
     });
-    const bus = new EventBus();
+    const bus = t.stores.bus;
     const seen: BatonEvent[] = [];
     bus.subscribe((e) => seen.push(e));
     const deps = {
@@ -35,8 +36,10 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       bus,
       env: { ...process.env, ...scripted().env() },
       workerId: "test-worker",
+      log: testLog(),
       home: w.home,
       browser: null,
+      security: await defaultSecurity(w.home),
     };
 
     const init = await runSession(deps, { project, type: "initializer", model: "opus" });
@@ -150,11 +153,13 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
     const error = await runSession(
       {
         stores: t.stores,
-        bus: new EventBus(),
+        bus: t.stores.bus,
         env: { ...env, ANTHROPIC_BASE_URL: scripted().url },
         workerId: "w",
+        log: testLog(),
         home: w.home,
         browser: null,
+        security: await defaultSecurity(w.home),
       },
       { project, type: "initializer", model: "opus" },
     ).catch((e: unknown) => e);

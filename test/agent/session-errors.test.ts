@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { runSession } from "../../src/agent/run-session.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import {
   errorReply,
@@ -11,7 +10,8 @@ import {
   textReply,
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
-import { useScriptedRun } from "../helpers/scripted-run.ts";
+import { testLog } from "../helpers/log.ts";
+import { defaultSecurity, useScriptedRun } from "../helpers/scripted-run.ts";
 import { makeWorld } from "../helpers/world.ts";
 
 const start = useScriptedRun();
@@ -30,11 +30,13 @@ async function setUp(script: Script) {
   ]);
   const deps = {
     stores: t.stores,
-    bus: new EventBus(),
+    bus: t.stores.bus,
     env: { ...process.env, ...model.env() },
     workerId: "w",
+    log: testLog(),
     home: w.home,
     browser: null,
+    security: await defaultSecurity(w.home),
   };
   return { project, deps, stores: t.stores };
 }

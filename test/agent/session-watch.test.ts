@@ -4,7 +4,7 @@ import { SessionWatch } from "../../src/agent/session-watch.ts";
 const credentials = { kind: "api_key" as const, base_url: null, warnings: [] };
 
 describe("the session watch", () => {
-  it("calls a session idle when no task or test changed for the limit, and task progress resets the clock", () => {
+  it("calls a session idle when no task or test changed for the limit, and plan progress resets the clock", () => {
     let now = 0;
     const watch = new SessionWatch({ noProgressMs: 30 * 60_000 }, credentials, "sonnet", () => now);
     now = 29 * 60_000;
@@ -15,9 +15,8 @@ describe("the session watch", () => {
       kind: "no_progress",
       message: "no task or test changed for 31 minutes (the limit is stuck.no_progress_minutes)",
     });
-    expect(
-      watch.toolOutcome("mcp__tasks__update_test_result", { test_id: 1, passes: true }, false),
-    ).toBeNull();
+    // A plan change of the session's project (run-session.ts follows them on the bus).
+    watch.progressed();
     expect(watch.tick()).toBeNull();
   });
 

@@ -13,17 +13,21 @@ describe("baton db", () => {
     expect(before).toMatchObject({ code: 0, err: "" });
     expect(before.out).toContain(`database: sqlite:${join(w.home, "baton.db")} (sqlite)`);
     expect(before.out).toMatch(/0001_initial\s+pending/);
-    expect(before.out).toContain("1 pending: run `baton db migrate`");
+    expect(before.out).toContain("2 pending: run `baton db migrate`");
 
     const migrate = await baton(["db", "migrate"], io);
     expect(migrate.code).toBe(0);
-    expect(migrate.out).toContain("applied 1 migration: 0001_initial");
+    expect(migrate.out).toContain("applied 2 migrations: 0001_initial, 0002_event_log");
     expect(existsSync(join(w.home, "baton.db"))).toBe(true);
 
     const again = await baton(["db", "migrate"], io);
-    expect(again.out).toContain("up to date: all 1 migrations were already applied");
+    expect(again.out).toContain("up to date: all 2 migrations were already applied");
     const json = JSON.parse((await baton(["db", "status", "--json"], io)).out);
-    expect(json).toMatchObject({ dialect: "sqlite", pending: 0, migrations: [{ name: "0001_initial" }] });
+    expect(json).toMatchObject({
+      dialect: "sqlite",
+      pending: 0,
+      migrations: [{ name: "0001_initial" }, { name: "0002_event_log" }],
+    });
     expect(json.migrations[0].applied_at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
@@ -78,7 +82,9 @@ describe("baton db", () => {
         cwd: w.cwd,
         env: { ...w.env, DATABASE_URL: withSearchPath(TEST_DATABASE_URL ?? "", schema) },
       };
-      expect((await baton(["db", "migrate"], io)).out).toContain("applied 1 migration: 0001_initial");
+      expect((await baton(["db", "migrate"], io)).out).toContain(
+        "applied 2 migrations: 0001_initial, 0002_event_log",
+      );
       const status = await baton(["db", "status"], io);
       expect(status.out).toContain("(postgres)");
       expect(status.out).toContain("all migrations applied");

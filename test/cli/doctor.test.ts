@@ -175,12 +175,12 @@ describe("baton doctor", () => {
     const pending = await baton(["doctor"], { cwd: w.cwd, env });
     expect(pending.code).toBe(0);
     expect(pending.out).toMatch(
-      /^! database +sqlite .*baton\.db: 1 of 1 migrations pending \(Baton applies them when it starts\)\n +fix: npx baton db migrate$/m,
+      /^! database +sqlite .*baton\.db: 2 of 2 migrations pending \(Baton applies them when it starts\)\n +fix: npx baton db migrate$/m,
     );
     expect((await baton(["db", "migrate"], { cwd: w.cwd, env })).code).toBe(0);
     const applied = await baton(["doctor"], { cwd: w.cwd, env });
     expect(lineOf(applied.out, "database")).toMatch(
-      /^✓ database +sqlite .*baton\.db: all 1 migrations applied$/,
+      /^✓ database +sqlite .*baton\.db: all 2 migrations applied$/,
     );
   });
 
@@ -192,7 +192,7 @@ describe("baton doctor", () => {
     const { out } = await baton(["--config", config, "doctor"], { cwd: w.cwd, env });
     expect(lineOf(out, "config")).toMatch(/custom\.yaml$/);
     expect(out).toContain(`fix: npx baton --config ${config} db migrate`);
-    expect(lineOf(out, "database")).toMatch(/^! database +sqlite custom\.db: 1 of 1 migrations pending/);
+    expect(lineOf(out, "database")).toMatch(/^! database +sqlite custom\.db: 2 of 2 migrations pending/);
   });
 
   it("reports an invalid config and leaves out the checks that need it", async () => {

@@ -28,6 +28,7 @@ describe("opening the database", () => {
       expect(existsSync(path)).toBe(true);
       expect(await migrationStatus(database)).toEqual([
         { name: "0001_initial", applied_at: expect.any(String) },
+        { name: "0002_event_log", applied_at: expect.any(String) },
       ]);
       const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database.db);
       expect(mode.rows[0]?.journal_mode).toBe("wal");
@@ -42,7 +43,10 @@ describe("opening the database", () => {
     const dir = tempDir();
     const target = resolveDatabaseTarget(`sqlite:${join(dir, "b.db")}`, { home: dir, cwd: dir });
     const bare = await openDatabase(target, { migrate: false });
-    expect(await migrationStatus(bare)).toEqual([{ name: "0001_initial", applied_at: null }]);
+    expect(await migrationStatus(bare)).toEqual([
+      { name: "0001_initial", applied_at: null },
+      { name: "0002_event_log", applied_at: null },
+    ]);
     await bare.close();
     const first = await openDatabase(target);
     await first.close();
@@ -107,9 +111,9 @@ describe.skipIf(TEST_DATABASE_URL === undefined)("opening PostgreSQL", () => {
       const opened = await Promise.all([openDatabase(target), openDatabase(target), openDatabase(target)]);
       const status = await migrationStatus(opened[0] as (typeof opened)[0]);
       for (const d of opened) await d.close();
-      expect(status.map((s) => s.name)).toEqual(["0001_initial"]);
+      expect(status.map((s) => s.name)).toEqual(["0001_initial", "0002_event_log"]);
       const rows = await admin.query(`select count(*)::int as n from ${schema}.baton_migrations`);
-      expect(rows.rows[0].n).toBe(1);
+      expect(rows.rows[0].n).toBe(2);
     } finally {
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();

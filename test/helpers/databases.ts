@@ -73,7 +73,7 @@ async function assemble(
   return {
     dialect,
     database,
-    stores: createStores(database.db, time.clock),
+    stores: createStores(database.db, { clock: time.clock }),
     time,
     reopen: async () => {
       const another = await open();

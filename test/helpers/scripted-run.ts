@@ -7,7 +7,8 @@ import {
   type SessionOutcome,
   type SessionRequest,
 } from "../../src/agent/run-session.ts";
-import { EventBus } from "../../src/events/bus.ts";
+import { type SessionSecurity, sessionSecurity } from "../../src/agent/session-security.ts";
+import { Config } from "../../src/config/schema.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import {
@@ -17,6 +18,7 @@ import {
   startScriptedModel,
 } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
+import { testLog } from "./log.ts";
 import { makeWorld } from "./world.ts";
 
 /**
@@ -38,6 +40,11 @@ export function useScriptedRun(): (script?: Script) => Promise<{ model: Scripted
   };
 }
 
+/** The security a session of the default configuration runs under (policy, file rules, OS sandbox). */
+export function defaultSecurity(batonHome: string): Promise<SessionSecurity> {
+  return sessionSecurity(Config.parse({}), batonHome);
+}
+
 /** One coding session of a fresh one-line project against `model`, with optional extra deps. */
 export async function codingSession(
   t: TestDatabase,
@@ -54,11 +61,13 @@ export async function codingSession(
   const outcome = await runSession(
     {
       stores: t.stores,
-      bus: new EventBus(),
+      bus: t.stores.bus,
       env: { ...withoutCredentials(process.env), ...model.env() },
       workerId: "w",
+      log: testLog(),
       home: w.home,
       browser: null,
+      security: await defaultSecurity(w.home),
       ...extra,
     },
     { project, type: "coding", model: "sonnet", ...request },

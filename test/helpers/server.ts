@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { type Config, Config as ConfigSchema } from "../../src/config/schema.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
 import { Orchestrator } from "../../src/orchestrator/orchestrator.ts";
 import type { ScriptedModel } from "../../src/scripted-model/index.ts";
 import { type ApiApp, buildServer, type ServerDeps } from "../../src/server/app.ts";
 import { Auth } from "../../src/server/auth.ts";
 import type { TestDatabase } from "./databases.ts";
+import { testLog } from "./log.ts";
 import { makeWorld, type World } from "./world.ts";
 
 export interface TestServer {
@@ -56,7 +56,7 @@ export async function testServer(
     auth: { ui_password: options.password ?? null, ...options.config?.auth },
   });
   const env = { ...withoutCredentials(process.env), ...(options.model?.env() ?? {}), ...options.env };
-  const bus = new EventBus();
+  const bus = t.stores.bus;
   const events: BatonEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const orchestrator = new Orchestrator({
@@ -65,6 +65,7 @@ export async function testServer(
     config,
     env,
     workerId: "test-server",
+    log: testLog(),
     browser: null,
     batonHome: world.home,
   });

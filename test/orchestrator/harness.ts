@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { type Config, Config as ConfigSchema } from "../../src/config/schema.ts";
 import { createStores, type Stores } from "../../src/db/stores/index.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
 import { Orchestrator } from "../../src/orchestrator/orchestrator.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { ScriptedModel } from "../../src/scripted-model/index.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
+import { testLog } from "../helpers/log.ts";
 import { makeWorld } from "../helpers/world.ts";
 
 export const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n\n## Search\n- Find note\n";
@@ -44,7 +44,7 @@ export async function harness(
     spec: w.write("spec.md", SPEC),
     ...(budget === undefined ? {} : { budget_usd: budget }),
   });
-  const bus = new EventBus();
+  const bus = stores.bus;
   const events: BatonEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const orchestrator = new Orchestrator({
@@ -53,6 +53,7 @@ export async function harness(
     config,
     env: { ...withoutCredentials(process.env), ...model.env() },
     workerId: "test",
+    log: testLog(),
     browser: null,
     batonHome: w.home,
   });

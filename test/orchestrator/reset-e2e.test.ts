@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
 import { runSession } from "../../src/agent/run-session.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import { applyReset } from "../../src/orchestrator/reset.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
+import { testLog } from "../helpers/log.ts";
 import { GREETER_SPEC, useScriptedModel } from "../helpers/scripted-model.ts";
+import { defaultSecurity } from "../helpers/scripted-run.ts";
 import { makeWorld } from "../helpers/world.ts";
-import { git, gitStateOf, rowsOf } from "./reset-fixtures.ts";
+import { expectRowsAsAfterInit, git, gitStateOf, rowsOf } from "./reset-fixtures.ts";
 
 const scripted = useScriptedModel();
 
@@ -33,11 +34,13 @@ describeEachDatabase("baton reset after real sessions", (db) => {
     const dir = created.directory;
     const deps = {
       stores: t.stores,
-      bus: new EventBus(),
+      bus: t.stores.bus,
       env: { ...process.env, ...scripted().env() },
       workerId: "test-worker",
+      log: testLog(),
       home: w.home,
       browser: null,
+      security: await defaultSecurity(w.home),
     };
     const init = await runSession(deps, { project: created, type: "initializer", model: "opus" });
     expect(init.status).toBe("completed");
@@ -68,10 +71,10 @@ describeEachDatabase("baton reset after real sessions", (db) => {
         /^git: HEAD is the init commit [0-9a-f]{7}; 2 commits dropped, 0 untracked paths removed$/,
       ),
       expect.stringMatching(
-        /^database: 2 tasks back to pending, 2 tests to unknown, 1 epic to pending; sessions 1, 2 deleted with \d+ events and 0 quality checks; 0 project events deleted; next session: number 1; /,
+        /^database: 2 tasks back to pending, 2 tests to unknown, 1 epic to pending; sessions 1, 2 deleted with \d+ events and 0 quality checks; \d+ project events deleted; next session: number 1; /,
       ),
     ]);
-    expect(await rowsOf(t, project.id)).toEqual(afterInit.rows);
+    expectRowsAsAfterInit(await rowsOf(t, project.id), afterInit.rows);
     expect(treeOf(dir)).toEqual(afterInit.tree);
     expect(readFileSync(join(dir, PROGRESS_NOTE), "utf8")).toBe(initNote);
 

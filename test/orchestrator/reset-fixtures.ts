@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { expect } from "vitest";
 import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
 import { projectLogDir } from "../../src/logs/session-log.ts";
 import { createProject } from "../../src/projects/create-project.ts";
@@ -12,6 +13,21 @@ import { taskInput } from "../stores/fixtures.ts";
 
 export function git(dir: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd: dir }).toString().trim();
+}
+
+type Rows = Awaited<ReturnType<typeof rowsOf>>;
+
+/**
+ * The rows after a reset are those right after initialization, but for the record of changes to
+ * the project's row (project_changed): the reset deletes those after initialization and records
+ * its own, which is the newest event.
+ */
+export function expectRowsAsAfterInit(after: Rows, afterInit: Rows): void {
+  const rowChanges = (rows: Rows) => rows.events.filter((e) => e.type !== "project_changed");
+  expect({ ...after, events: rowChanges(after) }).toEqual({ ...afterInit, events: rowChanges(afterInit) });
+  const changes = after.events.filter((e) => e.type === "project_changed");
+  expect(changes.at(-1)).toMatchObject({ payload: JSON.stringify({ change: "reset", status: "ready" }) });
+  expect(changes.at(-1)?.id).toBe(Math.max(...after.events.map((e) => e.id)));
 }
 
 /** Every row of the project that a reset may touch, `updated_at` left out. */

@@ -5,7 +5,6 @@ import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { readBuiltinPrompt } from "../../src/agent/prompts.ts";
 import { runSession } from "../../src/agent/run-session.ts";
 import { isBatonError } from "../../src/errors.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import { type AnalysisDeps, analyzePrompts } from "../../src/review/analysis.ts";
@@ -19,7 +18,9 @@ import {
   textReply,
 } from "../../src/scripted-model/index.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { testLog } from "../helpers/log.ts";
 import { useScriptedModel } from "../helpers/scripted-model.ts";
+import { defaultSecurity } from "../helpers/scripted-run.ts";
 import { makeWorld } from "../helpers/world.ts";
 import { makeProject } from "../stores/fixtures.ts";
 import { NO_BROWSER, reviewedSession, SCREENSHOT } from "./fixtures.ts";
@@ -39,14 +40,17 @@ function analysisDeps(t: TestDatabase, env = scripted().env()): AnalysisDeps {
 async function codingSession(t: TestDatabase, project: Project) {
   const model = scripted();
   const from = model.requests.length;
+  const { home } = makeWorld();
   const outcome = await runSession(
     {
       stores: t.stores,
-      bus: new EventBus(),
+      bus: t.stores.bus,
       env: { ...withoutCredentials(process.env), ...model.env() },
       workerId: "w",
-      home: makeWorld().home,
+      log: testLog(),
+      home,
       browser: null,
+      security: await defaultSecurity(home),
     },
     { project, type: "coding", model: "sonnet" },
   );

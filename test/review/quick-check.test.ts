@@ -1,5 +1,4 @@
 import { expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.ts";
 import { computeQuickCheck, runQuickCheck } from "../../src/review/quick-check.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { makeProject } from "../stores/fixtures.ts";
@@ -196,7 +195,7 @@ describeEachDatabase("the quick check", (db) => {
     const t = db();
     const { project, task, testId } = await planOne(t, "Show the notes list page", ["open the page"]);
     const session = await playSession(t.stores, project.id, protocol(task.id, testId, []));
-    const bus = new EventBus();
+    const bus = t.stores.bus;
     const seen: unknown[] = [];
     bus.subscribe((e) => seen.push([e.type, e.session_id, e.payload]));
     const check = await runQuickCheck({ stores: t.stores, bus }, session);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { Config } from "../../src/config/schema.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import { SessionReviews } from "../../src/review/session-reviews.ts";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { testLog } from "../helpers/log.ts";
 import { makeWorld } from "../helpers/world.ts";
 import { playSession } from "./played-session.ts";
 
@@ -31,10 +31,11 @@ async function uiSession(t: TestDatabase) {
 function reviews(t: TestDatabase, review: Record<string, unknown>) {
   return new SessionReviews({
     stores: t.stores,
-    bus: new EventBus(),
+    bus: t.stores.bus,
     config: Config.parse({ review, models: { review: "haiku" } }),
     env: { ...withoutCredentials(process.env), ...model.env() },
     workerId: "test",
+    log: testLog(),
     home: makeWorld().home,
   });
 }

@@ -16,7 +16,6 @@ import { runSession, type SessionOutcome } from "../../src/agent/run-session.ts"
 import { sessionSecurity } from "../../src/agent/session-security.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { Config } from "../../src/config/schema.ts";
-import { EventBus } from "../../src/events/bus.ts";
 import { applyReset } from "../../src/orchestrator/reset.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import {
@@ -28,6 +27,7 @@ import {
   toolUseReply,
 } from "../../src/scripted-model/index.ts";
 import { describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../helpers/databases.ts";
+import { testLog } from "../helpers/log.ts";
 import { freePort } from "../helpers/ports.ts";
 import { makeWorld } from "../helpers/world.ts";
 
@@ -159,9 +159,10 @@ async function attackerSession(
   const outcome = await runSession(
     {
       stores: t.stores,
-      bus: new EventBus(),
+      bus: t.stores.bus,
       env,
       workerId: "attacker-test",
+      log: testLog(),
       home: m.w.home,
       browser: null,
       security: await sessionSecurity(config, m.w.home, m.home),

@@ -88,6 +88,9 @@ describeEachDatabase("WebSocket", (db) => {
     async () => {
       const server = await testServer(db(), { model: await scriptedModel() });
       const project = await newProject(server);
+      // Its creation is its first event: the snapshot covers it.
+      const created = await server.deps.stores.sessions.lastEventId(project.id);
+      expect(created).toBeGreaterThan(0);
       const url = await listen(server);
       const client = connect(`${url}?project=${project.id}`);
       const [snapshot] = await client.first(1);
@@ -95,7 +98,7 @@ describeEachDatabase("WebSocket", (db) => {
         v: 1,
         type: "snapshot",
         project_id: project.id,
-        seq: 0,
+        seq: created,
         payload: {
           scope: "project",
           events: [],
@@ -137,18 +140,23 @@ describeEachDatabase("WebSocket", (db) => {
       ]);
       expect(started.every((m) => m.session_id !== undefined)).toBe(true);
 
-      // After a test is recorded: the test, its task, then the progress, with the seq of that tool result.
-      const recorded = live.findIndex((m) => m.type === "test_updated");
+      // While the plan is written, new tasks and tests come as they are created.
+      expect(live.find((m) => m.type === "test_updated")).toMatchObject({ payload: { status: "unknown" } });
+      // After a test is recorded: the test, its task, then the progress, with the seq of the
+      // plan_changed event the result wrote (during the tool call, so after its tool_use).
+      const recorded = live.findIndex((m) => m.type === "test_updated" && m.payload.status === "passing");
       const [test, task, progress] = live.slice(recorded, recorded + 3);
       expect(test).toMatchObject({ type: "test_updated", payload: { status: "passing" } });
       expect(task).toMatchObject({ type: "task_updated", payload: { tests: { total: 1, passing: 1 } } });
       expect(progress).toMatchObject({ type: "progress", payload: { tests: { passing: 1, total: 2 } } });
-      const cause = live[recorded - 1];
-      expect(cause).toMatchObject({
-        type: "tool_result",
+      const cause = server.events.find(
+        (e) => e.type === "plan_changed" && (e.payload as { change: string }).change === "test_result",
+      );
+      expect([test?.seq, task?.seq, progress?.seq]).toEqual([cause?.id, cause?.id, cause?.id]);
+      expect(live[recorded - 1]).toMatchObject({
+        type: "tool_use",
         payload: { name: "mcp__tasks__update_test_result" },
       });
-      expect([test?.seq, task?.seq, progress?.seq]).toEqual([cause?.seq, cause?.seq, cause?.seq]);
       const done = live.filter((m) => m.type === "task_updated").at(-1);
       expect(done).toMatchObject({ payload: { status: "done" } });
       expect(live.filter((m) => m.type === "progress").at(-1)).toMatchObject({
@@ -240,11 +248,9 @@ describeEachDatabase("WebSocket", (db) => {
       // What changed while it was away comes once more as it is now, so its tasks are current.
       expect(rest.some((m) => m.type === "task_updated")).toBe(true);
 
-      // Gone right after a test result, before its test_updated: that test comes again too.
+      // Gone right after a test result's change, before its test_updated: that test comes again too.
       const recorded = server.events.filter(
-        (e) =>
-          e.type === "tool_result" &&
-          (e.payload as { name: string }).name === "mcp__tasks__update_test_result",
+        (e) => e.type === "plan_changed" && (e.payload as { change: string }).change === "test_result",
       );
       const edge = recorded.at(-1)?.id ?? 0;
       const third = connect(`${url}?project=${project.id}&since=${edge}`);
@@ -272,7 +278,7 @@ describeEachDatabase("WebSocket", (db) => {
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
     const added = await client.until((m) => m.type === "project_updated");
-    expect(added).toMatchObject({ project_id: null, payload: { id, name: "shop", status: "created" } });
+    expect(added).toMatchObject({ project_id: id, payload: { id, name: "shop", status: "created" } });
     const patched = await server.app.inject({
       method: "PATCH",
       url: `/api/projects/${id}`,
@@ -283,7 +289,7 @@ describeEachDatabase("WebSocket", (db) => {
     const deleted = await server.app.inject({ method: "DELETE", url: `/api/projects/${id}?confirm=shop` });
     expect(deleted.statusCode).toBe(200);
     expect(await client.until((m) => m.type === "project_deleted")).toMatchObject({
-      project_id: null,
+      project_id: id,
       payload: { id, name: "shop" },
     });
   });
@@ -326,13 +332,18 @@ describeEachDatabase("WebSocket", (db) => {
   it("refuses an unknown project with 4404 and a bad since with 4400, each with an error envelope", async () => {
     const server = await testServer(db());
     const project = await newProject(server);
+    const newest = await server.deps.stores.sessions.lastEventId();
     const url = await listen(server);
     const cases: [string, number, RegExp][] = [
       [`${url}?project=999`, 4404, /no project/],
       [`${url}?project=nope`, 4404, /no project/],
       [`${url}?project=${project.id}&since=abc`, 4400, /since/],
       [`${url}?project=${project.id}&since=-1`, 4400, /since/],
-      [`${url}?project=${project.id}&since=5`, 4400, /ahead of the newest event \(0\)/],
+      [
+        `${url}?project=${project.id}&since=${newest + 5}`,
+        4400,
+        new RegExp(`ahead of the newest event \\(${newest}\\)`),
+      ],
       [`${url}?since=0`, 4400, /since needs project/],
     ];
     for (const [target, code, message] of cases) {

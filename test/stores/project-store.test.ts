@@ -91,7 +91,7 @@ describeEachDatabase("project store", (db) => {
     expect(done.completed_at).not.toBeNull();
   });
 
-  it("removes every row of a project when it is deleted, and only that project's", async () => {
+  it("removes every row of a project when it is deleted, and only that project's, leaving its project_deleted event", async () => {
     const t = db();
     const gone = await makeProject(t);
     const kept = await makeProject(t);
@@ -113,13 +113,22 @@ describeEachDatabase("project store", (db) => {
       "session_events",
       "quality_checks",
     ] as const) {
-      const rows = await k.selectFrom(table).select("project_id").execute();
+      let query = k.selectFrom(table).select("project_id");
+      // The deletion itself is the one event left of the deleted project's id.
+      if (table === "session_events") query = query.where("type", "!=", "project_deleted");
+      const rows = await query.execute();
       expect(
         rows.every((r) => r.project_id === kept.id),
         table,
       ).toBe(true);
       expect(rows.length, table).toBeGreaterThan(0);
     }
+    const left = await k
+      .selectFrom("session_events")
+      .select(["type", "payload"])
+      .where("project_id", "=", gone.id)
+      .execute();
+    expect(left).toEqual([{ type: "project_deleted", payload: JSON.stringify({ name: gone.name }) }]);
     await expect(t.stores.projects.get(gone.id)).rejects.toThrow("no project");
     await expect(t.stores.projects.delete(gone.id)).rejects.toThrow("no project");
   });

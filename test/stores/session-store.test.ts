@@ -59,7 +59,7 @@ describeEachDatabase("session store", (db) => {
     const s2 = await t.stores.sessions.create(p.id, { type: "coding", model: "sonnet" });
     const review = await t.stores.sessions.create(p.id, { type: "review", model: "sonnet" });
     const elsewhere = await t.stores.sessions.create(q.id, { type: "coding", model: "sonnet" });
-    const other = createStores((await t.reopen()).db, t.time.clock);
+    const other = createStores((await t.reopen()).db, { clock: t.time.clock });
 
     const running = await t.stores.sessions.start(s1.id, { workerId: "w1" });
     expect(running).toMatchObject({ status: "running", worker_id: "w1" });

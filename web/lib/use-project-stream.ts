@@ -71,6 +71,7 @@ export function useProjectStream(projectId: number | null): ProjectStream {
 }
 
 const CHANGES = new Set([
+  "project_updated",
   "session_started",
   "session_ended",
   "task_updated",
@@ -97,9 +98,17 @@ function apply(s: ProjectStream, e: Envelope): ProjectStream {
   }
   // After a reset, what the stream showed of the removed sessions is gone from the project too.
   const kept = e.type === "reset" ? [] : s.events;
-  const next: ProjectStream = { ...s, events: [...kept, e].slice(-MAX_EVENTS) };
+  // The project's new state is shown where the project is, not as an entry of the activity.
+  const next: ProjectStream = {
+    ...s,
+    events: e.type === "project_updated" ? s.events : [...kept, e].slice(-MAX_EVENTS),
+  };
   if (e.type === "reset") next.countdown = null;
   if (e.type === "progress") next.progress = e.payload as unknown as Progress;
+  if (e.type === "project_updated") {
+    next.project = e.payload as unknown as Project;
+    next.progress = next.project.progress;
+  }
   if (e.type === "auto_continue") {
     const { delay_s, next_session } = e.payload as { delay_s: number; next_session: number };
     next.countdown = { next_session, until: Date.now() + delay_s * 1000 };

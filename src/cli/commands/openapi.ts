@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { Config } from "../../config/schema.ts";
 import { openDatabase } from "../../db/database.ts";
 import { createStores } from "../../db/stores/index.ts";
-import { EventBus } from "../../events/bus.ts";
+import { silentLogger } from "../../logs/process-log.ts";
 import { Orchestrator } from "../../orchestrator/orchestrator.ts";
 import { buildServer } from "../../server/app.ts";
 import { Auth } from "../../server/auth.ts";
@@ -42,7 +42,7 @@ export async function openapiDocument(): Promise<unknown> {
   try {
     const config = Config.parse({});
     const stores = createStores(database.db);
-    const bus = new EventBus();
+    const bus = stores.bus;
     const env: Record<string, string | undefined> = {};
     const orchestrator = new Orchestrator({
       stores,
@@ -52,9 +52,13 @@ export async function openapiDocument(): Promise<unknown> {
       workerId: "openapi",
       browser: null,
       batonHome: home,
+      log: silentLogger(),
     });
     const auth = Auth.fromConfig(config.auth, home);
-    const app = await buildServer({ database, stores, bus, orchestrator, config, home, env, auth });
+    const app = await buildServer(
+      { database, stores, bus, orchestrator, config, home, env, auth },
+      { feed: false },
+    );
     try {
       await app.ready();
       return app.swagger();

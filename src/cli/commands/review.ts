@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.ts";
-import { EventBus } from "../../events/bus.ts";
+import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { type ReviewSelection, reviewEntries } from "../../review/review-entries.ts";
 import { finalMarkdown, sessionReviewMarkdown, trendsMarkdown } from "../../review/review-report.ts";
 import { SessionReviews } from "../../review/session-reviews.ts";
@@ -86,7 +86,7 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
     .action(async (options: ReviewOptions) => {
       const request = parseOptions(options);
       await withProject(program, io, options.project, async ({ stores, project, config, home }) => {
-        const bus = new EventBus();
+        const bus = stores.bus;
         const deps = { stores, bus, rules: config.review.rules };
         let entries = await reviewEntries(deps, project.id, request.selection);
         if (request.deep) {
@@ -99,6 +99,7 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
           const reviews = new SessionReviews({
             stores,
             bus,
+            log: fileLogger(processLogPath(home, "review")),
             config,
             env: io.env,
             workerId: `cli:${hostname()}:${process.pid}`,

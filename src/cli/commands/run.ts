@@ -7,12 +7,12 @@ import { describeOrigin } from "../../config/format.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
 import { BatonError } from "../../errors.ts";
-import { EventBus } from "../../events/bus.ts";
+import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.ts";
 import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
+import { type RunOverrides, resolveRunSettings } from "../../orchestrator/run-settings.ts";
 import { createProject } from "../../projects/create-project.ts";
 import { projectDirectory, projectNameFor } from "../../projects/locate.ts";
-import { runSettingsOf } from "../../projects/model.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
@@ -121,7 +121,8 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         io.out(`budget set to $${budget.toFixed(2)} (project.budget_usd)\n`);
       }
 
-      const bus = new EventBus();
+      const bus = stores.bus;
+      const log = fileLogger(processLogPath(loaded.home, "run"));
       const chromium = findChromium();
       const orchestrator = new Orchestrator({
         stores,
@@ -129,14 +130,22 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         config: loaded.config,
         env: io.env,
         workerId: `cli:${hostname()}:${process.pid}`,
+        log,
         browser: chromium ? { executablePath: chromium } : null,
         batonHome: loaded.home,
       });
       const output = new RunOutput(io, stores, project.id, { verbose: flags.verbose === true });
-      const ownSandbox = runSettingsOf(project).sandbox;
-      if ((ownSandbox ?? loaded.config.sandbox.type) === "none") {
+      // The flags given go over the project's settings, which go over the configuration.
+      const overrides: RunOverrides = {
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+        ...(flags.initializerModel === undefined ? {} : { initializerModel: flags.initializerModel }),
+        ...(flags.codingModel === undefined ? {} : { codingModel: flags.codingModel }),
+        ...(maxIterations === undefined ? {} : { maxIterations }),
+      };
+      const settings = resolveRunSettings(project, loaded.config, overrides);
+      if (settings.sandbox === "none") {
         const from =
-          ownSandbox !== undefined
+          settings.sources.sandbox === "project"
             ? "the project's settings"
             : describeOrigin(loaded.origins["sandbox.type"], { cwd: io.cwd, homedir: homedir() });
         io.err(sandboxOffBanner(from));
@@ -147,7 +156,9 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         );
       let pending = Promise.resolve();
       bus.subscribe((event) => {
-        pending = pending.then(() => output.handle(event)).catch(() => {});
+        pending = pending
+          .then(() => output.handle(event))
+          .catch((err: unknown) => log.warn({ err, event_id: event.id }, "event not shown"));
       });
 
       const projectId = project.id;
@@ -168,8 +179,8 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
       try {
         const result = await orchestrator.run(project.id, {
           ...mode,
+          ...overrides,
           auto: flags.auto === true,
-          maxIterations: loaded.config.project.max_iterations,
         });
         if (orchestrator.reviews.pending > 0)
           output.line("waiting for the deep review running in the background");

@@ -4,7 +4,7 @@ import { findChromium } from "../../agent/browser.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
 import { BatonError } from "../../errors.ts";
-import { EventBus } from "../../events/bus.ts";
+import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { Orchestrator } from "../../orchestrator/orchestrator.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { buildServer } from "../../server/app.ts";
@@ -62,7 +62,8 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
     {},
     async (database) => {
       const stores = createStores(database.db);
-      const bus = new EventBus();
+      const bus = stores.bus;
+      const log = fileLogger(processLogPath(home, "serve"));
       const chromium = findChromium();
       const orchestrator = new Orchestrator({
         stores,
@@ -70,11 +71,15 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
         config,
         env: io.env,
         workerId: `server:${hostname()}:${process.pid}`,
+        log,
         browser: chromium ? { executablePath: chromium } : null,
         batonHome: home,
       });
       const recovered = await orchestrator.recover();
-      const app = await buildServer({ database, stores, bus, orchestrator, config, home, env: io.env, auth });
+      const app = await buildServer(
+        { database, stores, bus, orchestrator, config, home, env: io.env, auth },
+        { log },
+      );
       const address = await app.listen({ host, port });
       io.out(`Baton ${address} (API docs: ${address}/api/docs)\n`);
       io.out(

@@ -10,11 +10,9 @@ import type {
 } from "../../plan/model.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
 import { type PlanCounts, type Progress, percent, toProgress } from "../../plan/progress.ts";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../database.ts";
 import type { DatabaseSchema } from "../schema.ts";
+import type { StoreDeps } from "./event-log.ts";
 import { epicIn, taskIn, testsOfTask, toTest } from "./plan-rows.ts";
-
 export const OPEN_TASK_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(isOpenTask);
 
 export interface EpicSummary extends Epic {
@@ -97,7 +95,7 @@ function planCounts(
 
 /** Reads of the plan aggregate: progress, next task, epics, tasks and tests. No writes here. */
 export class PlanReader {
-  constructor(protected readonly deps: { db: Db; clock: Clock }) {}
+  constructor(protected readonly deps: StoreDeps) {}
 
   async hasPlan(projectId: number): Promise<boolean> {
     const row = await this.deps.db

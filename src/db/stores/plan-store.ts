@@ -1,4 +1,5 @@
 import { BatonError } from "../../errors.ts";
+import type { EventPayload } from "../../events/catalog.ts";
 import {
   type Epic,
   NewEpic,
@@ -14,6 +15,7 @@ import { assertTaskTransition, assertTestsAllowDone, epicStatusFor } from "../..
 import { isoNow } from "../clock.ts";
 import { isForeignKeyViolation, isUniqueViolation } from "../sql-errors.ts";
 import { parseInput } from "../validate.ts";
+import { withEvents } from "./event-log.ts";
 import { PlanReader } from "./plan-reader.ts";
 import { type Executor, epicIn, taskIn, testIn, testsOfTask, toTest } from "./plan-rows.ts";
 
@@ -38,11 +40,19 @@ export class PlanStore extends PlanReader {
     const e = parseInput(NewEpic, input, "epic");
     const now = isoNow(this.deps.clock);
     try {
-      return await this.deps.db
-        .insertInto("epics")
-        .values({ project_id: projectId, ...e, status: "pending", created_at: now, updated_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      return await withEvents(this.deps, async (trx, emit) => {
+        const epic = await trx
+          .insertInto("epics")
+          .values({ project_id: projectId, ...e, status: "pending", created_at: now, updated_at: now })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await emit({ project_id: projectId }, "plan_added", {
+          added: "epic",
+          task_ids: [],
+          test_ids: [],
+        });
+        return epic;
+      });
     } catch (error) {
       throw this.mapInsertError(error, projectId, e.name);
     }
@@ -50,10 +60,11 @@ export class PlanStore extends PlanReader {
 
   async createTask(projectId: number, epicId: number | string, input: NewTask): Promise<TaskWithTests> {
     const t = parseInput(NewTask, input, "task");
-    return this.deps.db.transaction().execute(async (trx) => {
+    return withEvents(this.deps, async (trx, emit) => {
       const epic = await epicIn(trx, projectId, epicId);
       const task = await this.insertTask(trx, epic, t);
       await this.syncEpic(trx, epic.id);
+      await emit({ project_id: projectId }, "plan_added", added([task]));
       return task;
     });
   }
@@ -66,23 +77,29 @@ export class PlanStore extends PlanReader {
         epic_id: epicId,
       });
     }
-    return this.deps.db.transaction().execute(async (trx) => {
+    return withEvents(this.deps, async (trx, emit) => {
       const epic = await epicIn(trx, projectId, epicId);
-      const created: TaskWithTests[] = [];
-      for (const t of tasks) created.push(await this.insertTask(trx, epic, t));
+      const inserted: TaskWithTests[] = [];
+      for (const t of tasks) inserted.push(await this.insertTask(trx, epic, t));
       await this.syncEpic(trx, epic.id);
-      return created;
+      await emit({ project_id: projectId }, "plan_added", added(inserted));
+      return inserted;
     });
   }
 
   async createTest(projectId: number, taskId: number | string, input: NewTest): Promise<Test> {
     const t = parseInput(NewTest, input, "test");
-    return this.deps.db.transaction().execute(async (trx) => {
+    return withEvents(this.deps, async (trx, emit) => {
       const task = await taskIn(trx, projectId, taskId);
-      const [test] = await this.insertTests(trx, task, [t]);
+      const [test] = (await this.insertTests(trx, task, [t])) as [Test];
       // A new test is not passing yet, so a done task is no longer done.
       if (task.status === "done") await this.reopen(trx, task, "a new test was added");
-      return test as Test;
+      await emit({ project_id: projectId }, "plan_added", {
+        added: "test",
+        task_ids: [task.id],
+        test_ids: [test.id],
+      });
+      return test;
     });
   }
 
@@ -101,7 +118,7 @@ export class PlanStore extends PlanReader {
     status: TaskStatus,
     options: { sessionId?: number | null; notes?: string } = {},
   ): Promise<Task> {
-    return this.deps.db.transaction().execute(async (trx) => {
+    return withEvents(this.deps, async (trx, emit) => {
       const task = await taskIn(trx, projectId, taskId);
       assertTaskTransition(task.id, task.status, status);
       if (status === "done") assertTestsAllowDone(task.id, await testsOfTask(trx, task.id));
@@ -120,6 +137,11 @@ export class PlanStore extends PlanReader {
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.syncEpic(trx, task.epic_id);
+      await emit({ project_id: projectId }, "plan_changed", {
+        change: "task_status",
+        task_ids: [task.id],
+        test_ids: [],
+      });
       return updated;
     });
   }
@@ -130,7 +152,7 @@ export class PlanStore extends PlanReader {
     testId: number | string,
     result: { passes: boolean; evidence?: string | null; sessionId?: number | null },
   ): Promise<TestResult> {
-    return this.deps.db.transaction().execute(async (trx) => {
+    return withEvents(this.deps, async (trx, emit) => {
       const test = await testIn(trx, projectId, testId);
       const now = isoNow(this.deps.clock);
       const row = await trx
@@ -153,6 +175,11 @@ export class PlanStore extends PlanReader {
           reopened = true;
         }
       }
+      await emit({ project_id: projectId }, "plan_changed", {
+        change: "test_result",
+        task_ids: [test.task_id],
+        test_ids: [test.id],
+      });
       return { test: toTest(row), previous_status: test.status, reopened_task: reopened };
     });
   }
@@ -249,4 +276,13 @@ export class PlanStore extends PlanReader {
     }
     return error;
   }
+}
+
+/** The plan_added event of tasks just created with their tests. */
+function added(tasks: TaskWithTests[]): EventPayload<"plan_added"> {
+  return {
+    added: "tasks",
+    task_ids: tasks.map((t) => t.id),
+    test_ids: tasks.flatMap((t) => t.tests.map((test) => test.id)),
+  };
 }

@@ -79,8 +79,32 @@ const epicsToReset = (projectId: number) => (eb: Eb<"epics">) =>
     eb.or([eb("status", "!=", "pending"), eb("completed_at", "is not", null)]),
   ]);
 
+/**
+ * The project-level events a reset deletes: those after the kept initializer's last event, but
+ * for `plan_added` (the reset keeps the plan's rows, so the record of their creation stays).
+ */
 const projectEvents = (projectId: number) => (eb: Eb<"session_events">) =>
-  eb.and([eb("project_id", "=", projectId), eb("session_id", "is", null)]);
+  eb.and([
+    eb("project_id", "=", projectId),
+    eb("session_id", "is", null),
+    eb("type", "!=", "plan_added"),
+    eb(
+      "id",
+      ">",
+      eb
+        .selectFrom("session_events as kept")
+        .select((k) => k.fn.coalesce(k.fn.max<number | null>("kept.id"), k.lit(0)).as("last"))
+        .where(
+          "kept.session_id",
+          "in",
+          eb
+            .selectFrom("sessions")
+            .select("sessions.id")
+            .where("sessions.project_id", "=", projectId)
+            .where("sessions.type", "=", KEPT_SESSION_TYPE),
+        ),
+    ),
+  ]);
 
 type CountedTable = "tasks" | "tests" | "epics" | "session_events" | "quality_checks";
 

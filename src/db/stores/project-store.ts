@@ -2,8 +2,7 @@ import { BatonError } from "../../errors.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
 import { assertProjectCanComplete } from "../../plan/rules.ts";
 import { NewProject, type Project, ProjectPatch } from "../../projects/model.ts";
-import { type Clock, isoNow } from "../clock.ts";
-import type { Db } from "../database.ts";
+import { isoNow } from "../clock.ts";
 import type { ProjectRow } from "../schema.ts";
 import { isUniqueViolation } from "../sql-errors.ts";
 import { parseInput } from "../validate.ts";
@@ -11,6 +10,7 @@ import { previewReset, type ResetChanges, resetRows } from "./project-reset.ts";
 
 const OPEN_TASK_STATUSES = TASK_STATUSES.filter(isOpenTask);
 
+import { type StoreDeps, withEvents } from "./event-log.ts";
 export function toProject(row: ProjectRow): Project {
   // The session counters are the session store's bookkeeping, not part of a project.
   const {
@@ -29,28 +29,31 @@ export function toProject(row: ProjectRow): Project {
 
 /** Projects: one row per app being built. Deleting one removes every row that belongs to it. */
 export class ProjectStore {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(private readonly deps: StoreDeps) {}
 
   async create(input: NewProject): Promise<Project> {
     const p = parseInput(NewProject, input, "project");
     const now = isoNow(this.deps.clock);
     try {
-      const row = await this.deps.db
-        .insertInto("projects")
-        .values({
-          name: p.name,
-          directory: p.directory,
-          spec_path: p.spec_path,
-          spec_sha256: p.spec_sha256,
-          status: "created",
-          settings: JSON.stringify(p.settings),
-          budget_usd: p.budget_usd,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toProject(row);
+      return await withEvents(this.deps, async (trx, emit) => {
+        const row = await trx
+          .insertInto("projects")
+          .values({
+            name: p.name,
+            directory: p.directory,
+            spec_path: p.spec_path,
+            spec_sha256: p.spec_sha256,
+            status: "created",
+            settings: JSON.stringify(p.settings),
+            budget_usd: p.budget_usd,
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await emit({ project_id: row.id }, "project_changed", { change: "created", status: row.status });
+        return toProject(row);
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const clash = await this.deps.db
@@ -103,24 +106,27 @@ export class ProjectStore {
   async update(id: number, patch: ProjectPatch): Promise<Project> {
     const p = parseInput(ProjectPatch, patch, "project update");
     const { settings, stop_after_current, ...rest } = p;
-    const row = await this.deps.db
-      .updateTable("projects")
-      .set({
-        ...rest,
-        ...(settings === undefined ? {} : { settings: JSON.stringify(settings) }),
-        ...(stop_after_current === undefined ? {} : { stop_after_current: stop_after_current ? 1 : 0 }),
-        updated_at: isoNow(this.deps.clock),
-      })
-      .where("id", "=", id)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw notFound(String(id));
-    return toProject(row);
+    return withEvents(this.deps, async (trx, emit) => {
+      const row = await trx
+        .updateTable("projects")
+        .set({
+          ...rest,
+          ...(settings === undefined ? {} : { settings: JSON.stringify(settings) }),
+          ...(stop_after_current === undefined ? {} : { stop_after_current: stop_after_current ? 1 : 0 }),
+          updated_at: isoNow(this.deps.clock),
+        })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw notFound(String(id));
+      await emit({ project_id: id }, "project_changed", { change: "updated", status: row.status });
+      return toProject(row);
+    });
   }
 
   /** Refused while any task is open or any test is not passing; the error says what is left. */
   async markComplete(id: number): Promise<Project> {
-    return this.deps.db.transaction().execute(async (trx) => {
+    return withEvents(this.deps, async (trx, emit) => {
       const project = await trx
         .selectFrom("projects")
         .select(["name"])
@@ -151,6 +157,7 @@ export class ProjectStore {
         .where("id", "=", id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await emit({ project_id: id }, "project_changed", { change: "completed", status: row.status });
       return toProject(row);
     });
   }
@@ -168,13 +175,28 @@ export class ProjectStore {
    * (ready, not complete, not stopping, not paused) set to match. Refused while a session runs.
    */
   async resetToInitialization(id: number): Promise<ResetChanges> {
-    return this.deps.db.transaction().execute((trx) => resetRows(trx, id, isoNow(this.deps.clock)));
+    return withEvents(this.deps, async (trx, emit) => {
+      const changes = await resetRows(trx, id, isoNow(this.deps.clock));
+      await emit({ project_id: id }, "project_changed", { change: "reset", status: changes.status.after });
+      return changes;
+    });
   }
 
-  /** Removes the project and, through the foreign keys, its plan, sessions, events and reviews. */
+  /**
+   * Removes the project and, through the foreign keys, its plan, sessions and reviews; its own
+   * events go with it, and `project_deleted` is the one event left of its id.
+   */
   async delete(id: number): Promise<void> {
-    const result = await this.deps.db.deleteFrom("projects").where("id", "=", id).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw notFound(String(id));
+    await withEvents(this.deps, async (trx, emit) => {
+      const deleted = await trx
+        .deleteFrom("projects")
+        .where("id", "=", id)
+        .returning(["name"])
+        .executeTakeFirst();
+      if (!deleted) throw notFound(String(id));
+      await trx.deleteFrom("session_events").where("project_id", "=", id).execute();
+      await emit({ project_id: id }, "project_deleted", { name: deleted.name });
+    });
   }
 }
 

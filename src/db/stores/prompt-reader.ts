@@ -7,10 +7,9 @@ import type {
   Recommendation,
 } from "../../review/model.ts";
 import { average, NO_STATS, type PromptVersionWithStats } from "../../review/version-stats.ts";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../database.ts";
 import type { PromptVersionsTable } from "../schema.ts";
 
+import type { StoreDeps } from "./event-log.ts";
 export function toVersion(row: Selectable<PromptVersionsTable>): PromptVersion {
   return { ...row, active: row.active === 1 };
 }
@@ -36,7 +35,7 @@ export interface ReviewedCheck {
 
 /** The read side of prompts: versions with how their sessions did, and the reviews an analysis reads. */
 export class PromptReader {
-  constructor(protected readonly deps: { db: Db; clock: Clock }) {}
+  constructor(protected readonly deps: StoreDeps) {}
 
   async listVersions(name?: PromptName): Promise<PromptVersion[]> {
     let query = this.deps.db.selectFrom("prompt_versions").selectAll().orderBy("name").orderBy("version");

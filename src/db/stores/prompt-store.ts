@@ -52,6 +52,8 @@ export interface NewProposal {
  * Prompt versions (at most one active per prompt name, enforced by a partial unique index),
  * prompt-improvement analyses and their proposals.
  */
+import { withEvents } from "./event-log.ts";
+
 export class PromptStore extends PromptReader {
   /** Stores a new version of a prompt (numbered 1, 2, …); `activate` makes it the one sessions use. */
   async createVersion(input: NewVersion & { activate?: boolean }): Promise<PromptVersion> {
@@ -181,18 +183,32 @@ export class PromptStore extends PromptReader {
   ): Promise<PromptAnalysis> {
     const { themes, ...rest } = patch;
     const finished = patch.status === "completed" || patch.status === "error";
-    const row = await this.deps.db
-      .updateTable("prompt_analyses")
-      .set({
-        ...rest,
-        ...(themes === undefined ? {} : { themes: JSON.stringify(themes) }),
-        ...(finished ? { completed_at: isoNow(this.deps.clock) } : {}),
-      })
-      .where("id", "=", analysisId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw analysisNotFound(analysisId);
-    return toAnalysis(row);
+    return withEvents(this.deps, async (trx, emit) => {
+      const row = await trx
+        .updateTable("prompt_analyses")
+        .set({
+          ...rest,
+          ...(themes === undefined ? {} : { themes: JSON.stringify(themes) }),
+          ...(finished ? { completed_at: isoNow(this.deps.clock) } : {}),
+        })
+        .where("id", "=", analysisId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw analysisNotFound(analysisId);
+      if (patch.status === "completed" || patch.status === "error") {
+        const { n } = await trx
+          .selectFrom("prompt_proposals")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("analysis_id", "=", analysisId)
+          .executeTakeFirstOrThrow();
+        await emit({ project_id: null }, "analysis_complete", {
+          analysis_id: analysisId,
+          status: patch.status,
+          proposals: Number(n),
+        });
+      }
+      return toAnalysis(row);
+    });
   }
 
   async getAnalysis(analysisId: number): Promise<PromptAnalysis> {

@@ -6,8 +6,7 @@ import {
   type QualityCheckKind,
   type Recommendation,
 } from "../../review/model.ts";
-import { type Clock, isoNow } from "../clock.ts";
-import type { Db } from "../database.ts";
+import { isoNow } from "../clock.ts";
 import type { QualityChecksTable } from "../schema.ts";
 import { parseInput } from "../validate.ts";
 
@@ -21,8 +20,9 @@ function toQualityCheck(row: Selectable<QualityChecksTable>): QualityCheck {
 }
 
 /** Quality checks: the quick score of every coding session and the occasional deep review. */
+import type { StoreDeps } from "./event-log.ts";
 export class QualityStore {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(private readonly deps: StoreDeps) {}
 
   async add(input: NewQualityCheck): Promise<QualityCheck> {
     const q = parseInput(NewQualityCheck, input, "quality check");

@@ -1,4 +1,3 @@
-import type { Selectable } from "kysely";
 import { BatonError } from "../../errors.ts";
 import {
   isTerminal,
@@ -11,12 +10,11 @@ import {
   type UsageCounter,
   type UsageDelta,
 } from "../../sessions/model.ts";
-import { type Clock, isoNow } from "../clock.ts";
-import type { Db } from "../database.ts";
-import type { SessionEventsTable, SessionRow } from "../schema.ts";
+import { isoNow } from "../clock.ts";
+import type { SessionRow } from "../schema.ts";
 import { isUniqueViolation } from "../sql-errors.ts";
+import { insertEvent, type StoreDeps, toEvent } from "./event-log.ts";
 import type { Executor } from "./plan-rows.ts";
-
 export interface NewSession {
   type: SessionType;
   model: string;
@@ -31,7 +29,7 @@ export interface NewSession {
  * cannot be created once a plan exists; a finished session never changes status again.
  */
 export class SessionStore {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(private readonly deps: StoreDeps) {}
 
   async create(projectId: number, input: NewSession): Promise<Session> {
     return this.deps.db.transaction().execute(async (trx) => {
@@ -191,7 +189,12 @@ export class SessionStore {
         .returning(["event_count", "project_id"])
         .executeTakeFirst();
       if (!counter) throw notFound(sessionId);
-      return this.insertEvent(trx, counter.project_id, sessionId, Number(counter.event_count), event);
+      return insertEvent(
+        trx,
+        this.deps.clock,
+        { project_id: counter.project_id, session_id: sessionId, seq: Number(counter.event_count) },
+        event,
+      );
     });
   }
 
@@ -200,29 +203,31 @@ export class SessionStore {
     projectId: number,
     event: { type: string; payload: unknown },
   ): Promise<SessionEvent> {
-    return this.insertEvent(this.deps.db, projectId, null, null, event);
+    return insertEvent(this.deps.db, this.deps.clock, { project_id: projectId }, event);
   }
 
-  private async insertEvent(
-    db: Executor,
-    projectId: number,
-    sessionId: number | null,
-    seq: number | null,
-    event: { type: string; payload: unknown },
-  ): Promise<SessionEvent> {
-    const row = await db
-      .insertInto("session_events")
-      .values({
-        session_id: sessionId,
-        project_id: projectId,
-        seq,
-        ts: isoNow(this.deps.clock),
-        type: event.type,
-        payload: JSON.stringify(event.payload ?? null),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toEvent(row);
+  /** Every project's events after the given id, oldest first (what the event feed tails). */
+  async eventsAfter(afterId: number, limit: number): Promise<SessionEvent[]> {
+    const rows = await this.deps.db
+      .selectFrom("session_events")
+      .selectAll()
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** The events with these ids that still exist, in id order. */
+  async eventsWithIds(ids: readonly number[]): Promise<SessionEvent[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.deps.db
+      .selectFrom("session_events")
+      .selectAll()
+      .where("id", "in", [...ids])
+      .orderBy("id")
+      .execute();
+    return rows.map(toEvent);
   }
 
   /** A project's events (session and project-level) after the given event id, oldest first. */
@@ -423,10 +428,6 @@ export class SessionStore {
     }
     return Number(row[counter]) - 1;
   }
-}
-
-function toEvent(row: Selectable<SessionEventsTable>): SessionEvent {
-  return { ...row, payload: JSON.parse(row.payload) as unknown };
 }
 
 function notFound(sessionId: number): BatonError {

@@ -7,8 +7,9 @@ import { z } from "zod";
 import { BatonError } from "../../errors.ts";
 import { recordProjectEvent } from "../../events/project-events.ts";
 import { applyReset, planReset, type ResetStepName } from "../../orchestrator/reset.ts";
+import { resolveRunSettings } from "../../orchestrator/run-settings.ts";
 import { createProject } from "../../projects/create-project.ts";
-import { type Project, ProjectName, ProjectRunSettings, runSettingsOf } from "../../projects/model.ts";
+import { type Project, ProjectName, ProjectRunSettings } from "../../projects/model.ts";
 import { SPEC_DIR } from "../../projects/spec.ts";
 import { containerName, dockerCli, removeProjectContainer } from "../../security/docker-sandbox.ts";
 import { isInside } from "../../security/paths.ts";
@@ -131,10 +132,7 @@ export const projectsRoutes: Routes = (app, deps) => {
         if (upload === undefined) throw new Error("the upload was not received");
         const { spec: _files, ...fields } = request.body;
         const project = await createFromUpload(deps, fields, upload.folder);
-        const view = await readProjectView(deps.stores, project.id);
-        // Other pages' project lists learn of it at once (no event exists before a first run).
-        app.wsHub?.announce("project_updated", view);
-        return reply.code(201).send(view);
+        return reply.code(201).send(await readProjectView(deps.stores, project.id));
       },
     );
   });
@@ -166,9 +164,7 @@ export const projectsRoutes: Routes = (app, deps) => {
     async (request) => {
       const project = await deps.stores.projects.get(request.params.id);
       await changeSettings(deps.stores, project, request.body);
-      const view = await readProjectView(deps.stores, project.id);
-      app.wsHub?.announce("project_updated", view);
-      return view;
+      return readProjectView(deps.stores, project.id);
     },
   );
 
@@ -195,7 +191,7 @@ export const projectsRoutes: Routes = (app, deps) => {
       }
       await assertIdle(deps, project, "deleting it");
       if (delete_files) assertDeletable(deps, project.directory);
-      const sandbox = runSettingsOf(project).sandbox;
+      const { sandbox } = resolveRunSettings(project, deps.config);
       let container: { name: string; removed: boolean } | null = null;
       if (deps.config.sandbox.type === "docker" || sandbox === "docker") {
         const name = containerName(project.id, project.name);
@@ -204,7 +200,6 @@ export const projectsRoutes: Routes = (app, deps) => {
       await deps.stores.projects.delete(project.id);
       const filesDeleted = delete_files && existsSync(project.directory);
       if (filesDeleted) rmSync(project.directory, { recursive: true, force: true });
-      app.wsHub?.announce("project_deleted", { id: project.id, name: project.name });
       return {
         id: project.id,
         name: project.name,
@@ -236,7 +231,7 @@ export const projectsRoutes: Routes = (app, deps) => {
       const reset = {
         stores: deps.stores,
         home: deps.home,
-        sandbox: { type: runSettingsOf(project).sandbox ?? deps.config.sandbox.type },
+        sandbox: { type: resolveRunSettings(project, deps.config).sandbox },
       };
       if (request.query.dry_run) {
         // Deep reviews running here would be stopped by the reset itself.

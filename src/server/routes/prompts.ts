@@ -1,6 +1,6 @@
 /**
  * Prompt improvement over the API: prompt versions with their figures, activation (rollback) and
- * diffs; analyses (started in the background, announced on the global WebSocket when they end);
+ * diffs; analyses (started in the background; `analysis_complete` on the global WebSocket when they end);
  * proposals (accept, reject, apply). Thin: each route calls one function of src/review or one
  * store read. See docs/prompts.md.
  */
@@ -176,7 +176,7 @@ export const promptsRoutes: Routes = (app, deps) => {
         },
         scopeOf(request.body),
       );
-      analyses.track(announceWhenDone(app, analysis.id, done));
+      analyses.track(logWhenDone(app, analysis.id, done));
       return reply.code(202).send({ ...analysis, proposal_count: 0 });
     },
   );
@@ -290,21 +290,15 @@ export const promptsRoutes: Routes = (app, deps) => {
   );
 };
 
-/** Waits for an analysis to end, then tells the global WebSocket stream. Never rejects. */
-async function announceWhenDone(
-  app: ApiApp,
-  analysisId: number,
-  done: Promise<AnalysisOutcome>,
-): Promise<void> {
+/**
+ * Waits for an analysis to end and logs it (the store records `analysis_complete`, which the
+ * global WebSocket stream carries). Never rejects.
+ */
+async function logWhenDone(app: ApiApp, analysisId: number, done: Promise<AnalysisOutcome>): Promise<void> {
   try {
     const { analysis, proposals } = await done;
     const status = analysis.status === "error" ? "error" : "completed";
     app.log.info({ analysis_id: analysisId, status, proposals: proposals.length }, "analysis ended");
-    app.wsHub?.announce("analysis_complete", {
-      analysis_id: analysisId,
-      status,
-      proposals: proposals.length,
-    });
   } catch (error) {
     // Only the database fails `done` (or the analysis was deleted while it ran).
     app.log.warn({ err: error, analysis_id: analysisId }, "analysis not recorded");

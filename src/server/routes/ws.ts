@@ -16,13 +16,6 @@ import { envelope } from "../ws/envelope.ts";
 import { WsHub } from "../ws/hub.ts";
 import { openGlobalStream, openProjectStream } from "../ws/streams.ts";
 
-declare module "fastify" {
-  interface FastifyInstance {
-    /** The WebSocket hub (set by wsRoutes): `app.wsHub?.announce(…)` reaches the global stream. */
-    wsHub?: WsHub;
-  }
-}
-
 /** Clients send nothing but control frames; anything larger than this is refused (1009). */
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
 /** WebSocket close reasons are at most 123 bytes. */
@@ -85,9 +78,8 @@ export const wsRoutes: Routes = (app, deps) => {
       socket.end(() => socket.destroy());
     }
   });
-  // On the app itself so that other routes can announce global messages (announce; see hub.ts).
+  // Events are the hub's only input: routes change rows, the stores record and publish events.
   const hub = new WsHub({ stores: deps.stores, bus: deps.bus, log: app.log });
-  app.decorate("wsHub", hub);
   app.register(async (scope) => {
     await scope.register(websocket, {
       options: {

@@ -11,7 +11,7 @@ import WebSocket from "ws";
 import type { Stores } from "../../db/stores/index.ts";
 import type { EventBus } from "../../events/bus.ts";
 import type { BatonEvent } from "../../events/catalog.ts";
-import { type Envelope, type EnvelopePayload, type EnvelopeType, envelope } from "./envelope.ts";
+import type { Envelope, EnvelopeType } from "./envelope.ts";
 import { changesProjectSummary, planChangeOf, toEnvelope } from "./map-event.ts";
 import { planChangeEnvelopes, projectUpdated } from "./views.ts";
 
@@ -57,13 +57,19 @@ export interface WsClient {
   alive: boolean;
 }
 
+/** Envelopes about one project that the global stream carries too. */
+const GLOBAL_ENVELOPES: ReadonlySet<EnvelopeType> = new Set<EnvelopeType>([
+  "session_started",
+  "session_ended",
+  "project_updated",
+  "project_deleted",
+]);
+
 export class WsHub {
   private readonly byProject = new Map<number, Set<WsClient>>();
   private readonly global = new Set<WsClient>();
   /** Per project: the tail of its queue of database-reading work, while there is any. */
   private readonly queues = new Map<number, { tail: Promise<void>; pending: number }>();
-  /** The newest event id the hub has seen (an event's, or what a stream's first messages covered). */
-  private latestSeq = 0;
   private unsubscribe: (() => void) | undefined;
   private pinger: NodeJS.Timeout | undefined;
 
@@ -128,7 +134,6 @@ export class WsHub {
     const held = client.held ?? [];
     client.held = null;
     client.floor = seq;
-    this.latestSeq = Math.max(this.latestSeq, seq);
     for (const h of held) {
       if (h.seq > seq && !this.write(client, h.data)) return;
     }
@@ -157,57 +162,44 @@ export class WsHub {
     return false;
   }
 
-  /**
-   * Sends a message about no one project (an analysis that ended) to every global-stream client,
-   * those still receiving their snapshot included (after it). It stands for no stored event, so
-   * nothing replays it. Its `seq` is the newest event id the hub has seen, not a new number: a
-   * client that keeps the highest `seq` it received and reconnects a project stream with
-   * `since=` it must never skip a real event, which a made-up higher seq would make it do.
-   */
-  announce<T extends EnvelopeType>(type: T, payload: EnvelopePayload<T>): void {
-    if (this.global.size === 0) return;
-    const data = JSON.stringify(envelope(type, { project_id: null, seq: this.latestSeq }, payload));
-    for (const client of this.global) {
-      // Held messages are filtered by seq on release; this one is sent whatever the snapshot covered.
-      if (client.held === null) this.write(client, data);
-      else client.held.push({ seq: Number.POSITIVE_INFINITY, data });
-    }
-  }
-
   private *clients(): Iterable<WsClient> {
     yield* this.global;
     for (const set of this.byProject.values()) yield* set;
   }
 
   private onEvent(event: BatonEvent): void {
-    this.latestSeq = Math.max(this.latestSeq, event.id);
-    const watchers = this.byProject.get(event.project_id);
+    const direct = toEnvelope(event);
+    const projectId = event.project_id;
+    if (projectId === null) {
+      // About no one project (an analysis that ended): the global stream only.
+      if (direct) for (const client of this.global) this.offer(client, direct.seq, JSON.stringify(direct));
+      return;
+    }
+    const watchers = this.byProject.get(projectId);
     const watched = watchers !== undefined && watchers.size > 0;
     const globalWatched = this.global.size > 0;
     if (!watched && !globalWatched) return;
-    const direct = toEnvelope(event);
     const change = watched ? planChangeOf(event) : null;
-    const summary = globalWatched && changesProjectSummary(event);
-    const queue = this.queues.get(event.project_id);
+    const summary =
+      changesProjectSummary(event) && (globalWatched || (watched && event.type === "project_changed"));
+    const queue = this.queues.get(projectId);
     if (change === null && !summary && queue === undefined) {
       // The common case (text, tool calls): no database work, nothing queued before it.
-      if (direct) this.deliver(event.project_id, direct);
+      if (direct) this.deliver(projectId, direct);
       return;
     }
-    this.enqueue(event.project_id, async () => {
-      if (direct) this.deliver(event.project_id, direct);
+    this.enqueue(projectId, async () => {
+      if (direct) this.deliver(projectId, direct);
       const at = { seq: event.id, session_id: event.session_id, ts: event.ts };
-      if (change !== null && this.byProject.has(event.project_id)) {
-        for (const e of await planChangeEnvelopes(this.deps.stores, event.project_id, change, at)) {
-          this.deliver(event.project_id, e, "project");
+      if (change !== null && this.byProject.has(projectId)) {
+        for (const e of await planChangeEnvelopes(this.deps.stores, projectId, change, at)) {
+          this.deliver(projectId, e, "project");
         }
       }
-      if (summary && this.global.size > 0) {
-        this.deliver(
-          event.project_id,
-          await projectUpdated(this.deps.stores, event.project_id, at),
-          "global",
-        );
+      if (summary) {
+        // The project's page learns of its own status changes (buttons, banners) from the same view.
+        const view = await projectUpdated(this.deps.stores, projectId, at);
+        this.deliver(projectId, view, event.type === "project_changed" ? undefined : "global");
       }
     });
   }
@@ -226,15 +218,16 @@ export class WsHub {
     this.queues.set(projectId, queue);
   }
 
-  /** Hands an envelope to the project's sockets and, for session starts and ends, the global ones. */
+  /**
+   * Hands an envelope to the project's sockets and, for the envelopes every page's project list
+   * follows (GLOBAL_ENVELOPES), to the global ones.
+   */
   private deliver(projectId: number, message: Envelope, only?: "project" | "global"): void {
     const data = JSON.stringify(message);
     if (only !== "global") {
       for (const client of this.byProject.get(projectId) ?? []) this.offer(client, message.seq, data);
     }
-    const toGlobal =
-      only === "global" ||
-      (only === undefined && (message.type === "session_started" || message.type === "session_ended"));
+    const toGlobal = only === "global" || (only === undefined && GLOBAL_ENVELOPES.has(message.type));
     if (toGlobal) for (const client of this.global) this.offer(client, message.seq, data);
   }
 

@@ -1,21 +1,12 @@
 /**
  * Baton events → WebSocket envelopes: which events are streamed, and as what (one function), and
- * which task-tool results change the plan so that the hub sends the changed task, test and
- * progress after them.
+ * which events make the hub read and send a view (the changed task, test and progress after
+ * `plan_changed`; the project after a change to its summary).
  */
-import { type BatonEvent, EVENT_PAYLOADS, type EventType } from "../../events/catalog.ts";
-import type { SessionEvent } from "../../sessions/model.ts";
-import { TASK_SERVER_NAME } from "../../tasks/tool.ts";
-import {
-  createEpic,
-  createTask,
-  createTest,
-  expandEpic,
-  markProjectComplete,
-  startTask,
-  updateTaskStatus,
-  updateTestResult,
-} from "../../tasks/write-tools.ts";
+import type { BatonEvent, EventType } from "../../events/catalog.ts";
+
+export { asBatonEvent } from "../../events/catalog.ts";
+
 import { assertNever } from "../../util/assert-never.ts";
 import { type Envelope, envelope } from "./envelope.ts";
 
@@ -50,6 +41,12 @@ const STREAMED: { readonly [K in EventType]: boolean } = {
   reset: true,
   review_complete: true,
   review_failed: true,
+  // Sent as views read after them (project_updated; task_updated, test_updated and progress).
+  project_changed: false,
+  plan_added: false,
+  plan_changed: false,
+  project_deleted: true,
+  analysis_complete: true,
 };
 
 /** The event types a stream sends (what replays and snapshots read from the database). */
@@ -57,10 +54,11 @@ export const STREAMED_EVENT_TYPES: readonly EventType[] = (Object.keys(STREAMED)
   (type) => STREAMED[type],
 );
 
-/** A stored event as the typed event it was recorded as; null for a type Baton no longer knows. */
-export function asBatonEvent(event: SessionEvent): BatonEvent | null {
-  return event.type in EVENT_PAYLOADS ? (event as BatonEvent) : null;
-}
+/** The events after which a project stream resends the changed tasks, tests and progress. */
+export const PLAN_EVENT_TYPES: readonly EventType[] = ["plan_added", "plan_changed"];
+
+/** What a replay reads: the streamed events, and the plan changes it resends views for. */
+export const REPLAYED_EVENT_TYPES: readonly EventType[] = [...STREAMED_EVENT_TYPES, ...PLAN_EVENT_TYPES];
 
 function cut(text: string): { text: string; truncated: boolean } {
   return text.length > MAX_TOOL_TEXT
@@ -159,6 +157,16 @@ export function toEnvelope(event: BatonEvent): Envelope | null {
         data: { kind: p.kind, session_id: p.session_id, session_number: p.session_number },
       });
     }
+    case "project_deleted":
+      return envelope("project_deleted", at, {
+        id: event.project_id ?? 0,
+        name: (event.payload as BatonEvent<"project_deleted">["payload"]).name,
+      });
+    case "analysis_complete":
+      return envelope("analysis_complete", at, event.payload as BatonEvent<"analysis_complete">["payload"]);
+    case "project_changed":
+    case "plan_added":
+    case "plan_changed":
     case "prompt":
     case "thinking":
     case "system":
@@ -171,47 +179,17 @@ export function toEnvelope(event: BatonEvent): Envelope | null {
   }
 }
 
-/** What a task tool's successful result changed: tasks and tests to resend, and whether progress moved. */
+/** What a plan change makes a project stream resend: these tasks and tests, then progress. */
 export interface PlanChange {
   taskIds: number[];
   testIds: number[];
 }
 
-const TASK_TOOL_PREFIX = `mcp__${TASK_SERVER_NAME}__`;
-
-/** The tools whose success changes a task's status, a test's result or the plan, and what to resend. */
-const CHANGES: Record<string, (result: Record<string, unknown>) => PlanChange> = {
-  [startTask.name]: (r) => ({ taskIds: ids(r.id), testIds: [] }),
-  [updateTaskStatus.name]: (r) => ({ taskIds: ids(r.id), testIds: [] }),
-  [updateTestResult.name]: (r) => ({ taskIds: ids(r.task_id), testIds: ids(r.id) }),
-  // A new test may reopen a done task.
-  [createTest.name]: (r) => ({ taskIds: ids(r.task_id), testIds: ids(r.id) }),
-  // The plan grows while the initializer writes it: progress only.
-  [createEpic.name]: () => ({ taskIds: [], testIds: [] }),
-  [createTask.name]: () => ({ taskIds: [], testIds: [] }),
-  [expandEpic.name]: () => ({ taskIds: [], testIds: [] }),
-  // The project's status changes (the global stream resends the project).
-  [markProjectComplete.name]: () => ({ taskIds: [], testIds: [] }),
-};
-
-function ids(value: unknown): number[] {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? [value] : [];
-}
-
-/** The plan change of a task tool's successful result; null for any other event. */
+/** The plan change an event stands for; null for any other event. */
 export function planChangeOf(event: BatonEvent): PlanChange | null {
-  if (event.type !== "tool_result") return null;
-  const p = event.payload as BatonEvent<"tool_result">["payload"];
-  if (p.is_error || !p.name.startsWith(TASK_TOOL_PREFIX)) return null;
-  const change = CHANGES[p.name.slice(TASK_TOOL_PREFIX.length)];
-  if (!change) return null;
-  let result: unknown;
-  try {
-    result = JSON.parse(p.content);
-  } catch {
-    result = {};
-  }
-  return change(typeof result === "object" && result !== null ? (result as Record<string, unknown>) : {});
+  if (event.type !== "plan_changed" && event.type !== "plan_added") return null;
+  const p = event.payload as BatonEvent<"plan_changed" | "plan_added">["payload"];
+  return { taskIds: p.task_ids, testIds: p.test_ids };
 }
 
 /** Events after which a project's summary (status, running session, cost) may have changed. */
@@ -225,8 +203,11 @@ const LIFECYCLE: ReadonlySet<EventType> = new Set<EventType>([
   "recovered",
   "project_complete",
   "run_stopped",
+  "project_changed",
+  "plan_added",
+  "plan_changed",
 ]);
 
 export function changesProjectSummary(event: BatonEvent): boolean {
-  return LIFECYCLE.has(event.type) || planChangeOf(event) !== null;
+  return LIFECYCLE.has(event.type);
 }

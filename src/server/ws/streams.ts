@@ -10,9 +10,10 @@ import { envelope } from "./envelope.ts";
 import type { WsClient, WsHub } from "./hub.ts";
 import {
   asBatonEvent,
+  PLAN_EVENT_TYPES,
   type PlanChange,
   planChangeOf,
-  STREAMED_EVENT_TYPES,
+  REPLAYED_EVENT_TYPES,
   toEnvelope,
 } from "./map-event.ts";
 import { latestEnvelopes, planChangeEnvelopes, readProjectView, readProjectViews } from "./views.ts";
@@ -49,14 +50,14 @@ export async function openProjectStream(
   if (!hub.send(client, snapshot)) return;
   const changes = new PlanChanges();
   // The client may have gone before the messages derived from its last event: count that one in.
-  const [edge] = await stores.sessions.listProjectEventsOfTypes(projectId, ["tool_result"], {
+  const [edge] = await stores.sessions.listProjectEventsOfTypes(projectId, PLAN_EVENT_TYPES, {
     afterId: since - 1,
     limit: 1,
   });
   if (edge?.id === since) changes.add(asBatonEvent(edge));
   let last = since;
   for (;;) {
-    const page = await stores.sessions.listProjectEventsOfTypes(projectId, STREAMED_EVENT_TYPES, {
+    const page = await stores.sessions.listProjectEventsOfTypes(projectId, REPLAYED_EVENT_TYPES, {
       afterId: last,
       limit: REPLAY_PAGE,
     });
