@@ -152,7 +152,11 @@ async function oneRun(dialect: "sqlite" | "postgres"): Promise<Run> {
     });
     while (!done) {
       await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 700));
-      socket.close();
+      // As a browser does: what arrives until the close counts; then reconnect after the highest seq.
+      await new Promise((resolve) => {
+        socket.once("close", resolve);
+        socket.close();
+      });
       const since = Math.max(ids.at(-1) ?? 0, ...got.map((r) => r.seq));
       socket = await stream(`${streamUrl}&since=${since}`, got);
       reconnects++;
