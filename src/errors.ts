@@ -91,3 +91,32 @@ export class BatonError extends Error {
 export function isBatonError(value: unknown, code?: ErrorCode): value is BatonError {
   return value instanceof BatonError && (code === undefined || value.code === code);
 }
+
+/**
+ * BATON_PROJECT_BUSY, with one message form and one data shape wherever it is raised: the
+ * session running (null while a run is between sessions) and what was refused.
+ */
+export function projectBusy(
+  projectId: number,
+  running: { number: number; type: string; worker_id?: string | null } | null,
+  doing: string,
+): BatonError {
+  const worker = running?.worker_id ? ` (worker ${running.worker_id})` : "";
+  const what =
+    running === null
+      ? "a run of this project is going on"
+      : `${running.type === "review" ? "review" : "session"} ${running.number} of this project is running${worker}`;
+  return new BatonError("BATON_PROJECT_BUSY", `${what}; stop it (or wait for it to end) before ${doing}`, {
+    project_id: projectId,
+    running_session: running?.number ?? null,
+    type: running?.type ?? null,
+    worker_id: running?.worker_id ?? null,
+  });
+}
+
+/** BATON_PROJECT_NOT_FOUND for an id or a name, one message and data shape for every store. */
+export function projectNotFound(idOrName: string | number): BatonError {
+  return new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id or name ${idOrName}`, {
+    project: String(idOrName),
+  });
+}

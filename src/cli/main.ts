@@ -3,6 +3,7 @@ import { isBatonError } from "../errors.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerCoverageCommand } from "./commands/coverage.ts";
 import { registerDbCommands } from "./commands/db.ts";
+import { registerDeleteCommand } from "./commands/delete.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerImproveCommand } from "./commands/improve.ts";
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemoCommand(program, io);
   registerMcpCommand(program, io);
   registerResetCommand(program, io);
+  registerDeleteCommand(program, io);
   registerProjectsCommand(program, io);
   registerStatusCommand(program, io);
   registerLogsCommand(program, io);

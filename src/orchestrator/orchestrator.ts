@@ -9,7 +9,7 @@ import { type SessionSecurity, sessionSecurity } from "../agent/session-security
 import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { BatonError, projectBusy } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logs/process-log.ts";
 import type { Project } from "../projects/model.ts";
@@ -17,9 +17,12 @@ import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { formatDuration } from "../util/duration.ts";
+import { type DeletedProject, deleteProject } from "./delete-project.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
 import { type RunOverrides, resolveRunSettings, type SandboxType } from "./run-settings.ts";
+import { recoverStale } from "./session-lifecycle.ts";
+import { assertCanStart } from "./start-checks.ts";
 
 export interface OrchestratorDeps {
   stores: Stores;
@@ -45,6 +48,8 @@ export interface RunOptions extends RunOverrides {
   initializeOnly?: boolean;
   /** After initializing, go straight on into coding instead of stopping for review. */
   auto?: boolean;
+  /** Only code: refused without a plan, or once the project is complete (the API's coding start). */
+  codeOnly?: boolean;
 }
 
 /** A run started in the background (`Orchestrator.start`). */
@@ -69,10 +74,12 @@ interface ActiveRun {
 }
 
 /**
- * The session lifecycle of every project: initialize, code session after session, stop on
+ * The façade over every project's runs: initialize, code session after session, stop on
  * completion, limits, budget, a person's request or an error that says stop; pause on rate
- * limits; recover sessions whose worker died. The CLI and the API server call it; no lifecycle
- * rule lives anywhere else.
+ * limits; recover sessions whose worker died; delete. The CLI and the API server call it; the
+ * rules it applies each live in one file beside it: start-checks.ts (what a start needs),
+ * run-settings.ts (run > project > config), session-lifecycle.ts (create, start, heartbeat,
+ * finish, recover — for coding, planning and review sessions alike), reset.ts, delete-project.ts.
  */
 export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
@@ -101,6 +108,19 @@ export class Orchestrator {
     return this.active.has(projectId);
   }
 
+  /** Refuses (BATON_PROJECT_BUSY) while the project runs: a run here (between sessions too), or a session anywhere. */
+  async assertIdle(project: Project, doing: string): Promise<void> {
+    const running = await this.deps.stores.sessions.running(project.id);
+    if (running !== null || this.isRunning(project.id)) throw projectBusy(project.id, running, doing);
+  }
+
+  /** Deletes a project (delete-project.ts), refused while it runs. */
+  async deleteProject(project: Project, options: { deleteFiles: boolean }): Promise<DeletedProject> {
+    await this.assertIdle(project, "deleting it");
+    const { stores, config, batonHome } = this.deps;
+    return deleteProject({ stores, config, home: batonHome }, project, options);
+  }
+
   /** Ends the running session of a project (it ends `interrupted`) and the run. */
   stopNow(projectId: number, reason = "stopped by a person"): boolean {
     const run = this.active.get(projectId);
@@ -125,25 +145,11 @@ export class Orchestrator {
    * never a session this process runs or whose heartbeat is fresh.
    */
   async recover(projectId?: number): Promise<Session[]> {
-    const { stores, config } = this.deps;
+    const { stores, config, workerId } = this.deps;
     const cutoff = new Date(this.clock().getTime() - config.timing.stale_after_s * 1000);
-    // A session of this very worker is alive by definition; the heartbeat guards the others.
-    const stale = (await stores.sessions.listStale(cutoff)).filter(
-      (s) => (projectId === undefined || s.project_id === projectId) && s.worker_id !== this.deps.workerId,
+    return recoverStale({ stores, workerId }, cutoff, projectId, (session, reason) =>
+      this.state.event(session.project_id, "recovered", { session_number: session.number, reason }),
     );
-    const recovered: Session[] = [];
-    for (const session of stale) {
-      const reason = `its worker (${session.worker_id ?? "unknown"}) stopped sending heartbeats; the last was at ${session.heartbeat_at}`;
-      try {
-        recovered.push(
-          await stores.sessions.finish(session.id, { status: "interrupted", interruption_reason: reason }),
-        );
-      } catch {
-        continue; // another process finished it meanwhile
-      }
-      await this.state.event(session.project_id, "recovered", { session_number: session.number, reason });
-    }
-    return recovered;
   }
 
   /**
@@ -194,19 +200,16 @@ export class Orchestrator {
     onSessionStarted?: (session: Session) => void,
   ): Promise<RunResult> {
     const { stores, config } = this.deps;
-    const { sandbox } = resolveRunSettings(await stores.projects.get(projectId), config, options);
+    const project = await stores.projects.get(projectId);
+    const { sandbox } = resolveRunSettings(project, config, options);
     await requireSandbox(sandbox, this.deps.env);
     // Refused before the run takes its slot, so the project's status stays as it is.
-    if (options.initializeOnly && (await stores.plan.hasPlan(projectId))) {
-      throw new BatonError("BATON_PLAN_EXISTS", "this project already has a plan; run it to start coding", {
-        project_id: projectId,
-      });
-    }
-    if (this.active.has(projectId)) {
-      throw new BatonError("BATON_PROJECT_BUSY", "this project is already running in this process", {
-        project_id: projectId,
-      });
-    }
+    if (this.active.has(projectId)) throw projectBusy(projectId, null, "starting a run");
+    await assertCanStart(
+      stores,
+      project,
+      options.initializeOnly ? "initialize" : options.codeOnly ? "code" : "run",
+    );
     if (this.active.size >= config.orchestrator.max_concurrent_projects) {
       throw new BatonError(
         "BATON_PROJECT_BUSY",
@@ -224,13 +227,7 @@ export class Orchestrator {
     try {
       await this.recover(projectId);
       const alive = await stores.sessions.running(projectId);
-      if (alive) {
-        throw new BatonError(
-          "BATON_PROJECT_BUSY",
-          `session ${alive.number} of this project is running (worker ${alive.worker_id ?? "unknown"}); stop it first`,
-          { session_id: alive.id },
-        );
-      }
+      if (alive) throw projectBusy(projectId, alive, "starting a run");
     } catch (error) {
       this.active.delete(projectId);
       throw error;

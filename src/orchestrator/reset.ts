@@ -5,8 +5,7 @@ import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { ResetChanges, ResetSession } from "../db/stores/project-reset.ts";
-import { projectBusy } from "../db/stores/project-reset.ts";
-import { BatonError, isBatonError } from "../errors.ts";
+import { BatonError, isBatonError, projectBusy } from "../errors.ts";
 import {
   browserLogDir,
   fileTimeStamp,
@@ -124,7 +123,7 @@ export async function planReset(
   const { stores } = deps;
   const project = await stores.projects.get(projectId);
   const running = await stores.sessions.running(projectId);
-  if (running) throw projectBusy(projectId, running);
+  if (running) throw projectBusy(projectId, running, "resetting");
   const initCommit = await checkInitCommit(deps, project);
 
   const database = await stores.projects.resetPreview(projectId);
@@ -132,7 +131,7 @@ export async function planReset(
   const review = database.sessions.find(
     (s) => s.status === "running" && !(options.reviewsStopped && s.type === "review"),
   );
-  if (review) throw projectBusy(projectId, review);
+  if (review) throw projectBusy(projectId, review, "resetting");
 
   const dir = project.directory;
   const archiveDir = freeArchiveDir(

@@ -139,3 +139,32 @@ export async function beginSession(
   });
   return live;
 }
+
+/**
+ * Finishes as `interrupted` the sessions left running by a worker that stopped sending heartbeats
+ * (its last one before `cutoff`) — never one of `workerId`'s own, alive by definition — and calls
+ * `recovered` for each. A session another process finished meanwhile is skipped.
+ */
+export async function recoverStale(
+  deps: { stores: Stores; workerId: string },
+  cutoff: Date,
+  projectId: number | undefined,
+  recovered: (session: Session, reason: string) => Promise<void>,
+): Promise<Session[]> {
+  const stale = (await deps.stores.sessions.listStale(cutoff)).filter(
+    (s) => (projectId === undefined || s.project_id === projectId) && s.worker_id !== deps.workerId,
+  );
+  const ended: Session[] = [];
+  for (const session of stale) {
+    const reason = `its worker (${session.worker_id ?? "unknown"}) stopped sending heartbeats; the last was at ${session.heartbeat_at}`;
+    try {
+      ended.push(
+        await deps.stores.sessions.finish(session.id, { status: "interrupted", interruption_reason: reason }),
+      );
+    } catch {
+      continue; // another process finished it meanwhile
+    }
+    await recovered(session, reason);
+  }
+  return ended;
+}

@@ -270,7 +270,7 @@ describeEachDatabase("baton reset", (db) => {
       const error = await attempt({ stores: t.stores, home }, project.id).catch((e: unknown) => e);
       expect(isBatonError(error, "BATON_PROJECT_BUSY")).toBe(true);
       expect((error as Error).message).toBe(
-        "session 2 of this project is running; stop it (or wait for it to end) before resetting",
+        "session 2 of this project is running (worker elsewhere); stop it (or wait for it to end) before resetting",
       );
     }
     expect(await everything(t, project, dir, home)).toEqual(before);

@@ -224,7 +224,7 @@ it("runs several projects at once up to the configured limit, and refuses one mo
     "1 projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish",
   );
   await expect(a.orchestrator.run(a.project.id)).rejects.toThrow(
-    "this project is already running in this process",
+    "a run of this project is going on; stop it (or wait for it to end) before starting a run",
   );
   release();
   expect((await running).end).toBe("initialized");

@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { Config } from "../../src/config/schema.ts";
 import { resolveRunSettings } from "../../src/orchestrator/run-settings.ts";
 import { createProject } from "../../src/projects/create-project.ts";
-import { baton } from "../helpers/cli.ts";
-import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { baton, batonEnv } from "../helpers/cli.ts";
+import { describeEachDatabase } from "../helpers/databases.ts";
 import { useScriptedModel } from "../helpers/scripted-model.ts";
 import { testServer } from "../helpers/server.ts";
 import { makeWorld } from "../helpers/world.ts";
@@ -54,12 +53,6 @@ it("takes each run setting from the run, else the project, else the configuratio
 
 const scripted = useScriptedModel();
 
-/** `DATABASE_URL` of the test database, as another process opens it. */
-function databaseUrl(t: TestDatabase): string {
-  const { target } = t.database;
-  return target.dialect === "sqlite" ? `sqlite:${target.path}` : target.url;
-}
-
 describeEachDatabase("run settings", (db) => {
   it("starts the same run from the CLI and from the API given the same inputs", async () => {
     const t = db();
@@ -83,13 +76,7 @@ describeEachDatabase("run settings", (db) => {
     // The same input each way: the model of this run is opus, nothing said about the limit.
     const cli = await baton(["run", "--project-dir", byCli.directory, "--model", "opus"], {
       cwd: w.cwd,
-      env: {
-        ...withoutCredentials(process.env),
-        ...model.env(),
-        BATON_HOME: w.home,
-        DATABASE_URL: databaseUrl(t),
-        BATON_TIMING_AUTO_CONTINUE_DELAY_S: "0",
-      },
+      env: batonEnv(t, model, w.home),
     });
     expect(cli.code, cli.err).toBe(0);
     const api = await server.app.inject({

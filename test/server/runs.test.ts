@@ -230,7 +230,7 @@ describeEachDatabase("run routes", (db) => {
     const noPlan = await post("/coding/start");
     expect([noPlan.statusCode, noPlan.json().code]).toEqual([409, "BATON_PLAN_MISSING"]);
     expect(noPlan.json().message).toMatch(
-      /has no plan yet; initialize it first \(POST \/api\/projects\/\d+\/initialize\)/,
+      /has no plan yet; initialize it first \(POST \/api\/projects\/\d+\/initialize, or baton init\)/,
     );
     expect(await stores.sessions.list(project.id)).toEqual([]);
 

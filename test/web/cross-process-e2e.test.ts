@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
+import { batonEnv } from "../helpers/cli.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { testServer } from "../helpers/server.ts";
 import { makeWorld } from "../helpers/world.ts";
@@ -40,12 +40,6 @@ afterAll(async () => {
   await model?.close();
 });
 
-/** `DATABASE_URL` of the test database, as another process opens it. */
-function databaseUrl(t: TestDatabase): string {
-  const { target } = t.database;
-  return target.dialect === "sqlite" ? `sqlite:${target.path}` : target.url;
-}
-
 /** `baton run` in its own process (and process group), as a person starts it in a terminal. */
 function batonRun(
   t: TestDatabase,
@@ -56,14 +50,7 @@ function batonRun(
   let output = "";
   const child = spawn(process.execPath, [BATON, "run", ...args], {
     cwd: w.cwd,
-    env: {
-      ...withoutCredentials(process.env),
-      ...model.env(),
-      BATON_HOME: w.home,
-      DATABASE_URL: databaseUrl(t),
-      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
-      BATON_TIMING_AUTO_CONTINUE_DELAY_S: "0",
-    },
+    env: { ...batonEnv(t, model, w.home), BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations") },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.ts";
 import { applyReset, planReset, type ResetPlan } from "../../orchestrator/reset.ts";
+import { resolveRunSettings } from "../../orchestrator/run-settings.ts";
 import type { CliIo } from "../io.ts";
 import { withProject } from "../project-arg.ts";
 
@@ -36,7 +37,8 @@ export function registerResetCommand(program: Command, io: CliIo): void {
         );
       }
       await withProject(program, io, flags.projectDir ?? arg, async ({ config, stores, project, home }) => {
-        const deps = { stores, home, sandbox: config.sandbox };
+        // The sandbox the project's sessions run in (its own setting, else the config): docker means a container to remove.
+        const deps = { stores, home, sandbox: { type: resolveRunSettings(project, config).sandbox } };
         if (flags.dryRun || !flags.yes) {
           const plan = await planReset(deps, project.id);
           io.out(formatPlan(plan));

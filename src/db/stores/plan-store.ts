@@ -1,4 +1,4 @@
-import { BatonError } from "../../errors.ts";
+import { BatonError, projectNotFound } from "../../errors.ts";
 import type { EventPayload } from "../../events/catalog.ts";
 import {
   type Epic,
@@ -270,9 +270,7 @@ export class PlanStore extends PlanReader {
       );
     }
     if (isForeignKeyViolation(error)) {
-      return new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
-        project: projectId,
-      });
+      return projectNotFound(projectId);
     }
     return error;
   }

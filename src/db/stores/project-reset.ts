@@ -1,5 +1,5 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
-import { BatonError } from "../../errors.ts";
+import { projectBusy, projectNotFound } from "../../errors.ts";
 import type { ProjectStatus } from "../../projects/model.ts";
 import type { SessionStatus, SessionType } from "../../sessions/model.ts";
 import type { DatabaseSchema } from "../schema.ts";
@@ -129,9 +129,7 @@ export async function previewReset(db: Executor, projectId: number): Promise<Res
     .where("id", "=", projectId)
     .executeTakeFirst();
   if (!project) {
-    throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
-      project: projectId,
-    });
+    throw projectNotFound(projectId);
   }
   const deleted = db
     .selectFrom("sessions")
@@ -190,7 +188,7 @@ export async function resetRows(trx: Executor, projectId: number, now: string): 
     .where("project_id", "=", projectId)
     .where("status", "=", "running")
     .executeTakeFirst();
-  if (running) throw projectBusy(projectId, running);
+  if (running) throw projectBusy(projectId, running, "resetting");
   const changes = await previewReset(trx, projectId);
 
   await trx
@@ -238,14 +236,4 @@ export async function resetRows(trx: Executor, projectId: number, now: string): 
     .where("id", "=", projectId)
     .execute();
   return changes;
-}
-
-/** The refusal while a session of the project runs. */
-export function projectBusy(projectId: number, running: { number: number; type: SessionType }): BatonError {
-  const which = running.type === "review" ? `review ${running.number}` : `session ${running.number}`;
-  return new BatonError(
-    "BATON_PROJECT_BUSY",
-    `${which} of this project is running; stop it (or wait for it to end) before resetting`,
-    { project_id: projectId, running_session: running.number, type: running.type },
-  );
 }

@@ -1,4 +1,4 @@
-import { BatonError } from "../../errors.ts";
+import { BatonError, projectNotFound } from "../../errors.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
 import { assertProjectCanComplete } from "../../plan/rules.ts";
 import { NewProject, type Project, ProjectPatch } from "../../projects/model.ts";
@@ -74,7 +74,7 @@ export class ProjectStore {
 
   async get(id: number): Promise<Project> {
     const row = await this.deps.db.selectFrom("projects").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!row) throw notFound(String(id));
+    if (!row) throw projectNotFound(String(id));
     return toProject(row);
   }
 
@@ -85,7 +85,7 @@ export class ProjectStore {
     const row = /^\d+$/.test(text)
       ? await query.where("id", "=", Number(text)).executeTakeFirst()
       : await query.where("name", "=", text).executeTakeFirst();
-    if (!row) throw notFound(text);
+    if (!row) throw projectNotFound(text);
     return toProject(row);
   }
 
@@ -118,7 +118,7 @@ export class ProjectStore {
         .where("id", "=", id)
         .returningAll()
         .executeTakeFirst();
-      if (!row) throw notFound(String(id));
+      if (!row) throw projectNotFound(String(id));
       await emit({ project_id: id }, "project_changed", { change: "updated", status: row.status });
       return toProject(row);
     });
@@ -132,7 +132,7 @@ export class ProjectStore {
         .select(["name"])
         .where("id", "=", id)
         .executeTakeFirst();
-      if (!project) throw notFound(String(id));
+      if (!project) throw projectNotFound(String(id));
       const tasks = await trx
         .selectFrom("tasks")
         .select(["id", "status"])
@@ -193,15 +193,9 @@ export class ProjectStore {
         .where("id", "=", id)
         .returning(["name"])
         .executeTakeFirst();
-      if (!deleted) throw notFound(String(id));
+      if (!deleted) throw projectNotFound(String(id));
       await trx.deleteFrom("session_events").where("project_id", "=", id).execute();
       await emit({ project_id: id }, "project_deleted", { name: deleted.name });
     });
   }
-}
-
-function notFound(idOrName: string): BatonError {
-  return new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id or name ${idOrName}`, {
-    project: idOrName,
-  });
 }

@@ -1,4 +1,4 @@
-import { BatonError } from "../../errors.ts";
+import { BatonError, projectNotFound } from "../../errors.ts";
 import {
   isTerminal,
   numberingOf,
@@ -422,9 +422,7 @@ export class SessionStore {
       .returning(counter)
       .executeTakeFirst();
     if (!row) {
-      throw new BatonError("BATON_PROJECT_NOT_FOUND", `no project with the id ${projectId}`, {
-        project: projectId,
-      });
+      throw projectNotFound(projectId);
     }
     return Number(row[counter]) - 1;
   }

@@ -11,10 +11,7 @@ import { resolveRunSettings } from "../../orchestrator/run-settings.ts";
 import { createProject } from "../../projects/create-project.ts";
 import { type Project, ProjectName, ProjectRunSettings } from "../../projects/model.ts";
 import { SPEC_DIR } from "../../projects/spec.ts";
-import { containerName, dockerCli, removeProjectContainer } from "../../security/docker-sandbox.ts";
-import { isInside } from "../../security/paths.ts";
 import type { Routes, ServerDeps } from "../app.ts";
-import { assertIdle } from "../project-guards.ts";
 import { changeSettings, SettingsChanges } from "../project-settings.ts";
 import { readProjectView, readProjectViews } from "../project-view.ts";
 import { ProjectParams, QueryFlag } from "../schemas/common.ts";
@@ -189,24 +186,7 @@ export const projectsRoutes: Routes = (app, deps) => {
           { confirm: project.name },
         );
       }
-      await assertIdle(deps, project, "deleting it");
-      if (delete_files) assertDeletable(deps, project.directory);
-      const { sandbox } = resolveRunSettings(project, deps.config);
-      let container: { name: string; removed: boolean } | null = null;
-      if (deps.config.sandbox.type === "docker" || sandbox === "docker") {
-        const name = containerName(project.id, project.name);
-        container = { name, removed: await removeContainer(project.id, name) };
-      }
-      await deps.stores.projects.delete(project.id);
-      const filesDeleted = delete_files && existsSync(project.directory);
-      if (filesDeleted) rmSync(project.directory, { recursive: true, force: true });
-      return {
-        id: project.id,
-        name: project.name,
-        directory: project.directory,
-        files_deleted: filesDeleted,
-        container,
-      };
+      return deps.orchestrator.deleteProject(project, { deleteFiles: delete_files === true });
     },
   );
 
@@ -226,7 +206,7 @@ export const projectsRoutes: Routes = (app, deps) => {
     },
     async (request) => {
       const project = await deps.stores.projects.get(request.params.id);
-      await assertIdle(deps, project, "resetting it");
+      await deps.orchestrator.assertIdle(project, "resetting it");
       // The sandbox the project's sessions run in: with docker, its container goes too.
       const reset = {
         stores: deps.stores,
@@ -308,31 +288,5 @@ async function createFromUpload(
     await stores.projects.delete(project.id).catch(() => {});
     rmSync(project.directory, { recursive: true, force: true });
     throw error;
-  }
-}
-
-/** A directory whose removal would take more than a project with it is refused (409). */
-function assertDeletable(deps: ServerDeps, directory: string): void {
-  const dir = path.resolve(directory);
-  const keep = [deps.home, path.resolve(deps.config.project.generations_dir)];
-  if (path.parse(dir).root === dir || keep.some((k) => isInside(path.resolve(k), dir))) {
-    throw new BatonError(
-      "BATON_PROJECT_FILE_UNSAFE",
-      `the project's directory ${dir} holds Baton's own files (or is the root); delete the project without delete_files and remove what you want by hand`,
-      { directory: dir },
-    );
-  }
-}
-
-async function removeContainer(projectId: number, name: string): Promise<boolean> {
-  try {
-    return await removeProjectContainer(projectId, name, dockerCli());
-  } catch (error) {
-    throw new BatonError(
-      "BATON_SANDBOX_UNAVAILABLE",
-      `the project's docker container ${name} could not be removed, so the project was kept: ${(error as Error).message}`,
-      { container: name },
-      { cause: error },
-    );
   }
 }

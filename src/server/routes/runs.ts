@@ -7,7 +7,6 @@ import type { Project } from "../../projects/model.ts";
 import type { Session } from "../../sessions/model.ts";
 import type { Routes, ServerDeps } from "../app.ts";
 import { projectOf, sessionOf } from "../lookup.ts";
-import { assertIdle } from "../project-guards.ts";
 import { ProjectParams } from "../schemas/common.ts";
 import { errorResponses } from "../schemas/error.ts";
 import { SessionParams, StartedSession, StoppingSession } from "../schemas/session.ts";
@@ -63,14 +62,6 @@ export const runsRoutes: Routes = (app, deps) => {
     },
     async (request, reply) => {
       const project = await projectOf(deps, request.params.id);
-      await assertIdle(deps, project, "starting a run");
-      if (await stores.plan.hasPlan(project.id)) {
-        throw new BatonError(
-          "BATON_PLAN_EXISTS",
-          `project ${project.name} already has a plan; start coding instead (POST /api/projects/${project.id}/coding/start)`,
-          { project_id: project.id },
-        );
-      }
       const { model } = request.body;
       const session = await startRun(deps, app.log, project, {
         initializeOnly: true,
@@ -119,30 +110,9 @@ export const runsRoutes: Routes = (app, deps) => {
     },
     async (request, reply) => {
       const project = await projectOf(deps, request.params.id);
-      await assertIdle(deps, project, "starting a run");
-      if (!(await stores.plan.hasPlan(project.id))) {
-        throw new BatonError(
-          "BATON_PLAN_MISSING",
-          `project ${project.name} has no plan yet; initialize it first (POST /api/projects/${project.id}/initialize), review the plan, then start coding`,
-          { project_id: project.id },
-        );
-      }
-      if ((await stores.plan.progress(project.id)).finished) {
-        throw new BatonError(
-          "BATON_PROJECT_COMPLETE",
-          `project ${project.name} is complete: every task is done and every test passes`,
-          { project_id: project.id },
-        );
-      }
-      if (project.budget_usd !== null && project.total_cost_usd >= project.budget_usd) {
-        throw new BatonError(
-          "BATON_BUDGET_SPENT",
-          `project ${project.name} has spent $${project.total_cost_usd.toFixed(2)} of its $${project.budget_usd.toFixed(2)} budget; raise the budget to go on`,
-          { project_id: project.id, budget_usd: project.budget_usd, spent_usd: project.total_cost_usd },
-        );
-      }
       const { model, max_iterations } = request.body;
       const session = await startRun(deps, app.log, project, {
+        codeOnly: true,
         ...(model ? { model } : {}),
         ...(max_iterations === undefined ? {} : { maxIterations: max_iterations }),
       });
