@@ -8,7 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -91,7 +91,11 @@ export async function buildServer(
 ): Promise<ApiApp> {
   const app = Fastify({
     ...(options.log
-      ? { loggerInstance: options.log as FastifyBaseLogger, disableRequestLogging: true }
+      ? {
+          loggerInstance: options.log as FastifyBaseLogger,
+          // Not a line per request (the UI makes many); errors are logged by the error handler.
+          logController: new LogController({ disableRequestLogging: true }),
+        }
       : { logger: false }),
     bodyLimit: deps.config.server.max_upload_kb * 1024,
   }).withTypeProvider<ZodTypeProvider>();

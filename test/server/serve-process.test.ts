@@ -58,6 +58,16 @@ it("`npm start` runs the server on one port with the embedded database, and stop
   expect(await exited).toBe(0);
   expect(output.text).toContain("SIGTERM: stopping");
   expect(output.text).toMatch(/stopped\n$/);
+  // Its own log, in the data directory: JSON lines with the process id.
+  const log = readFileSync(join(w.home, "logs", "serve.log"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  expect(log[0]).toMatchObject({
+    level: 30,
+    pid: server.pid,
+    msg: `Server listening at http://127.0.0.1:${port}`,
+  });
 }, 60_000);
 
 it("finishes a running session as interrupted when the server is stopped", async () => {
