@@ -1,32 +1,25 @@
-import { join } from "node:path";
 import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { BatonEvent } from "../events/catalog.ts";
 import type { Logger } from "../logs/process-log.ts";
-import { browserLogDir } from "../logs/session-log.ts";
 import { beginSession } from "../orchestrator/session-lifecycle.ts";
 import type { Project } from "../projects/model.ts";
-import { DockerSessionProcesses } from "../security/docker-processes.ts";
-import { dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
 import { type Session, sessionMetrics, type TerminalSessionStatus } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
 import { headCommit } from "../util/git.ts";
 import { assertProjectDirectory, assertWritable } from "../util/host-files.ts";
-import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, BROWSER_WITHHELD_TOOLS, browserServer } from "./browser.ts";
-import { BrowserProxy } from "./browser-proxy.ts";
+import { BROWSER_WITHHELD_TOOLS } from "./browser.ts";
 import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
-import { DEV_SERVER_ALLOWED_TOOLS, DEV_SERVER_NAME, DevServers, devServerMcp } from "./dev-servers.ts";
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
 import { estimateCostUsd } from "./pricing.ts";
-import { SESSION_MARK_VARIABLE, SessionProcesses } from "./process-group.ts";
 import { boundProgressNote } from "./progress-note.ts";
 import { activePrompt, promptValues, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
-import { sessionEnvironment } from "./session-env.ts";
-import { SessionGuard, type SessionSecurity } from "./session-security.ts";
+import { SessionRuntime } from "./session-runtime.ts";
+import type { SessionSecurity } from "./session-security.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
 import { taskServer } from "./task-server.ts";
 import { UsageBuffer } from "./usage-buffer.ts";
@@ -80,7 +73,6 @@ export interface SessionOutcome {
   logs: { jsonl: string; txt: string };
 }
 
-const STDERR_LINES_KEPT = 20;
 /** How long a session ended by the watch may take to stop at its next tool call before it is aborted. */
 const GRACEFUL_STOP_MS = 30_000;
 
@@ -107,26 +99,9 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
     ...(request.onStarted ? { onStarted: request.onStarted } : {}),
   });
-  const { session, recorder, logDir, stem } = live;
+  const { session, recorder } = live;
 
   const abort = new AbortController();
-  const stderr: string[] = [];
-  const onStderr = (text: string) => {
-    stderr.push(...text.split("\n").filter(Boolean));
-    stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES_KEPT));
-  };
-  // With the docker sandbox, Claude Code (and all it starts) runs in the project's container.
-  const docker = deps.security.sandbox.type === "docker" ? deps.security.sandbox : null;
-  // Only what tools need, never Baton's settings; the credential goes over a pipe (not docker).
-  const environment = sessionEnvironment(deps.env, {
-    passEnv: deps.security.sandbox.pass_env,
-    credentialInEnv: docker !== null,
-  });
-  const processes = docker
-    ? new DockerSessionProcesses(dockerSandboxConfig(docker, project), dockerCli(), onStderr)
-    : new SessionProcesses(onStderr, environment.credential);
-  // The browser and dev servers run on the host, where a container's servers are out of reach.
-  const browser = docker ? null : deps.browser;
 
   let final: SDKResultMessage | undefined;
   let failure: string | null = null;
@@ -139,6 +114,8 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
     (delta) => stores.sessions.addUsage(session.id, delta),
     (err) => deps.log.warn({ err, session_id: session.id }, "session usage not stored"),
   );
+  const runtime = new SessionRuntime(deps, project, { id: session.id, ...live }, usage);
+  const { guard, environment } = runtime;
   const watch = new SessionWatch(request.limits ?? {}, credentials, request.model, () => clock().getTime());
   // Progress is any change to the plan (or the project's completion), whichever tool made it.
   const unwatchPlan = stores.bus.subscribe((event) => {
@@ -170,44 +147,6 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   const onAbort = () => end({ kind: "user", message: abortReason(request.signal) ?? "stopped" });
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
-  const guard = new SessionGuard(deps.security, project.directory, {
-    refused: async (record) => {
-      usage.add({ denied_commands: 1 });
-      await recorder.record("security", record);
-    },
-  });
-  const devServers =
-    processes instanceof SessionProcesses
-      ? new DevServers({
-          projectDir: project.directory,
-          jailed: guard.jailsDevServers,
-          secrets: guard.secretPaths,
-          env: { ...environment.env, [SESSION_MARK_VARIABLE]: processes.mark },
-          logDir,
-          judge: (command) => guard.judgeCommand(command, `mcp__${DEV_SERVER_NAME}__start_dev_server`),
-        })
-      : null;
-  // The browser's network: the internet and the session's dev servers, nothing else here.
-  const browserProxy =
-    browser === null
-      ? null
-      : new BrowserProxy({
-          localPorts: () => devServers?.ports() ?? new Set(),
-          refused: (destination, why) => {
-            usage.add({ denied_commands: 1 });
-            void recorder
-              .record("security", {
-                tool: "browser",
-                command: destination,
-                allowed: false,
-                reason: why,
-                by: "sandbox",
-              })
-              .catch((err: unknown) =>
-                deps.log.warn({ err, session_id: session.id }, "refused browser request not recorded"),
-              );
-          },
-        });
   const ticker = setInterval(() => {
     const cause = watch.tick();
     if (cause) end(cause);
@@ -216,10 +155,10 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   try {
     const prompt = renderPrompt(version.content, promptValues(project, session));
     await recorder.record("prompt", { text: prompt });
-    if (browser === null) {
+    if (runtime.browser === null) {
       await recorder.record("system", {
         subtype: "browser",
-        message: docker
+        message: runtime.docker
           ? "no browser: sessions in the docker sandbox have none (sandbox.type: docker)"
           : "no browser: install Chromium (apt-get install chromium) so sessions can verify UI work",
       });
@@ -232,7 +171,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
 
-    const proxyServer = browserProxy === null ? null : await browserProxy.start();
+    const tools = await runtime.toolServers();
     const mapper = new MessageMapper(() => clock().getTime());
     const options = sessionOptions({
       cwd: project.directory,
@@ -241,25 +180,13 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
       env: environment.env,
       mcpServers: {
         [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }),
-        ...(browser === null || proxyServer === null
-          ? {}
-          : {
-              [BROWSER_SERVER]: browserServer({
-                executablePath: browser.executablePath,
-                outputDir: join(logDir, browserLogDir(stem)),
-                proxyServer,
-              }),
-            }),
-        ...(devServers === null ? {} : { [DEV_SERVER_NAME]: devServerMcp(devServers) }),
+        ...tools.servers,
       },
-      extraAllowedTools: [
-        ...(browser === null ? [] : BROWSER_ALLOWED_TOOLS),
-        ...(devServers === null ? [] : DEV_SERVER_ALLOWED_TOOLS),
-      ],
+      extraAllowedTools: tools.allowedTools,
       withheldTools: BROWSER_WITHHELD_TOOLS,
       abortController: abort,
       maxTurns: request.maxTurns,
-      spawn: processes.spawn,
+      spawn: runtime.processes.spawn,
       hooks: guard.hooks(),
       sandbox: guard.sandboxSettings(),
     });
@@ -311,15 +238,14 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   } catch (error) {
     // After an interrupt or abort that Baton asked for, the SDK's error is expected, not a failure.
     if (!abort.signal.aborted && stop === null) {
+      const stderr = runtime.stderr();
       failure = `${error instanceof Error ? error.message : String(error)}${stderr.length ? `\n${stderr.join("\n")}` : ""}`;
     }
   } finally {
     await usage.flush();
     clearInterval(ticker);
     clearTimeout(fallback);
-    await devServers?.stopAll();
-    await processes.endAll();
-    await browserProxy?.close();
+    await runtime.close();
     request.signal?.removeEventListener("abort", onAbort);
     unwatchPlan();
   }
