@@ -131,7 +131,9 @@ class ListeningFeed implements EventFeed {
     client.on("end", () => this.lost(client, new Error("the connection ended")));
     await client.connect();
     const { rows } = await client.query<{ schema: string }>("select current_schema() as schema");
-    await client.query(`LISTEN ${client.escapeIdentifier(`baton_events_${rows[0]?.schema ?? "public"}`)}`);
+    // The trigger's channel: cut to the 63 characters PostgreSQL allows (see migration 0002).
+    const channel = `baton_events_${rows[0]?.schema ?? "public"}`.slice(0, 63);
+    await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
     this.client = client;
     this.retryMs = this.options.reconnectMs;
   }

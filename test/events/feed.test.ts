@@ -126,3 +126,22 @@ describeEachDatabase("the event feed", (db) => {
   },
   60_000,
 );
+
+(TEST_DATABASE_URL === undefined ? it.skip : it)(
+  "on PostgreSQL, works in a schema whose channel name would pass 63 characters",
+  async () => {
+    const { createTestDatabase } = await import("../helpers/databases.ts");
+    // 50 + 12 characters: "baton_events_" in front makes 75, which PostgreSQL would refuse.
+    const t = await createTestDatabase("postgres", `s${"x".repeat(49)}`);
+    const { seen, feed } = await following(t);
+    try {
+      const other = await writer(t);
+      const ids = await other.write(3);
+      await vi.waitUntil(() => ids.every((id) => seen.some((e) => e.id === id)), { timeout: 10_000 });
+    } finally {
+      await feed.stop();
+      await t.cleanup();
+    }
+  },
+  60_000,
+);

@@ -40,8 +40,14 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
-/** A new, migrated, empty database: a temp SQLite file, or a fresh schema on the test PostgreSQL. */
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+/**
+ * A new, migrated, empty database: a temp SQLite file, or a fresh schema on the test PostgreSQL
+ * (named `baton_test_<random>`, or `<schemaPrefix><random>`).
+ */
+export async function createTestDatabase(
+  dialect: Dialect,
+  schemaPrefix = "baton_test_",
+): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "baton-test-"));
     const url = `sqlite:${join(dir, "nested", "baton.db")}`;
@@ -52,7 +58,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
     );
   }
   if (TEST_DATABASE_URL === undefined) throw new Error("TEST_DATABASE_URL is not set");
-  const schema = `baton_test_${randomBytes(6).toString("hex")}`;
+  const schema = `${schemaPrefix}${randomBytes(6).toString("hex")}`;
   await adminQuery(`create schema ${schema}`);
   const url = withSearchPath(TEST_DATABASE_URL, schema);
   return assemble(

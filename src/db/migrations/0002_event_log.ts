@@ -7,7 +7,8 @@ import type { Dialect } from "../dialect.ts";
  *   itself an event, so `project_id` is nullable and no longer a foreign key (the project store
  *   deletes a project's events with it, then records `project_deleted`);
  * - on PostgreSQL every insert notifies the channel `baton_events_<schema>` with the event's id, at
- *   commit, in commit order (the cross-process feed listens there; see events/feed.ts).
+ *   commit, in commit order (the cross-process feed listens there; see events/feed.ts); the name
+ *   is cut to PostgreSQL's 63 characters.
  */
 export function eventLog(dialect: Dialect): Migration {
   return {
@@ -20,7 +21,8 @@ export function eventLog(dialect: Dialect): Migration {
         await sql`
           create or replace function baton_notify_event() returns trigger language plpgsql as $$
           begin
-            perform pg_notify('baton_events_' || tg_table_schema, new.id::text);
+            -- A channel name has at most 63 characters (the feed cuts it the same way).
+            perform pg_notify(left('baton_events_' || tg_table_schema, 63), new.id::text);
             return null;
           end $$`.execute(db);
         await sql`
