@@ -94,6 +94,15 @@ describeEachDatabase("a run in another process", (db) => {
       const header = page
         .locator("div", { has: page.getByRole("heading", { name: "notes", exact: true }) })
         .first();
+      // While its session runs, the page says so and offers no start (the old page stayed "ready").
+      await expect
+        .poll(
+          async () =>
+            /live/.test((await header.textContent()) ?? "") &&
+            (await page.getByRole("button", { name: /^(Initialize|Start coding)$/ }).count()) === 0,
+          { timeout: 60_000, interval: 100 },
+        )
+        .toBe(true);
       await page.getByRole("tab", { name: "live" }).click();
       await page.locator('[data-event="session_started"]').first().waitFor({ timeout: 60_000 });
       await expect
