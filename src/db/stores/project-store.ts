@@ -6,11 +6,11 @@ import { isoNow } from "../clock.ts";
 import type { ProjectRow } from "../schema.ts";
 import { isUniqueViolation } from "../sql-errors.ts";
 import { parseInput } from "../validate.ts";
+import { type StoreDeps, withEvents } from "./event-log.ts";
 import { previewReset, type ResetChanges, resetRows } from "./project-reset.ts";
 
 const OPEN_TASK_STATUSES = TASK_STATUSES.filter(isOpenTask);
 
-import { type StoreDeps, withEvents } from "./event-log.ts";
 export function toProject(row: ProjectRow): Project {
   // The session counters are the session store's bookkeeping, not part of a project.
   const {

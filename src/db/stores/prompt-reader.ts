@@ -8,8 +8,8 @@ import type {
 } from "../../review/model.ts";
 import { average, NO_STATS, type PromptVersionWithStats } from "../../review/version-stats.ts";
 import type { PromptVersionsTable } from "../schema.ts";
-
 import type { StoreDeps } from "./event-log.ts";
+
 export function toVersion(row: Selectable<PromptVersionsTable>): PromptVersion {
   return { ...row, active: row.active === 1 };
 }

@@ -9,6 +9,7 @@ import {
 import { isoNow } from "../clock.ts";
 import type { QualityChecksTable } from "../schema.ts";
 import { parseInput } from "../validate.ts";
+import type { StoreDeps } from "./event-log.ts";
 
 function toQualityCheck(row: Selectable<QualityChecksTable>): QualityCheck {
   return {
@@ -20,7 +21,6 @@ function toQualityCheck(row: Selectable<QualityChecksTable>): QualityCheck {
 }
 
 /** Quality checks: the quick score of every coding session and the occasional deep review. */
-import type { StoreDeps } from "./event-log.ts";
 export class QualityStore {
   constructor(private readonly deps: StoreDeps) {}
 
