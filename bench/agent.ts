@@ -19,12 +19,12 @@ import { query } from "@anthropic-ai/claude-agent-sdk";
 import { withoutCredentials } from "../src/agent/credentials.ts";
 import { sessionOptions } from "../src/agent/options.ts";
 import { readBuiltinPrompt } from "../src/agent/prompts.ts";
-import { runSession } from "../src/agent/run-session.ts";
 import { sessionSecurity } from "../src/agent/session-security.ts";
 import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores, type Stores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
+import { runWorkSession } from "../src/orchestrator/work-session.ts";
 import { createProject } from "../src/projects/create-project.ts";
 import type { Project } from "../src/projects/model.ts";
 import {
@@ -121,7 +121,7 @@ async function throughBareSdk(model: ScriptedModel): Promise<number> {
 
 /** One coding session of the workspace's project against the scripted model. */
 function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: ScriptedModel) {
-  return runSession(
+  return runWorkSession(
     {
       stores: w.stores,
       bus: w.stores.bus,

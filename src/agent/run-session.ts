@@ -4,20 +4,18 @@ import type { Stores } from "../db/stores/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { BatonEvent } from "../events/catalog.ts";
 import type { Logger } from "../logs/process-log.ts";
-import { beginSession } from "../orchestrator/session-lifecycle.ts";
+import type { LiveSession } from "../orchestrator/session-lifecycle.ts";
 import type { Project } from "../projects/model.ts";
-import { type Session, sessionMetrics, type TerminalSessionStatus } from "../sessions/model.ts";
+import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
 import { TASK_SERVER_NAME } from "../tasks/tools.ts";
-import { headCommit } from "../util/git.ts";
-import { assertProjectDirectory, assertWritable } from "../util/host-files.ts";
 import { BROWSER_WITHHELD_TOOLS } from "./browser.ts";
-import { type Credentials, describeCredentials, detectCredentials } from "./credentials.ts";
+import type { Credentials } from "./credentials.ts";
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { sessionOptions } from "./options.ts";
 import { estimateCostUsd } from "./pricing.ts";
 import { boundProgressNote } from "./progress-note.ts";
-import { activePrompt, promptValues, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
+import { promptValues, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
 import { SessionRuntime } from "./session-runtime.ts";
 import type { SessionSecurity } from "./session-security.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
@@ -76,29 +74,29 @@ export interface SessionOutcome {
 /** How long a session ended by the watch may take to stop at its next tool call before it is aborted. */
 const GRACEFUL_STOP_MS = 30_000;
 
+/** What a run of the SDK query ended with; the lifecycle finishes the session with it. */
+export interface SessionRun {
+  status: TerminalSessionStatus;
+  error: string | null;
+  /** Why it was interrupted. */
+  reason: string | null;
+  /** Why the session was ended early, if it was; null when it ended by itself. */
+  stop: StopCause | null;
+}
+
 /**
- * Runs one initializer or coding session of a project to its end, recording everything.
- * Refuses before creating anything when credentials are missing or the project directory is gone.
+ * Runs the SDK query of a session that has started (orchestrator/work-session.ts starts and
+ * finishes it): its tools' runtime, the watch, the budget, the events; then what it ended with.
  */
-export async function runSession(deps: AgentDeps, request: SessionRequest): Promise<SessionOutcome> {
+export async function runSession(
+  deps: AgentDeps,
+  started: { live: LiveSession; credentials: Credentials; prompt: { content: string } },
+  request: SessionRequest,
+): Promise<SessionRun> {
   const { stores } = deps;
   const clock = deps.clock ?? systemClock;
   const { project } = request;
-  const credentials = detectCredentials(deps.env);
-  assertProjectDirectory(project);
-  // A session that could not write its work would only fail later, having cost tokens.
-  assertWritable(project.directory);
-  const version = await activePrompt(stores.prompts, request.type);
-  const live = await beginSession(deps, project, {
-    type: request.type,
-    model: request.model,
-    prompt: version,
-    credentials: credentials.kind,
-    cwd: project.directory,
-    title: (session, startedAt) =>
-      `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
-    ...(request.onStarted ? { onStarted: request.onStarted } : {}),
-  });
+  const { live, credentials } = started;
   const { session, recorder } = live;
 
   const abort = new AbortController();
@@ -153,7 +151,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
   }, 1_000);
   ticker.unref();
   try {
-    const prompt = renderPrompt(version.content, promptValues(project, session));
+    const prompt = renderPrompt(started.prompt.content, promptValues(project, session));
     await recorder.record("prompt", { text: prompt });
     if (runtime.browser === null) {
       await recorder.record("system", {
@@ -276,17 +274,7 @@ export async function runSession(deps: AgentDeps, request: SessionRequest): Prom
             ? final.result
             : `${final.subtype}: ${final.errors.join("; ")}`));
   const reason = status === "interrupted" ? (stop?.message ?? "stopped") : null;
-  const ended = await live.finish({ status, error, reason, errorKind: "session", metrics: sessionMetrics });
-
-  if (request.type === "initializer") await recordInitCommit(stores, project, status);
-  return {
-    session: ended,
-    status,
-    error,
-    stop,
-    credentials,
-    logs: { jsonl: live.log.jsonlPath, txt: live.log.txtPath },
-  };
+  return { status, error, reason, stop };
 }
 
 /** Runs Baton's own work in the project; null when it went well, else what failed, for the session's error. */
@@ -297,26 +285,6 @@ async function projectWork(work: () => Promise<unknown>): Promise<string | null>
   } catch (error) {
     return `Baton could not finish its work in the project after the session: ${error instanceof Error ? error.message : String(error)}`;
   }
-}
-
-/**
- * After the initializer: the commit it left is the project's init commit (what a reset goes back
- * to), recorded whenever it wrote a plan, even when the session then failed, so that it is never
- * lost. A completed initializer makes the project ready.
- */
-async function recordInitCommit(
-  stores: Stores,
-  project: Project,
-  status: TerminalSessionStatus,
-): Promise<void> {
-  const current = await stores.projects.get(project.id);
-  const worthKeeping = status === "completed" || (await stores.plan.hasPlan(project.id));
-  const sha = current.init_commit_sha === null && worthKeeping ? await headCommit(project.directory) : null;
-  if (status !== "completed" && sha === null) return;
-  await stores.projects.update(project.id, {
-    ...(status === "completed" ? { status: "ready" as const } : {}),
-    ...(sha ? { init_commit_sha: sha } : {}),
-  });
 }
 
 /** Errors a person must fix end a session as `error`; a stop by request, budget or watch as `interrupted`. */

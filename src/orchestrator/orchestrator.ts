@@ -1,10 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  type AgentDeps,
-  runSession,
-  type SessionOutcome,
-  type WorkSessionType,
-} from "../agent/run-session.ts";
+import type { AgentDeps, SessionOutcome, WorkSessionType } from "../agent/run-session.ts";
 import { type SessionSecurity, sessionSecurity } from "../agent/session-security.ts";
 import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
@@ -23,6 +18,7 @@ import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } fr
 import { type RunOverrides, resolveRunSettings, type SandboxType } from "./run-settings.ts";
 import { recoverStale } from "./session-lifecycle.ts";
 import { assertCanStart } from "./start-checks.ts";
+import { runWorkSession } from "./work-session.ts";
 
 export interface OrchestratorDeps {
   stores: Stores;
@@ -79,7 +75,9 @@ interface ActiveRun {
  * limits; recover sessions whose worker died; delete. The CLI and the API server call it; the
  * rules it applies each live in one file beside it: start-checks.ts (what a start needs),
  * run-settings.ts (run > project > config), session-lifecycle.ts (create, start, heartbeat,
- * finish, recover — for coding, planning and review sessions alike), reset.ts, delete-project.ts.
+ * finish, recover — for coding, planning and review sessions alike), work-session.ts (a planning
+ * or coding session: started, its SDK query run by the agent, finished), reset.ts,
+ * delete-project.ts.
  */
 export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
@@ -389,7 +387,7 @@ export class Orchestrator {
     // Read again for every session: a change to the project's settings applies from the next one.
     const project = await stores.projects.get(projectId);
     const settings = resolveRunSettings(project, config, run.overrides);
-    const outcome = await runSession(
+    const outcome = await runWorkSession(
       {
         stores,
         bus: this.deps.bus,

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { runSession } from "../../src/agent/run-session.ts";
 import { isBatonError } from "../../src/errors.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
+import { runWorkSession } from "../../src/orchestrator/work-session.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { testLog } from "../helpers/log.ts";
@@ -42,7 +42,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       security: await defaultSecurity(w.home),
     };
 
-    const init = await runSession(deps, { project, type: "initializer", model: "opus" });
+    const init = await runWorkSession(deps, { project, type: "initializer", model: "opus" });
     expect(init.error).toBeNull();
     expect(init.status).toBe("completed");
     expect(init.credentials.kind).toBe("api_key");
@@ -62,7 +62,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       expect(existsSync(join(project.directory, f)), f).toBe(true);
     }
 
-    const coding = await runSession(deps, { project, type: "coding", model: "sonnet" });
+    const coding = await runWorkSession(deps, { project, type: "coding", model: "sonnet" });
     expect(coding.error).toBeNull();
     expect(coding.status).toBe("completed");
     const done = await t.stores.plan.listTasks(project.id, { status: "done" });
@@ -150,7 +150,7 @@ describeEachDatabase("a session on the real SDK against the scripted model", (db
       ANTHROPIC_AUTH_TOKEN: _c,
       ...env
     } = process.env;
-    const error = await runSession(
+    const error = await runWorkSession(
       {
         stores: t.stores,
         bus: t.stores.bus,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { runSession } from "../../src/agent/run-session.ts";
+import { runWorkSession } from "../../src/orchestrator/work-session.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import {
   errorReply,
@@ -44,7 +44,7 @@ async function setUp(script: Script) {
 it("ends at once with a clear error when the model service rejects the credentials", async () => {
   const { project, deps, stores } = await setUp(() => errorReply(401, { message: "invalid x-api-key" }));
   const started = Date.now();
-  const outcome = await runSession(deps, { project, type: "coding", model: "sonnet" });
+  const outcome = await runWorkSession(deps, { project, type: "coding", model: "sonnet" });
   expect(Date.now() - started).toBeLessThan(20_000);
   expect(outcome.status).toBe("error");
   expect(outcome.error).toMatch(
@@ -58,7 +58,7 @@ it("ends at once with a clear error when the model service rejects the credentia
 it("says the endpoint cannot be reached instead of retrying for minutes", async () => {
   const { project, deps } = await setUp(() => textReply("never asked"));
   const started = Date.now();
-  const outcome = await runSession(
+  const outcome = await runWorkSession(
     { ...deps, env: { ...deps.env, ANTHROPIC_BASE_URL: "http://127.0.0.1:1" } },
     { project, type: "coding", model: "sonnet" },
   );
@@ -76,7 +76,7 @@ it("returns a task tool's refusal to the model as a tool error it can act on, an
       (request) => textReply(`The tool said: ${lastToolResult(request)?.text}`),
     ]),
   );
-  const outcome = await runSession(deps, { project, type: "coding", model: "sonnet" });
+  const outcome = await runWorkSession(deps, { project, type: "coding", model: "sonnet" });
   expect(outcome.status).toBe("completed");
   expect(outcome.session).toMatchObject({ tool_calls: 1, tool_errors: 1, tasks_completed: 0 });
   const result = (await stores.sessions.listEvents(outcome.session.id)).find((e) => e.type === "tool_result");

@@ -1,14 +1,10 @@
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
-import {
-  type AgentDeps,
-  runSession,
-  type SessionOutcome,
-  type SessionRequest,
-} from "../../src/agent/run-session.ts";
+import type { AgentDeps, SessionOutcome, SessionRequest } from "../../src/agent/run-session.ts";
 import { type SessionSecurity, sessionSecurity } from "../../src/agent/session-security.ts";
 import { Config } from "../../src/config/schema.ts";
+import { runWorkSession } from "../../src/orchestrator/work-session.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import {
@@ -58,7 +54,7 @@ export async function codingSession(
     directory: join(w.root, "p"),
     spec: w.write("s.md", "# S"),
   });
-  const outcome = await runSession(
+  const outcome = await runWorkSession(
     {
       stores: t.stores,
       bus: t.stores.bus,

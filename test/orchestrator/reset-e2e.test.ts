@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
-import { runSession } from "../../src/agent/run-session.ts";
 import { applyReset } from "../../src/orchestrator/reset.ts";
+import { runWorkSession } from "../../src/orchestrator/work-session.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { testLog } from "../helpers/log.ts";
@@ -42,7 +42,7 @@ describeEachDatabase("baton reset after real sessions", (db) => {
       browser: null,
       security: await defaultSecurity(w.home),
     };
-    const init = await runSession(deps, { project: created, type: "initializer", model: "opus" });
+    const init = await runWorkSession(deps, { project: created, type: "initializer", model: "opus" });
     expect(init.status).toBe("completed");
     const project = await t.stores.projects.get(created.id);
     const afterInit = { rows: await rowsOf(t, project.id), tree: treeOf(dir) };
@@ -52,7 +52,7 @@ describeEachDatabase("baton reset after real sessions", (db) => {
 
     const coded = [];
     for (let i = 0; i < 2; i++) {
-      const outcome = await runSession(deps, { project, type: "coding", model: "sonnet" });
+      const outcome = await runWorkSession(deps, { project, type: "coding", model: "sonnet" });
       expect(outcome.status).toBe("completed");
       coded.push(outcome.session);
     }
@@ -95,7 +95,7 @@ describeEachDatabase("baton reset after real sessions", (db) => {
     expect(existsSync(join(logDir, `${initLog}.txt`))).toBe(true);
     for (const s of coded) expect(existsSync(join(logDir, `${s.log_path}.txt`))).toBe(false);
 
-    const again = await runSession(deps, {
+    const again = await runWorkSession(deps, {
       project: await t.stores.projects.get(project.id),
       type: "coding",
       model: "sonnet",

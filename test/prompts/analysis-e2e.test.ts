@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { readBuiltinPrompt } from "../../src/agent/prompts.ts";
-import { runSession } from "../../src/agent/run-session.ts";
 import { isBatonError } from "../../src/errors.ts";
+import { runWorkSession } from "../../src/orchestrator/work-session.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import { type AnalysisDeps, analyzePrompts } from "../../src/review/analysis.ts";
@@ -41,7 +41,7 @@ async function codingSession(t: TestDatabase, project: Project) {
   const model = scripted();
   const from = model.requests.length;
   const { home } = makeWorld();
-  const outcome = await runSession(
+  const outcome = await runWorkSession(
     {
       stores: t.stores,
       bus: t.stores.bus,

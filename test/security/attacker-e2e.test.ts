@@ -12,11 +12,12 @@ import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
-import { runSession, type SessionOutcome } from "../../src/agent/run-session.ts";
+import type { SessionOutcome } from "../../src/agent/run-session.ts";
 import { sessionSecurity } from "../../src/agent/session-security.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { Config } from "../../src/config/schema.ts";
 import { applyReset } from "../../src/orchestrator/reset.ts";
+import { runWorkSession } from "../../src/orchestrator/work-session.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import {
   type ScriptedModel,
@@ -156,7 +157,7 @@ async function attackerSession(
     UI_PASSWORD: MARKS.uiPassword,
     BATON_HOME: m.w.home,
   };
-  const outcome = await runSession(
+  const outcome = await runWorkSession(
     {
       stores: t.stores,
       bus: t.stores.bus,
