@@ -150,13 +150,6 @@ it("ends a session that repeats the same failing call, retries once with a fresh
   });
   const h = await harness(t, model, testConfig({ stuck: { repeated_failures: 3 } }));
   const result = await h.orchestrator.run(h.project.id, { auto: true });
-  const ev = await h.stores.sessions.listEvents(result.sessions[1]?.session.id ?? 0);
-  console.error(
-    "EVDBG",
-    ev
-      .map((e) => `${e.type}${e.type === "tool_result" ? (e.payload as { is_error: boolean }).is_error : ""}`)
-      .join(","),
-  );
   expect(result.end).toBe("stuck");
   // Interrupted right after the third failure; a call already in flight may still complete.
   for (const outcome of result.sessions.slice(1)) {
