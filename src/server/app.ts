@@ -38,6 +38,7 @@ import { sessionsRoutes } from "./routes/sessions.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { wsRoutes } from "./routes/ws.ts";
 import { uiRoutes } from "./ui.ts";
+import { envelopeOpenApiSchema } from "./ws/envelope.ts";
 
 /** The app as routes see it: every schema is zod. */
 export type ApiApp = FastifyInstance<
@@ -112,7 +113,11 @@ export async function buildServer(
         version: BATON_VERSION,
         description: "Projects, plans, sessions and their events.",
       },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+        // Not a route's body: the WebSocket's messages (/api/ws), for clients' types.
+        schemas: { Envelope: envelopeOpenApiSchema() },
+      },
       security: deps.auth.enabled ? [{ bearer: [] }] : [],
     },
     transform: jsonSchemaTransform,

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Toasts } from "@/components/toasts";
 import "./globals.css";
@@ -24,30 +25,32 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-screen antialiased">
         <Toasts>
-          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
-            Skip to content
-          </a>
-          <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
-              <Link href="/" className="text-lg font-bold tracking-tight">
-                Baton
-              </Link>
-              <Link href="/" className="text-sm hover:underline">
-                Projects
-              </Link>
-              <Link href="/new" className="text-sm hover:underline">
-                New project
-              </Link>
-              <Link href="/prompts" className="text-sm hover:underline">
-                Prompts
-              </Link>
-              <span className="flex-1" />
-              <ThemeToggle />
-            </nav>
-          </header>
-          <main id="main" className="mx-auto max-w-6xl px-4 py-6">
-            {children}
-          </main>
+          <Providers>
+            <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
+              Skip to content
+            </a>
+            <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+              <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
+                <Link href="/" className="text-lg font-bold tracking-tight">
+                  Baton
+                </Link>
+                <Link href="/" className="text-sm hover:underline">
+                  Projects
+                </Link>
+                <Link href="/new" className="text-sm hover:underline">
+                  New project
+                </Link>
+                <Link href="/prompts" className="text-sm hover:underline">
+                  Prompts
+                </Link>
+                <span className="flex-1" />
+                <ThemeToggle />
+              </nav>
+            </header>
+            <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+              {children}
+            </main>
+          </Providers>
         </Toasts>
       </body>
     </html>

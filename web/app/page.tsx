@@ -1,39 +1,18 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useToast } from "@/components/toasts";
+import { useMemo, useState } from "react";
 import { Card, inputClass, LiveBadge, ProgressBars, primaryButton, StatusBadge } from "@/components/ui";
-import { api } from "@/lib/api";
 import { usd } from "@/lib/format";
+import { useProjects } from "@/lib/queries";
 import type { Project } from "@/lib/types";
-import { useGlobalStream } from "@/lib/use-global-stream";
 
 type Sort = "updated" | "name" | "progress";
 
 export default function ProjectsPage() {
-  const toast = useToast();
-  const [projects, setProjects] = useState<Project[] | null>(null);
+  // Kept current by the global stream (web/lib/global-stream.tsx): no reload, no polling.
+  const { data: projects, error } = useProjects();
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<Sort>("updated");
-
-  const load = useCallback(
-    () =>
-      api<{ projects: Project[] }>("/api/projects")
-        .then((r) => setProjects(r.projects))
-        .catch((e: Error) => toast("error", e.message)),
-    [toast],
-  );
-  useEffect(() => {
-    load();
-  }, [load]);
-  // The list refreshes when the global stream says a project changed (a burst: once, 300 ms later).
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const later = () => {
-    clearTimeout(pending.current);
-    pending.current = setTimeout(load, 300);
-  };
-  useGlobalStream(later, load);
-
   const shown = useMemo(() => {
     const list = (projects ?? []).filter((p) => p.name.includes(query.trim().toLowerCase()));
     const by: Record<Sort, (a: Project, b: Project) => number> = {
@@ -44,7 +23,7 @@ export default function ProjectsPage() {
     return list.sort(by[sort]);
   }, [projects, query, sort]);
 
-  if (projects === null) return <p aria-busy="true">Loading projects…</p>;
+  if (!projects) return error ? null : <p aria-busy="true">Loading projects…</p>;
 
   if (projects.length === 0) {
     return (

@@ -1,34 +1,23 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { band } from "@/components/project/quality-tab";
 import { useToast } from "@/components/toasts";
 import { Card, secondaryButton } from "@/components/ui";
-import { api, post } from "@/lib/api";
-import type { SessionQuality } from "@/lib/types";
+import { client } from "@/lib/api";
+import { useSessionQuality } from "@/lib/queries";
 
 /** A finished coding session's score: the quick check's rating with each deduction, and deep reviews. */
-export function SessionQualityCard({
-  projectId,
-  sessionId,
-  changes,
-}: {
-  projectId: number;
-  sessionId: number;
-  /** Bumped by the project's stream (a review_complete among others): the card is read again. */
-  changes: number;
-}) {
+export function SessionQualityCard({ projectId, sessionId }: { projectId: number; sessionId: number }) {
   const toast = useToast();
-  const [quality, setQuality] = useState<SessionQuality | null>(null);
+  // Read again when the project's stream brings a review_complete.
+  const { data: quality } = useSessionQuality(projectId, sessionId);
   const [asked, setAsked] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    api<SessionQuality>(`/api/projects/${projectId}/sessions/${sessionId}/quality`)
-      .then(setQuality)
-      .catch(() => setQuality(null));
-  }, [projectId, sessionId, changes]);
   const review = () => {
     setAsked(true);
-    post(`/api/projects/${projectId}/sessions/${sessionId}/review`)
+    client
+      .POST("/api/projects/{id}/sessions/{sid}/review", {
+        params: { path: { id: projectId, sid: sessionId } },
+      })
       .then(() => toast("info", "Deep review started: it appears here when the model has answered"))
       .catch((e: Error) => {
         setAsked(false);

@@ -4630,7 +4630,532 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
+  schemas: {
+    Envelope:
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "session_started";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            session_number: number;
+            session_type: string;
+            model: string;
+            prompt_version: number | null;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "session_ended";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            session_number: number | null;
+            status: string;
+            reason: string | null;
+            duration_ms: number | null;
+            metrics: {
+              [key: string]: number;
+            };
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "assistant_text";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            text: string;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "tool_use";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            tool_use_id: string;
+            name: string;
+            input: unknown;
+            truncated: boolean;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "tool_result";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            tool_use_id: string;
+            name: string;
+            is_error: boolean;
+            content: string;
+            duration_ms: number | null;
+            truncated: boolean;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "task_updated";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            id: number;
+            epic_id: number;
+            description: string;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "blocked";
+            priority: number;
+            tests: {
+              passing: number;
+              failing: number;
+              total: number;
+            };
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "test_updated";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            id: number;
+            project_id: number;
+            task_id: number;
+            /** @enum {string} */
+            category: "functional" | "style" | "accessibility" | "performance" | "security";
+            description: string;
+            steps: string[];
+            /** @enum {string} */
+            status: "unknown" | "passing" | "failing";
+            verified_at: string | null;
+            session_id: number | null;
+            evidence: string | null;
+            created_at: string;
+            updated_at: string;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "progress";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            epics: {
+              done: number;
+              total: number;
+            };
+            tasks: {
+              done: number;
+              in_progress: number;
+              blocked: number;
+              total: number;
+              percent: number;
+            };
+            tests: {
+              passing: number;
+              failing: number;
+              unknown: number;
+              total: number;
+              percent: number;
+            };
+            finished: boolean;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "auto_continue";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            delay_s: number;
+            next_session: number;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "paused";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            until: string;
+            reason: string;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "resumed";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            reason: string;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "run_stopped";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            reason: string;
+            message: string;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "project_complete";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            sessions: number;
+            cost_usd: number;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "review_complete";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            session_id: number;
+            kind: string;
+            rating: number | null;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "analysis_complete";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            analysis_id: number;
+            /** @enum {string} */
+            status: "completed" | "error";
+            proposals: number;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "reset";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            tasks: number;
+            tests: number;
+            epics: number;
+            sessions: number;
+            next_session_number: number;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "project_updated";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            id: number;
+            name: string;
+            directory: string;
+            spec_path: string | null;
+            spec_sha256: string | null;
+            /** @enum {string} */
+            status: "created" | "initializing" | "ready" | "running" | "paused" | "complete" | "error";
+            budget_usd: number | null;
+            total_cost_usd: number;
+            init_commit_sha: string | null;
+            stop_after_current: boolean;
+            paused_until: string | null;
+            completed_at: string | null;
+            created_at: string;
+            updated_at: string;
+            settings: {
+              initializer_model: string | null;
+              coding_model: string | null;
+              /** @enum {string|null} */
+              sandbox: "os" | "docker" | "none" | null;
+              /** @description coding sessions per run at most */
+              max_sessions: number | null;
+            };
+            progress: {
+              epics: {
+                done: number;
+                total: number;
+              };
+              tasks: {
+                done: number;
+                in_progress: number;
+                blocked: number;
+                total: number;
+                percent: number;
+              };
+              tests: {
+                passing: number;
+                failing: number;
+                unknown: number;
+                total: number;
+                percent: number;
+              };
+              finished: boolean;
+            };
+            next_task: {
+              id: number;
+              epic_id: number;
+              description: string;
+              /** @enum {string} */
+              status: "pending" | "in_progress" | "done" | "blocked";
+            } | null;
+            running_session: {
+              id: number;
+              number: number;
+              /** @enum {string} */
+              type: "initializer" | "coding" | "review";
+              model: string;
+              started_at: string | null;
+            } | null;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "project_deleted";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            id: number;
+            name: string;
+          };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "snapshot";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload:
+            | {
+                /** @enum {string} */
+                scope: "project";
+                project: {
+                  id: number;
+                  name: string;
+                  directory: string;
+                  spec_path: string | null;
+                  spec_sha256: string | null;
+                  /** @enum {string} */
+                  status: "created" | "initializing" | "ready" | "running" | "paused" | "complete" | "error";
+                  budget_usd: number | null;
+                  total_cost_usd: number;
+                  init_commit_sha: string | null;
+                  stop_after_current: boolean;
+                  paused_until: string | null;
+                  completed_at: string | null;
+                  created_at: string;
+                  updated_at: string;
+                  settings: {
+                    initializer_model: string | null;
+                    coding_model: string | null;
+                    /** @enum {string|null} */
+                    sandbox: "os" | "docker" | "none" | null;
+                    /** @description coding sessions per run at most */
+                    max_sessions: number | null;
+                  };
+                  progress: {
+                    epics: {
+                      done: number;
+                      total: number;
+                    };
+                    tasks: {
+                      done: number;
+                      in_progress: number;
+                      blocked: number;
+                      total: number;
+                      percent: number;
+                    };
+                    tests: {
+                      passing: number;
+                      failing: number;
+                      unknown: number;
+                      total: number;
+                      percent: number;
+                    };
+                    finished: boolean;
+                  };
+                  next_task: {
+                    id: number;
+                    epic_id: number;
+                    description: string;
+                    /** @enum {string} */
+                    status: "pending" | "in_progress" | "done" | "blocked";
+                  } | null;
+                  running_session: {
+                    id: number;
+                    number: number;
+                    /** @enum {string} */
+                    type: "initializer" | "coding" | "review";
+                    model: string;
+                    started_at: string | null;
+                  } | null;
+                };
+                events: unknown[];
+              }
+            | {
+                /** @enum {string} */
+                scope: "global";
+                projects: {
+                  id: number;
+                  name: string;
+                  directory: string;
+                  spec_path: string | null;
+                  spec_sha256: string | null;
+                  /** @enum {string} */
+                  status: "created" | "initializing" | "ready" | "running" | "paused" | "complete" | "error";
+                  budget_usd: number | null;
+                  total_cost_usd: number;
+                  init_commit_sha: string | null;
+                  stop_after_current: boolean;
+                  paused_until: string | null;
+                  completed_at: string | null;
+                  created_at: string;
+                  updated_at: string;
+                  settings: {
+                    initializer_model: string | null;
+                    coding_model: string | null;
+                    /** @enum {string|null} */
+                    sandbox: "os" | "docker" | "none" | null;
+                    /** @description coding sessions per run at most */
+                    max_sessions: number | null;
+                  };
+                  progress: {
+                    epics: {
+                      done: number;
+                      total: number;
+                    };
+                    tasks: {
+                      done: number;
+                      in_progress: number;
+                      blocked: number;
+                      total: number;
+                      percent: number;
+                    };
+                    tests: {
+                      passing: number;
+                      failing: number;
+                      unknown: number;
+                      total: number;
+                      percent: number;
+                    };
+                    finished: boolean;
+                  };
+                  next_task: {
+                    id: number;
+                    epic_id: number;
+                    description: string;
+                    /** @enum {string} */
+                    status: "pending" | "in_progress" | "done" | "blocked";
+                  } | null;
+                  running_session: {
+                    id: number;
+                    number: number;
+                    /** @enum {string} */
+                    type: "initializer" | "coding" | "review";
+                    model: string;
+                    started_at: string | null;
+                  } | null;
+                }[];
+              };
+        }
+      | {
+          /** @enum {number} */
+          v: 1;
+          /** @enum {string} */
+          type: "error";
+          project_id: number | null;
+          session_id?: number;
+          seq: number;
+          ts: string;
+          payload: {
+            code: string;
+            message: string;
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+  };
   responses: never;
   parameters: never;
   requestBodies: never;

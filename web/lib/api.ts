@@ -1,8 +1,11 @@
 /**
- * The UI's only way to the server: fetch on /api with the login token (kept in localStorage)
- * as `Authorization: Bearer`. A 401 sends the user to /login; every other error becomes an
- * ApiError carrying the server's `{ code, message }`.
+ * The UI's only way to the server: `client`, an openapi-fetch client typed by web/lib/api.gen.ts
+ * (generated from the server's OpenAPI document), with the login token (kept in localStorage)
+ * as `Authorization: Bearer`. A 401 sends the user to /login; every other failure is thrown as an
+ * ApiError carrying the server's `{ code, message }`, so a call that returns has its data.
  */
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "./api.gen";
 
 const TOKEN_KEY = "baton.token";
 
@@ -32,32 +35,6 @@ function toLogin(): void {
   window.location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
 
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  const token = getToken();
-  if (token) headers.set("authorization", `Bearer ${token}`);
-  if (init.body !== undefined && typeof init.body === "string")
-    headers.set("content-type", "application/json");
-  let response: Response;
-  try {
-    response = await fetch(path, { ...init, headers });
-  } catch (error) {
-    throw new ApiError(0, "BATON_NETWORK", `the server cannot be reached (${(error as Error).message})`);
-  }
-  if (response.status === 401 && !path.startsWith("/api/auth/login")) {
-    setToken(null);
-    toLogin();
-    throw new ApiError(401, "BATON_UNAUTHORIZED", "please log in");
-  }
-  const text = await response.text();
-  const body: unknown = text ? safeJson(text) : null;
-  if (!response.ok) {
-    const err = (body ?? {}) as { code?: string; message?: string };
-    throw new ApiError(response.status, err.code ?? "BATON_HTTP", err.message ?? `HTTP ${response.status}`);
-  }
-  return body as T;
-}
-
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -66,8 +43,43 @@ function safeJson(text: string): unknown {
   }
 }
 
-export const post = <T>(path: string, body?: unknown) =>
-  api<T>(path, { method: "POST", body: JSON.stringify(body ?? {}) });
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = getToken();
+    if (token) request.headers.set("authorization", `Bearer ${token}`);
+    return request;
+  },
+  async onResponse({ request, response }) {
+    if (response.ok) return response;
+    if (response.status === 401 && !new URL(request.url).pathname.startsWith("/api/auth/login")) {
+      setToken(null);
+      toLogin();
+      throw new ApiError(401, "BATON_UNAUTHORIZED", "please log in");
+    }
+    const text = await response.text();
+    const err = (text ? safeJson(text) : {}) as { code?: string; message?: string };
+    throw new ApiError(response.status, err.code ?? "BATON_HTTP", err.message ?? `HTTP ${response.status}`);
+  },
+  onError({ error }) {
+    if (error instanceof ApiError || (error instanceof DOMException && error.name === "AbortError"))
+      return error;
+    return new ApiError(0, "BATON_NETWORK", `the server cannot be reached (${(error as Error).message})`);
+  },
+};
+
+/** Typed calls: `client.GET("/api/projects/{id}", { params: { path: { id } } })`. */
+export const client = createClient<paths>({
+  baseUrl: typeof window === "undefined" ? "http://localhost" : "",
+});
+client.use(auth);
+
+/**
+ * The data of a call that succeeded (failures are thrown by the middleware above). Every route
+ * the UI reads answers JSON, so the data is there whenever the call returned.
+ */
+export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
+}
 
 /** A link that downloads with the token (anchors cannot send headers): fetched, then saved. */
 export async function download(path: string, filename: string): Promise<void> {

@@ -4,7 +4,7 @@
  * is out of date). Nothing here is written by hand but what that document does not describe
  * (see the end of the file). Types only: nothing of this reaches the browser bundle.
  */
-import type { paths } from "./api.gen";
+import type { components, paths } from "./api.gen";
 
 /** The JSON body of a route's 200 answer. */
 type Json<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
@@ -21,6 +21,9 @@ type Item<A> = A extends readonly (infer T)[] ? T : never;
 export type Project = Json<"/api/projects/{id}", "get">;
 export type ProjectStatus = Project["status"];
 export type Progress = Project["progress"];
+
+/** POST /api/projects (multipart): the fields of the form. */
+export type NewProjectForm = paths["/api/projects"]["post"]["requestBody"]["content"]["multipart/form-data"];
 
 /** GET /api/info */
 export type Info = Json<"/api/info", "get">;
@@ -76,6 +79,14 @@ export type PromptAnalysisDetail = Json<"/api/analyses/{id}", "get">;
 export type PromptProposal = Json<"/api/proposals/{id}", "get">;
 export type ProposalStatus = PromptProposal["status"];
 
+/**
+ * A WebSocket message (`/api/ws`, `/api/ws?project=ID`): the document's `Envelope` schema, from
+ * the server's envelope catalog (src/server/ws/envelope.ts); narrowed by `type`.
+ */
+export type Envelope = components["schemas"]["Envelope"];
+export type EnvelopeType = Envelope["type"];
+export type EnvelopeOf<T extends EnvelopeType> = Extract<Envelope, { type: T }>;
+
 // Written by hand: what the OpenAPI document does not describe.
 
 /**
@@ -87,18 +98,4 @@ export interface EvidenceSession {
   project_id?: number;
   project?: string;
   session_number?: number;
-}
-
-/**
- * A WebSocket message (`/api/ws`, `/api/ws?project=ID`; src/server/ws/envelope.ts): the WebSocket
- * is not an HTTP route with a response schema, so the document does not describe it.
- */
-export interface Envelope {
-  v: 1;
-  type: string;
-  project_id: number | null;
-  session_id?: number;
-  seq: number;
-  ts: string;
-  payload: Record<string, unknown>;
 }

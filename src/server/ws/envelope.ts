@@ -64,7 +64,7 @@ export const ENVELOPE_PAYLOADS = {
   }),
   /**
    * Global stream: a prompt-improvement analysis ended (`completed` or `error`) with this many
-   * proposals. About no one project (`project_id` null), never replayed; see WsHub.announce.
+   * proposals. About no one project (`project_id` null), never replayed.
    */
   analysis_complete: z.object({
     analysis_id: z.number().int().positive(),
@@ -132,6 +132,17 @@ export const EnvelopeSchema = z.discriminatedUnion(
     }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
+
+/**
+ * The envelope union as an OpenAPI 3.0 schema: the document's `components.schemas.Envelope`, so
+ * the web's types (web/lib/api.gen.ts) come from this one catalog too.
+ */
+export function envelopeOpenApiSchema(): Record<string, unknown> {
+  return z.toJSONSchema(EnvelopeSchema, { target: "openapi-3.0", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+}
 
 export function envelope<T extends EnvelopeType>(
   type: T,

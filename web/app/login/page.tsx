@@ -2,7 +2,7 @@
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, Suspense, useState } from "react";
 import { Card, inputClass, primaryButton } from "@/components/ui";
-import { api, setToken } from "@/lib/api";
+import { client, data, setToken } from "@/lib/api";
 
 export default function LoginPage() {
   return (
@@ -23,10 +23,7 @@ function Login() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ access_token: string }>("/api/auth/login", {
-        method: "POST",
-        body: JSON.stringify({ password }),
-      });
+      const r = await data(client.POST("/api/auth/login", { body: { password } }));
       setToken(r.access_token);
       // Only a path on this site: never an open redirect.
       window.location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/");

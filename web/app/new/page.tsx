@@ -1,10 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { type DragEvent, type FormEvent, useEffect, useRef, useState } from "react";
+import { type DragEvent, type FormEvent, useRef, useState } from "react";
 import { useToast } from "@/components/toasts";
 import { Card, Field, inputClass, primaryButton, secondaryButton } from "@/components/ui";
-import { api } from "@/lib/api";
-import type { Info, Project } from "@/lib/types";
+import { client, data } from "@/lib/api";
+import { useInfo } from "@/lib/queries";
+import type { NewProjectForm } from "@/lib/types";
 
 const NAME = /^[a-z0-9_-]+$/;
 const ACCEPTED = /\.(md|txt)$/i;
@@ -32,14 +33,8 @@ export default function NewProjectPage() {
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
-  const [info, setInfo] = useState<Info | null>(null);
+  const { data: info } = useInfo();
   const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    api<Info>("/api/info")
-      .then(setInfo)
-      .catch(() => {});
-  }, []);
 
   const addFiles = (list: FileList | null) => {
     if (!list) return;
@@ -78,7 +73,9 @@ export default function NewProjectPage() {
     if (budget) form.append("budget_usd", budget);
     for (const f of files) form.append("spec", f, f.name);
     try {
-      const project = await api<Project>("/api/projects", { method: "POST", body: form });
+      // The document types the spec files as strings (binary); the browser sends the FormData as is.
+      const body = form as unknown as NewProjectForm;
+      const project = await data(client.POST("/api/projects", { body }));
       toast("success", `Project ${project.name} created`);
       router.push(`/project?id=${project.id}`);
     } catch (error) {

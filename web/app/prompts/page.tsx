@@ -1,14 +1,13 @@
 "use client";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useCallback, useEffect, useState } from "react";
+import { Suspense } from "react";
 import { AnalysesList, StartAnalysis } from "@/components/prompts/analyses";
 import { AnalysisDetail } from "@/components/prompts/analysis-detail";
 import { VersionsPanel } from "@/components/prompts/versions-panel";
 import { useToast } from "@/components/toasts";
-import { api } from "@/lib/api";
-import type { Envelope, PromptAnalysis, PromptVersionLine } from "@/lib/types";
-import { useGlobalStream } from "@/lib/use-global-stream";
+import { useGlobalMessages } from "@/lib/global-stream";
+import { useAnalyses, usePromptVersions } from "@/lib/queries";
 
 export default function PromptsPage() {
   return (
@@ -27,33 +26,21 @@ function PromptsFromQuery() {
   const param = useSearchParams().get("analysis");
   const analysisId = param === null ? null : Number(param);
   const toast = useToast();
-  const [versions, setVersions] = useState<PromptVersionLine[] | null>(null);
-  const [analyses, setAnalyses] = useState<PromptAnalysis[] | null>(null);
-  const [changes, setChanges] = useState(0);
-  const refresh = useCallback(() => setChanges((n) => n + 1), []);
+  const { data: versions = null } = usePromptVersions();
+  const { data: analyses = null } = useAnalyses();
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    api<{ versions: PromptVersionLine[] }>("/api/prompts/versions")
-      .then((r) => setVersions(r.versions))
-      .catch((e: Error) => toast("error", e.message));
-    api<{ analyses: PromptAnalysis[] }>("/api/analyses")
-      .then((r) => setAnalyses(r.analyses))
-      .catch((e: Error) => toast("error", e.message));
-  }, [changes, toast]);
-
-  useGlobalStream((message: Envelope) => {
+  // The cache follows the global stream (web/lib/stream-cache.ts); this only tells the user.
+  useGlobalMessages((message) => {
     if (message.type === "analysis_complete") {
-      const p = message.payload as { analysis_id: number; status: string; proposals: number };
+      const p = message.payload;
       if (p.status === "error") toast("error", `Analysis #${p.analysis_id} failed`);
       else
         toast(
           "success",
           `Analysis #${p.analysis_id} completed: ${p.proposals} ${p.proposals === 1 ? "proposal" : "proposals"}`,
         );
-      refresh();
-    } else if (message.type === "session_ended") refresh();
-  }, refresh);
+    }
+  });
 
   if (analysisId !== null) {
     if (!Number.isInteger(analysisId) || analysisId <= 0)
@@ -63,7 +50,7 @@ function PromptsFromQuery() {
         <Link href="/prompts" className="text-sm text-sky-800 underline dark:text-sky-300">
           ← Prompt improvements
         </Link>
-        <AnalysisDetail id={analysisId} changes={changes} versions={versions} onChanged={refresh} />
+        <AnalysisDetail id={analysisId} versions={versions} />
       </div>
     );
   }
@@ -81,13 +68,13 @@ function PromptsFromQuery() {
         <h2 id="versions-heading" className="mb-2 text-lg font-semibold">
           Prompt versions
         </h2>
-        <VersionsPanel versions={versions} onChanged={refresh} />
+        <VersionsPanel versions={versions} />
       </section>
       <section aria-labelledby="start-heading">
         <h2 id="start-heading" className="mb-2 text-lg font-semibold">
           Start an analysis
         </h2>
-        <StartAnalysis onStarted={refresh} />
+        <StartAnalysis />
       </section>
       <section aria-labelledby="analyses-heading">
         <h2 id="analyses-heading" className="mb-2 text-lg font-semibold">

@@ -1,13 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useEffect, useRef, useState } from "react";
+import { Suspense, useState } from "react";
 import { SessionQualityCard } from "@/components/session-quality";
 import { useToast } from "@/components/toasts";
 import { inputClass, ScrollPre, StatusBadge, secondaryButton } from "@/components/ui";
-import { api, download } from "@/lib/api";
+import { download } from "@/lib/api";
 import { duration, tokens, usd } from "@/lib/format";
-import type { SessionLogView as Logs, Session } from "@/lib/types";
+import { useSession, useSessionLogs } from "@/lib/queries";
+import type { SessionLogView as Logs } from "@/lib/types";
 import { useProjectStream } from "@/lib/use-project-stream";
 
 export default function SessionPage() {
@@ -32,40 +33,16 @@ type EventLogs = Extract<Logs, { view: "events" }>;
 
 function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: number }) {
   const toast = useToast();
-  const [session, setSession] = useState<Session | null>(null);
   const [view, setView] = useState<View>("human");
-  const [logs, setLogs] = useState<Logs | null>(null);
   const [typeFilter, setTypeFilter] = useState("");
   const [search, setSearch] = useState("");
   const base = `/api/projects/${projectId}/sessions/${sessionId}`;
 
-  // Live while the session runs: its events on the project's WebSocket trigger a re-read of the
-  // session and the current view (at most one read per second), so nothing polls.
-  const stream = useProjectStream(projectId);
-  const seen = stream.events.filter((e) => e.session_id === sessionId).length;
-  const lastRead = useRef(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `seen` is the re-read trigger
-  useEffect(() => {
-    api<Session>(base)
-      .then(setSession)
-      .catch((e: Error) => toast("error", e.message));
-  }, [base, toast, seen > 0 && session?.status === "running" ? seen : 0]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `seen` is the re-read trigger
-  useEffect(() => {
-    let stop = false;
-    const load = () => {
-      lastRead.current = Date.now();
-      api<Logs>(`${base}/logs?view=${view}`)
-        .then((l) => !stop && setLogs(l))
-        .catch((e: Error) => toast("error", e.message));
-    };
-    const wait = lastRead.current + 1000 - Date.now();
-    const timer = setTimeout(load, Math.max(0, wait));
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, [base, view, toast, seen]);
+  // Live while the session runs: its events on the project's WebSocket invalidate the session
+  // and its logs (web/lib/stream-cache.ts), which are read again; nothing polls.
+  useProjectStream(projectId);
+  const { data: session } = useSession(projectId, sessionId);
+  const { data: logs } = useSessionLogs(projectId, sessionId, view);
 
   const save = (format: "txt" | "jsonl") =>
     download(
@@ -101,7 +78,7 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
         </button>
       </div>
       {session?.type === "coding" && session.status !== "running" && (
-        <SessionQualityCard projectId={projectId} sessionId={sessionId} changes={stream.changes} />
+        <SessionQualityCard projectId={projectId} sessionId={sessionId} />
       )}
       <div
         role="tablist"
@@ -115,12 +92,7 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
             role="tab"
             aria-selected={view === v}
             aria-controls="log-panel"
-            onClick={() => {
-              // A new view starts empty and is read at once.
-              setLogs(null);
-              lastRead.current = 0;
-              setView(v);
-            }}
+            onClick={() => setView(v)}
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium capitalize ${view === v ? "border-sky-600 text-sky-800 dark:text-sky-300" : "border-transparent text-slate-600 dark:text-slate-300"}`}
           >
             {v}

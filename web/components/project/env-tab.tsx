@@ -1,8 +1,10 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useToast } from "@/components/toasts";
 import { inputClass, primaryButton, secondaryButton } from "@/components/ui";
-import { api } from "@/lib/api";
+import { client, data } from "@/lib/api";
+import { keys, useProjectEnv } from "@/lib/queries";
 import type { ProjectEnv as EnvAnswer } from "@/lib/types";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -11,20 +13,20 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * The project's .env over .env.example (GET/PUT …/env). Values come masked; only the fields the
  * user types into are sent, so a masked value is never written back.
  */
-export function EnvTab({ projectId, onSaved }: { projectId: number; onSaved?: () => void }) {
+export function EnvTab({ projectId }: { projectId: number }) {
+  const { data: env, error } = useProjectEnv(projectId);
+  if (!env) return error ? <p role="alert">{error.message}</p> : <p aria-busy="true">Loading environment…</p>;
+  return <EnvForm projectId={projectId} env={env} />;
+}
+
+function EnvForm({ projectId, env }: { projectId: number; env: EnvAnswer }) {
   const toast = useToast();
-  const [env, setEnv] = useState<EnvAnswer | null>(null);
+  const queries = useQueryClient();
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [newName, setNewName] = useState("");
   const [newValue, setNewValue] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<EnvAnswer>(`/api/projects/${projectId}/env`)
-      .then(setEnv)
-      .catch((e: Error) => setError(e.message));
-  }, [projectId]);
-  if (!env) return error ? <p role="alert">{error}</p> : <p aria-busy="true">Loading environment…</p>;
   const newNameBad = newName !== "" && !NAME.test(newName);
   const changed = Object.keys(edits).length > 0 || (newName !== "" && !newNameBad);
   const save = async () => {
@@ -33,16 +35,15 @@ export function EnvTab({ projectId, onSaved }: { projectId: number; onSaved?: ()
     try {
       const values: Record<string, string> = { ...edits };
       if (newName && !newNameBad) values[newName] = newValue;
-      const saved = await api<EnvAnswer>(`/api/projects/${projectId}/env`, {
-        method: "PUT",
-        body: JSON.stringify({ values }),
-      });
-      setEnv(saved);
+      const saved = await data(
+        client.PUT("/api/projects/{id}/env", { params: { path: { id: projectId } }, body: { values } }),
+      );
+      // The project page's banner of missing variables reads the same query.
+      queries.setQueryData(keys.env(projectId), saved);
       setEdits({});
       setNewName("");
       setNewValue("");
       toast("success", "Environment saved");
-      onSaved?.();
     } catch (e) {
       setError((e as Error).message);
     } finally {

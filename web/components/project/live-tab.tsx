@@ -1,18 +1,18 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { Card, ScrollPre, StatusBadge } from "@/components/ui";
-import { api } from "@/lib/api";
 import { duration, tokens, usd } from "@/lib/format";
-import type { Envelope, Project, Session, TaskDetail } from "@/lib/types";
+import { useSession, useTask } from "@/lib/queries";
+import type { Envelope, EnvelopeOf, Project } from "@/lib/types";
 import type { ProjectStream } from "@/lib/use-project-stream";
 
 /** The running session as the WebSocket streams it: text, folded tool calls, countdowns. */
 export function LiveTab({ project, stream }: { project: Project; stream: ProjectStream }) {
   const now = useNow();
   const running = project.running_session;
-  const results = new Map<string, Envelope>();
-  for (const e of stream.events) if (e.type === "tool_result") results.set(String(e.payload.tool_use_id), e);
+  const results = new Map<string, EnvelopeOf<"tool_result">>();
+  for (const e of stream.events) if (e.type === "tool_result") results.set(e.payload.tool_use_id, e);
   const shown = stream.events
     .filter((e) => e.type !== "tool_result" && e.type !== "progress" && e.type !== "snapshot")
     .slice(-200);
@@ -35,9 +35,7 @@ export function LiveTab({ project, stream }: { project: Project; stream: Project
         ) : (
           <span>No session is running.</span>
         )}
-        {running && (
-          <SessionUsage projectId={project.id} sessionId={running.id} events={stream.events.length} />
-        )}
+        {running && <SessionUsage projectId={project.id} sessionId={running.id} />}
         {stream.countdown && stream.countdown.until > now && (
           <span data-testid="countdown">
             Session {stream.countdown.next_session} starts in{" "}
@@ -46,7 +44,7 @@ export function LiveTab({ project, stream }: { project: Project; stream: Project
         )}
       </Card>
       {running?.type === "coding" && project.next_task && (
-        <CurrentTask projectId={project.id} taskId={project.next_task.id} changes={stream.changes} />
+        <CurrentTask projectId={project.id} taskId={project.next_task.id} />
       )}
       <ol
         aria-label="Live events"
@@ -64,7 +62,7 @@ export function LiveTab({ project, stream }: { project: Project; stream: Project
           <li key={`${e.seq}-${e.type}-${i}`}>
             <EventLine
               event={e}
-              result={e.type === "tool_use" ? results.get(String(e.payload.tool_use_id)) : undefined}
+              result={e.type === "tool_use" ? results.get(e.payload.tool_use_id) : undefined}
               projectId={project.id}
             />
           </li>
@@ -80,10 +78,9 @@ function EventLine({
   projectId,
 }: {
   event: Envelope;
-  result: Envelope | undefined;
+  result: EnvelopeOf<"tool_result"> | undefined;
   projectId: number;
 }) {
-  const p = e.payload;
   switch (e.type) {
     case "assistant_text":
       return (
@@ -91,7 +88,7 @@ function EventLine({
           className="rounded-md bg-white p-3 text-sm whitespace-pre-wrap shadow-sm dark:bg-slate-900"
           data-event="assistant_text"
         >
-          {String(p.text)}
+          {String(e.payload.text)}
         </p>
       );
     case "tool_use":
@@ -106,13 +103,13 @@ function EventLine({
                 result?.payload.is_error ? "text-red-700 dark:text-red-300" : "text-sky-800 dark:text-sky-300"
               }
             >
-              {shortTool(String(p.name))}
+              {shortTool(String(e.payload.name))}
             </span>{" "}
-            <span className="text-slate-600 dark:text-slate-300">{preview(p.input)}</span>
+            <span className="text-slate-600 dark:text-slate-300">{preview(e.payload.input)}</span>
             {result ? (result.payload.is_error ? " ✗" : " ✓") : " …"}
           </summary>
           <ScrollPre className="max-h-64 overflow-auto border-t border-slate-200 p-2 text-xs whitespace-pre-wrap dark:border-slate-800">
-            {JSON.stringify(p.input, null, 2)}
+            {JSON.stringify(e.payload.input, null, 2)}
           </ScrollPre>
           {result && (
             <ScrollPre className="max-h-64 overflow-auto border-t border-slate-200 p-2 text-xs whitespace-pre-wrap dark:border-slate-800">
@@ -127,7 +124,8 @@ function EventLine({
           className="text-xs font-semibold text-slate-600 uppercase dark:text-slate-300"
           data-event="session_started"
         >
-          ▶ Session {String(p.session_number)} started ({String(p.session_type)}, {String(p.model)}){" "}
+          ▶ Session {String(e.payload.session_number)} started ({String(e.payload.session_type)},{" "}
+          {String(e.payload.model)}){" "}
           {e.session_id && (
             <Link className="underline" href={`/session?project=${projectId}&id=${e.session_id}`}>
               logs
@@ -141,52 +139,56 @@ function EventLine({
           className="text-xs font-semibold text-slate-600 uppercase dark:text-slate-300"
           data-event="session_ended"
         >
-          ■ Session ended: {String(p.status)} {p.reason ? `(${String(p.reason)})` : ""}
+          ■ Session ended: {String(e.payload.status)}{" "}
+          {e.payload.reason ? `(${String(e.payload.reason)})` : ""}
         </p>
       );
     case "task_updated":
       return (
         <p className="text-xs text-slate-600 dark:text-slate-300">
-          Task “{String(p.description)}” is {String(p.status).replace("_", " ")}
+          Task “{String(e.payload.description)}” is {String(e.payload.status).replace("_", " ")}
         </p>
       );
     case "test_updated":
       return (
         <p className="text-xs text-slate-600 dark:text-slate-300">
-          Test “{String(p.description)}”: {String(p.status)}
+          Test “{String(e.payload.description)}”: {String(e.payload.status)}
         </p>
       );
     case "run_stopped":
       return (
         <p className="text-sm font-medium" data-event="run_stopped">
-          Run stopped: {String(p.message ?? p.reason)}
+          Run stopped: {String(e.payload.message ?? e.payload.reason)}
         </p>
       );
     case "project_complete":
       return <p className="text-sm font-semibold text-emerald-700 dark:text-emerald-300">Project complete</p>;
     case "auto_continue":
       return (
-        <p className="text-xs text-slate-600 dark:text-slate-300">Next session in {String(p.delay_s)} s</p>
+        <p className="text-xs text-slate-600 dark:text-slate-300">
+          Next session in {String(e.payload.delay_s)} s
+        </p>
       );
     case "paused":
       return (
         <p className="text-sm text-amber-800 dark:text-amber-200">
-          Paused until {String(p.until)}: {String(p.reason)}
+          Paused until {String(e.payload.until)}: {String(e.payload.reason)}
         </p>
       );
     case "error":
-      return <p className="text-sm text-red-700 dark:text-red-300">Error: {String(p.message)}</p>;
+      return <p className="text-sm text-red-700 dark:text-red-300">Error: {String(e.payload.message)}</p>;
     case "reset":
       return (
         <p className="text-sm font-medium" data-event="reset">
-          Reset to right after the plan: {String(p.tasks)} tasks, {String(p.tests)} tests; the next session is{" "}
-          {String(p.next_session_number)}.
+          Reset to right after the plan: {String(e.payload.tasks)} tasks, {String(e.payload.tests)} tests; the
+          next session is {String(e.payload.next_session_number)}.
         </p>
       );
     case "review_complete":
       return (
         <p className="text-xs text-slate-600 dark:text-slate-300" data-event="review_complete">
-          {String(p.kind)} review: {p.rating === null ? "no rating" : `${String(p.rating)}/10`}
+          {String(e.payload.kind)} review:{" "}
+          {e.payload.rating === null ? "no rating" : `${String(e.payload.rating)}/10`}
         </p>
       );
     default:
@@ -195,14 +197,8 @@ function EventLine({
 }
 
 /** The task the session works on, its tests ticking as the session records them. */
-function CurrentTask({ projectId, taskId, changes }: { projectId: number; taskId: number; changes: number }) {
-  const [task, setTask] = useState<TaskDetail | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    api<TaskDetail>(`/api/projects/${projectId}/tasks/${taskId}`)
-      .then(setTask)
-      .catch(() => {});
-  }, [projectId, taskId, changes]);
+function CurrentTask({ projectId, taskId }: { projectId: number; taskId: number }) {
+  const { data: task } = useTask(projectId, taskId);
   if (!task) return null;
   const passing = task.tests.filter((t) => t.status === "passing").length;
   return (
@@ -228,33 +224,11 @@ function CurrentTask({ projectId, taskId, changes }: { projectId: number; taskId
 
 /**
  * Tokens and cost so far. The session's counters are written every half second while it runs;
- * they are read again when the stream brings new events (at most every 2 s), not on a timer.
+ * its events on the project's stream invalidate the session (web/lib/stream-cache.ts), so they
+ * are read again as it works, not on a timer.
  */
-function SessionUsage({
-  projectId,
-  sessionId,
-  events,
-}: {
-  projectId: number;
-  sessionId: number;
-  events: number;
-}) {
-  const [session, setSession] = useState<Session | null>(null);
-  const last = useRef(0);
-  useEffect(() => {
-    const read = () => {
-      last.current = Date.now();
-      api<Session>(`/api/projects/${projectId}/sessions/${sessionId}`)
-        .then(setSession)
-        .catch(() => {});
-    };
-    const wait = last.current + 2000 - Date.now();
-    if (events >= 0 && wait <= 0) read();
-    else {
-      const timer = setTimeout(read, wait);
-      return () => clearTimeout(timer);
-    }
-  }, [projectId, sessionId, events]);
+function SessionUsage({ projectId, sessionId }: { projectId: number; sessionId: number }) {
+  const { data: session } = useSession(projectId, sessionId);
   if (!session) return null;
   const m = session.metrics;
   return (

@@ -1,9 +1,8 @@
 "use client";
-import { useEffect, useLayoutEffect, useMemo, useState } from "react";
-import { useToast } from "@/components/toasts";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { inputClass, StatusBadge } from "@/components/ui";
-import { api } from "@/lib/api";
-import type { Epic, TaskSummary } from "@/lib/types";
+import { useEpics, useTasks } from "@/lib/queries";
+import type { TaskSummary } from "@/lib/types";
 import { TaskDrawer } from "./task-drawer";
 
 const FILTERS = {
@@ -18,27 +17,26 @@ type Filter = keyof typeof FILTERS;
 export const PLAN_MARKS = { data: "baton:plan-data", render: "baton:plan-render" } as const;
 
 /** Epics → tasks; a task opens in a drawer with its action, tests, steps and evidence. */
-export function PlanTab({ projectId, changes }: { projectId: number; changes: number }) {
-  const toast = useToast();
-  const [epics, setEpics] = useState<Epic[] | null>(null);
-  const [tasks, setTasks] = useState<TaskSummary[]>([]);
+export function PlanTab({ projectId }: { projectId: number }) {
+  const epicsQuery = useEpics(projectId);
+  const tasksQuery = useTasks(projectId);
+  // Shown once both are in: epics without their tasks would flash "no tasks yet".
+  const ready = epicsQuery.data !== undefined && tasksQuery.data !== undefined;
+  const epics = ready ? epicsQuery.data : null;
+  const tasks = useMemo(() => tasksQuery.data ?? [], [tasksQuery.data]);
   const [filter, setFilter] = useState<Filter>("all");
   const [search, setSearch] = useState("");
   const [openTask, setOpenTask] = useState<number | null>(null);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    Promise.all([api<{ epics: Epic[] }>(`/api/projects/${projectId}/epics`), loadAllTasks(projectId)])
-      .then(([e, t]) => {
-        performance.mark(PLAN_MARKS.data);
-        setEpics(e.epics);
-        setTasks(t);
-      })
-      .catch((e: Error) => toast("error", e.message));
-  }, [projectId, changes, toast]);
+  const marked = useRef(false);
+  if (ready && !marked.current) {
+    marked.current = true;
+    performance.mark(PLAN_MARKS.data);
+  }
   useLayoutEffect(() => {
-    if (epics !== null) performance.measure(PLAN_MARKS.render, PLAN_MARKS.data);
-  }, [epics]);
+    if (ready && performance.getEntriesByName(PLAN_MARKS.render).length === 0)
+      performance.measure(PLAN_MARKS.render, PLAN_MARKS.data);
+  }, [ready]);
 
   const byEpic = useMemo(() => {
     const q = search.trim().toLowerCase();
@@ -53,7 +51,10 @@ export function PlanTab({ projectId, changes }: { projectId: number; changes: nu
     return map;
   }, [tasks, filter, search]);
 
-  if (epics === null) return <p aria-busy="true">Loading the plan…</p>;
+  if (epics === null) {
+    const error = epicsQuery.error ?? tasksQuery.error;
+    return error ? <p role="alert">{error.message}</p> : <p aria-busy="true">Loading the plan…</p>;
+  }
   if (epics.length === 0) return <p className="py-6 text-slate-600 dark:text-slate-300">No plan yet.</p>;
   const counts = Object.fromEntries(
     (Object.keys(FILTERS) as Filter[]).map((f) => [f, tasks.filter(FILTERS[f]).length]),
@@ -141,24 +142,8 @@ export function PlanTab({ projectId, changes }: { projectId: number; changes: nu
       })}
       {byEpic.size === 0 && <p className="text-sm text-slate-600 dark:text-slate-300">No task matches.</p>}
       {openTask !== null && (
-        <TaskDrawer
-          projectId={projectId}
-          taskId={openTask}
-          changes={changes}
-          onClose={() => setOpenTask(null)}
-        />
+        <TaskDrawer projectId={projectId} taskId={openTask} onClose={() => setOpenTask(null)} />
       )}
     </div>
   );
-}
-
-async function loadAllTasks(projectId: number): Promise<TaskSummary[]> {
-  const all: TaskSummary[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const { tasks } = await api<{ tasks: TaskSummary[] }>(
-      `/api/projects/${projectId}/tasks?limit=1000&offset=${offset}`,
-    );
-    all.push(...tasks);
-    if (tasks.length < 1000) return all;
-  }
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { useToast } from "@/components/toasts";
 import { DialogActions, dangerButton, inputClass, primaryButton } from "@/components/ui";
-import { api, post } from "@/lib/api";
+import { client, data } from "@/lib/api";
 import type { Project, ResetAnswer, ResetStep } from "@/lib/types";
 
 /** What a reset keeps (the API's dry run lists what it changes). */
@@ -15,22 +15,18 @@ const KEPT = [
 ];
 
 /** Reset: a dry run lists the steps, then the real run shows what each step did. */
-export function ResetDialog({
-  project,
-  onClose,
-  onDone,
-}: {
-  project: Project;
-  onClose: () => void;
-  onDone: () => void;
-}) {
+export function ResetDialog({ project, onClose }: { project: Project; onClose: () => void }) {
   const toast = useToast();
   const [plan, setPlan] = useState<ResetStep[] | null>(null);
   const [result, setResult] = useState<ResetAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    post<ResetAnswer>(`/api/projects/${project.id}/reset?dry_run=true`)
+    data(
+      client.POST("/api/projects/{id}/reset", {
+        params: { path: { id: project.id }, query: { dry_run: "true" } },
+      }),
+    )
       .then((r) => setPlan(r.steps))
       .catch((e: Error) => setError(e.message));
   }, [project.id]);
@@ -38,10 +34,9 @@ export function ResetDialog({
     setBusy(true);
     setError(null);
     try {
-      const r = await post<ResetAnswer>(`/api/projects/${project.id}/reset`);
+      const r = await data(client.POST("/api/projects/{id}/reset", { params: { path: { id: project.id } } }));
       setResult(r);
       toast("success", "The project was reset");
-      onDone();
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -110,9 +105,12 @@ export function DeleteDialog({ project, onClose }: { project: Project; onClose: 
     setBusy(true);
     setError(null);
     try {
-      const query = new URLSearchParams({ confirm: typed });
-      if (files) query.set("delete_files", "true");
-      await api(`/api/projects/${project.id}?${query}`, { method: "DELETE" });
+      await client.DELETE("/api/projects/{id}", {
+        params: {
+          path: { id: project.id },
+          query: { confirm: typed, ...(files ? { delete_files: "true" } : {}) },
+        },
+      });
       toast("success", `Deleted ${project.name}`);
       router.push("/");
     } catch (e) {

@@ -1,6 +1,7 @@
 "use client";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useToast } from "@/components/toasts";
 import {
   Banner,
@@ -12,9 +13,9 @@ import {
   StatusBadge,
   secondaryButton,
 } from "@/components/ui";
-import { api, post } from "@/lib/api";
+import { client } from "@/lib/api";
 import { time, usd } from "@/lib/format";
-import type { Info, Progress, Project, ProjectEnv, ProjectSettings } from "@/lib/types";
+import { keys, useInfo, useProject, useProjectEnv, useProjectSettings } from "@/lib/queries";
 import { useProjectStream } from "@/lib/use-project-stream";
 import { EnvTab } from "./env-tab";
 import { LiveTab } from "./live-tab";
@@ -29,81 +30,41 @@ const TABS: Tab[] = ["live", "plan", "sessions", "quality", "settings", "environ
 
 export function ProjectView({ id }: { id: number }) {
   const toast = useToast();
-  const [project, setProject] = useState<Project | null>(null);
-  const [info, setInfo] = useState<Info | null>(null);
-  const [notFound, setNotFound] = useState<string | null>(null);
+  const queries = useQueryClient();
+  // The project as the REST API read it, then as its stream tells (web/lib/stream-cache.ts).
+  const { data: project, error } = useProject(id);
+  const { data: info } = useInfo();
+  const { data: settings } = useProjectSettings(id);
+  const { data: env } = useProjectEnv(id);
   const [tab, setTab] = useState<Tab>("plan");
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<"reset" | "delete" | "start" | null>(null);
   const stream = useProjectStream(id);
-  // The stream's progress is used only when newer than the last REST read (a reset sends none).
-  const streamProgress = useRef(stream.progress);
-  streamProgress.current = stream.progress;
-  const [readWith, setReadWith] = useState<Progress | null>(null);
-  const [missingEnv, setMissingEnv] = useState<string[]>([]);
-  /** The sandbox this project's sessions run in: its own setting, else the server's config. */
-  const [sandbox, setSandbox] = useState<string | null>(null);
-
-  const load = useCallback(
-    () =>
-      api<Project>(`/api/projects/${id}`)
-        .then((read) => {
-          setProject(read);
-          setReadWith(streamProgress.current);
-          return api<ProjectSettings>(`/api/projects/${id}/settings`).then((s) =>
-            setSandbox(s.sandbox ?? s.defaults.sandbox),
-          );
-        })
-        .catch((e: Error & { status?: number }) =>
-          e.status === 404 ? setNotFound(e.message) : toast("error", e.message),
-        ),
-    [id, toast],
-  );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: stream.changes is the refetch trigger
-  useEffect(() => {
-    load();
-  }, [load, stream.changes]);
-  useEffect(() => {
-    api<Info>("/api/info")
-      .then(setInfo)
-      .catch(() => {});
-  }, []);
   useEffect(() => {
     if (project?.running_session) setTab("live");
   }, [project?.running_session]);
-  const loadEnv = useCallback(
-    () =>
-      api<ProjectEnv>(`/api/projects/${id}/env`)
-        .then((env) => setMissingEnv(env.variables.filter((v) => v.required && !v.set).map((v) => v.name)))
-        .catch(() => {}),
-    [id],
-  );
-  useEffect(() => {
-    loadEnv();
-  }, [loadEnv]);
 
-  if (notFound) return <p role="alert">{notFound}</p>;
-  if (!project) return <p aria-busy="true">Loading project…</p>;
-  const p = {
-    ...project,
-    progress: stream.progress && stream.progress !== readWith ? stream.progress : project.progress,
-  };
+  if (!project) return error ? <p role="alert">{error.message}</p> : <p aria-busy="true">Loading project…</p>;
+  const p = project;
   const running = p.running_session;
+  /** The sandbox this project's sessions run in: its own setting, else the server's config. */
+  const sandbox = settings ? (settings.sandbox ?? settings.defaults.sandbox) : null;
+  const missingEnv = (env?.variables ?? []).filter((v) => v.required && !v.set).map((v) => v.name);
 
-  const act = async (what: string, path: string, body?: unknown) => {
+  const act = async (what: string, call: () => Promise<unknown>, then?: Tab) => {
     setBusy(true);
     try {
-      await post(path, body);
+      await call();
       toast("success", what);
-      await load();
-      if (path.includes("initialize") || path.includes("coding")) setTab("live");
+      await queries.invalidateQueries({ queryKey: keys.project(id) });
+      if (then) setTab(then);
     } catch (error) {
       toast("error", (error as Error).message);
     } finally {
       setBusy(false);
     }
   };
-  const base = `/api/projects/${p.id}`;
+  const path = { params: { path: { id } } };
   const hasPlan = p.progress.tasks.total > 0;
 
   return (
@@ -181,7 +142,13 @@ export function ProjectView({ id }: { id: number }) {
             type="button"
             className={primaryButton}
             disabled={busy}
-            onClick={() => act("Initialization started", `${base}/initialize`)}
+            onClick={() =>
+              act(
+                "Initialization started",
+                () => client.POST("/api/projects/{id}/initialize", { ...path, body: {} }),
+                "live",
+              )
+            }
           >
             Initialize
           </button>
@@ -191,7 +158,11 @@ export function ProjectView({ id }: { id: number }) {
             type="button"
             className={secondaryButton}
             disabled={busy}
-            onClick={() => act("Cancelling initialization", `${base}/initialize/cancel`)}
+            onClick={() =>
+              act("Cancelling initialization", () =>
+                client.POST("/api/projects/{id}/initialize/cancel", path),
+              )
+            }
           >
             Cancel initialization
           </button>
@@ -206,7 +177,13 @@ export function ProjectView({ id }: { id: number }) {
             type="button"
             className={dangerButton}
             disabled={busy}
-            onClick={() => act("Stopping the session", `${base}/sessions/${running.id}/stop`)}
+            onClick={() =>
+              act("Stopping the session", () =>
+                client.POST("/api/projects/{id}/sessions/{sid}/stop", {
+                  params: { path: { id, sid: running.id } },
+                }),
+              )
+            }
           >
             Stop now
           </button>
@@ -216,7 +193,11 @@ export function ProjectView({ id }: { id: number }) {
             type="button"
             className={secondaryButton}
             disabled={busy}
-            onClick={() => act("The run stops after this session", `${base}/stop-after-current`)}
+            onClick={() =>
+              act("The run stops after this session", () =>
+                client.POST("/api/projects/{id}/stop-after-current", path),
+              )
+            }
           >
             Stop after current
           </button>
@@ -242,7 +223,7 @@ export function ProjectView({ id }: { id: number }) {
           </button>
         )}
       </fieldset>
-      {dialog === "reset" && <ResetDialog project={p} onClose={() => setDialog(null)} onDone={load} />}
+      {dialog === "reset" && <ResetDialog project={p} onClose={() => setDialog(null)} />}
       {dialog === "delete" && <DeleteDialog project={p} onClose={() => setDialog(null)} />}
       {dialog === "start" && (
         <StartCodingDialog
@@ -251,7 +232,11 @@ export function ProjectView({ id }: { id: number }) {
           onClose={() => setDialog(null)}
           onStart={(body) => {
             setDialog(null);
-            act("Coding started", `${base}/coding/start`, body);
+            act(
+              "Coding started",
+              () => client.POST("/api/projects/{id}/coding/start", { ...path, body }),
+              "live",
+            );
           }}
         />
       )}
@@ -282,11 +267,11 @@ export function ProjectView({ id }: { id: number }) {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === "live" && <LiveTab project={p} stream={stream} />}
-        {tab === "plan" && <PlanTab projectId={p.id} changes={stream.changes} />}
-        {tab === "sessions" && <SessionsTab projectId={p.id} changes={stream.changes} />}
-        {tab === "settings" && <SettingsTab projectId={p.id} onSaved={load} />}
-        {tab === "quality" && <QualityTab projectId={p.id} changes={stream.changes} />}
-        {tab === "environment" && <EnvTab projectId={p.id} onSaved={loadEnv} />}
+        {tab === "plan" && <PlanTab projectId={p.id} />}
+        {tab === "sessions" && <SessionsTab projectId={p.id} />}
+        {tab === "settings" && <SettingsTab projectId={p.id} />}
+        {tab === "quality" && <QualityTab projectId={p.id} />}
+        {tab === "environment" && <EnvTab projectId={p.id} />}
       </div>
       <p className="text-xs text-slate-500 dark:text-slate-400">
         <Link href="/" className="underline">

@@ -1,11 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Chart, type ChartSeries } from "@/components/chart";
 import { useToast } from "@/components/toasts";
 import { Card, secondaryButton } from "@/components/ui";
-import { api, download } from "@/lib/api";
-import type { Coverage, DeepReviewLine, QualitySummary, Session, SessionQuality } from "@/lib/types";
+import { download } from "@/lib/api";
+import { useCoverage, useQuality, useSessionQuality, useSessions } from "@/lib/queries";
+import type { Coverage, DeepReviewLine } from "@/lib/types";
 
 /** Rating bands: the trend chart's colour, and text classes with enough contrast in both themes. */
 export function band(rating: number): { name: string; color: string; text: string } {
@@ -15,25 +16,10 @@ export function band(rating: number): { name: string; color: string; text: strin
 }
 
 /** How well the coding sessions worked: ratings and their trend, browser checks, issues, deep reviews, coverage. */
-export function QualityTab({ projectId, changes }: { projectId: number; changes: number }) {
-  const toast = useToast();
-  const [quality, setQuality] = useState<QualitySummary | null>(null);
-  const [sessions, setSessions] = useState<Session[]>([]);
-  const [coverage, setCoverage] = useState<Coverage | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    Promise.all([
-      api<QualitySummary>(`/api/projects/${projectId}/quality`),
-      api<{ sessions: Session[] }>(`/api/projects/${projectId}/sessions?type=coding`),
-      api<Coverage>(`/api/projects/${projectId}/coverage`),
-    ])
-      .then(([q, s, c]) => {
-        setQuality(q);
-        setSessions(s.sessions);
-        setCoverage(c);
-      })
-      .catch((e: Error) => toast("error", e.message));
-  }, [projectId, changes, toast]);
+export function QualityTab({ projectId }: { projectId: number }) {
+  const { data: quality } = useQuality(projectId);
+  const { data: sessions = [] } = useSessions(projectId, "coding");
+  const { data: coverage } = useCoverage(projectId);
 
   const chart = useMemo(() => {
     const points = quality?.trend.points ?? [];
@@ -168,17 +154,12 @@ function DeepReview({
   sessionId: number | undefined;
 }) {
   const toast = useToast();
-  const [report, setReport] = useState<string | null>(null);
-  const load = () => {
-    if (report !== null || sessionId === undefined) return;
-    api<SessionQuality>(`/api/projects/${projectId}/sessions/${sessionId}/quality`)
-      .then((q) => setReport(q.deep.find((d) => d.id === review.id)?.report_markdown ?? ""))
-      .catch((e: Error) => toast("error", e.message));
-  };
+  // The report is read when the review is first opened.
+  const [opened, setOpened] = useState(false);
   return (
     <details
       className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
-      onToggle={(e) => (e.target as HTMLDetailsElement).open && load()}
+      onToggle={(e) => (e.target as HTMLDetailsElement).open && setOpened(true)}
     >
       <summary className="cursor-pointer p-3">
         Session {review.session_number}:{" "}
@@ -195,12 +176,8 @@ function DeepReview({
             </li>
           ))}
         </ul>
-        {report === null ? (
-          <p aria-busy="true">Loading the report…</p>
-        ) : (
-          <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs whitespace-pre-wrap dark:bg-slate-800">
-            {report}
-          </pre>
+        {opened && sessionId !== undefined && (
+          <DeepReviewReport projectId={projectId} sessionId={sessionId} reviewId={review.id} />
         )}
         {review.has_report && (
           <button
@@ -218,6 +195,24 @@ function DeepReview({
         )}
       </div>
     </details>
+  );
+}
+
+function DeepReviewReport({
+  projectId,
+  sessionId,
+  reviewId,
+}: {
+  projectId: number;
+  sessionId: number;
+  reviewId: number;
+}) {
+  const { data: quality } = useSessionQuality(projectId, sessionId);
+  if (!quality) return <p aria-busy="true">Loading the report…</p>;
+  return (
+    <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs whitespace-pre-wrap dark:bg-slate-800">
+      {quality.deep.find((d) => d.id === reviewId)?.report_markdown ?? ""}
+    </pre>
   );
 }
 

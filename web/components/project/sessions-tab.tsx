@@ -1,23 +1,15 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { Chart, type ChartSeries } from "@/components/chart";
-import { useToast } from "@/components/toasts";
 import { StatusBadge, TableHead } from "@/components/ui";
-import { api } from "@/lib/api";
 import { duration, tokens, usd } from "@/lib/format";
+import { useSessions } from "@/lib/queries";
 import type { Session } from "@/lib/types";
 
-export function SessionsTab({ projectId, changes }: { projectId: number; changes: number }) {
-  const toast = useToast();
-  const [sessions, setSessions] = useState<Session[] | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    api<{ sessions: Session[] }>(`/api/projects/${projectId}/sessions`)
-      .then((r) => setSessions(r.sessions))
-      .catch((e: Error) => toast("error", e.message));
-  }, [projectId, changes, toast]);
-  if (sessions === null) return <p aria-busy="true">Loading sessions…</p>;
+export function SessionsTab({ projectId }: { projectId: number }) {
+  const { data: sessions } = useSessions(projectId);
+  if (!sessions) return <p aria-busy="true">Loading sessions…</p>;
   if (sessions.length === 0)
     return <p className="py-6 text-slate-600 dark:text-slate-300">No sessions yet.</p>;
   return (

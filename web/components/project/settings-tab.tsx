@@ -1,64 +1,64 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useToast } from "@/components/toasts";
 import { inputClass, primaryButton } from "@/components/ui";
-import { api } from "@/lib/api";
+import { client, data } from "@/lib/api";
+import { keys, useProjectSettings } from "@/lib/queries";
 import type { ProjectSettings as Settings } from "@/lib/types";
 
+type Form = Record<"initializer_model" | "coding_model" | "sandbox" | "max_sessions" | "budget_usd", string>;
+
+function formOf(s: Settings): Form {
+  return {
+    initializer_model: s.initializer_model ?? "",
+    coding_model: s.coding_model ?? "",
+    sandbox: s.sandbox ?? "",
+    max_sessions: s.max_sessions === null ? "" : String(s.max_sessions),
+    budget_usd: s.budget_usd === null ? "" : String(s.budget_usd),
+  };
+}
+
 /** The project's models, sandbox, max sessions per run and budget (GET/PUT …/settings); empty means the config's default. */
-export function SettingsTab({ projectId, onSaved }: { projectId: number; onSaved: () => void }) {
+export function SettingsTab({ projectId }: { projectId: number }) {
+  const { data: settings, error } = useProjectSettings(projectId);
+  if (!settings)
+    return error ? <p role="alert">{error.message}</p> : <p aria-busy="true">Loading settings…</p>;
+  return <SettingsForm projectId={projectId} settings={settings} />;
+}
+
+function SettingsForm({ projectId, settings }: { projectId: number; settings: Settings }) {
   const toast = useToast();
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [form, setForm] = useState({
-    initializer_model: "",
-    coding_model: "",
-    sandbox: "",
-    max_sessions: "",
-    budget_usd: "",
-  });
+  const queries = useQueryClient();
+  const [form, setForm] = useState(() => formOf(settings));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const fill = (s: Settings) => {
-    setSettings(s);
-    setForm({
-      initializer_model: s.initializer_model ?? "",
-      coding_model: s.coding_model ?? "",
-      sandbox: s.sandbox ?? "",
-      max_sessions: s.max_sessions === null ? "" : String(s.max_sessions),
-      budget_usd: s.budget_usd === null ? "" : String(s.budget_usd),
-    });
-  };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: fill only calls state setters
-  useEffect(() => {
-    api<Settings>(`/api/projects/${projectId}/settings`)
-      .then(fill)
-      .catch((e: Error) => setError(e.message));
-  }, [projectId]);
-  if (!settings) return error ? <p role="alert">{error}</p> : <p aria-busy="true">Loading settings…</p>;
   const save = async () => {
     setBusy(true);
     setError(null);
     try {
-      const saved = await api<Settings>(`/api/projects/${projectId}/settings`, {
-        method: "PUT",
-        body: JSON.stringify({
-          initializer_model: form.initializer_model.trim() || null,
-          coding_model: form.coding_model.trim() || null,
-          sandbox: form.sandbox || null,
-          max_sessions: form.max_sessions.trim() ? Number(form.max_sessions) : null,
-          budget_usd: form.budget_usd.trim() ? Number(form.budget_usd) : null,
+      const saved = await data(
+        client.PUT("/api/projects/{id}/settings", {
+          params: { path: { id: projectId } },
+          body: {
+            initializer_model: form.initializer_model.trim() || null,
+            coding_model: form.coding_model.trim() || null,
+            sandbox: (form.sandbox || null) as Settings["sandbox"],
+            max_sessions: form.max_sessions.trim() ? Number(form.max_sessions) : null,
+            budget_usd: form.budget_usd.trim() ? Number(form.budget_usd) : null,
+          },
         }),
-      });
-      fill(saved);
+      );
+      queries.setQueryData(keys.settings(projectId), saved);
+      setForm(formOf(saved));
       toast("success", "Settings saved");
-      onSaved();
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
     }
   };
-  const field = (key: keyof typeof form) => ({
+  const field = (key: keyof Form) => ({
     id: `settings-${key}`,
     className: inputClass,
     value: form[key],

@@ -1,35 +1,24 @@
 "use client";
-import { useEffect, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { StatusBadge } from "@/components/ui";
-import { api } from "@/lib/api";
-import type { TaskDetail } from "@/lib/types";
+import { useTask } from "@/lib/queries";
 
 /** One task at the side of the plan: what to build, its notes, and every test with steps and evidence. */
 export function TaskDrawer({
   projectId,
   taskId,
-  changes,
   onClose,
 }: {
   projectId: number;
   taskId: number;
-  /** Bumped by the project's stream: tests ticking while the drawer is open show at once. */
-  changes: number;
   onClose: () => void;
 }) {
-  const [task, setTask] = useState<TaskDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    api<TaskDetail>(`/api/projects/${projectId}/tasks/${taskId}`)
-      .then(setTask)
-      .catch((e: Error) => setError(e.message));
-  }, [projectId, taskId, changes]);
+  // Tests ticking while the drawer is open show at once: the project's stream invalidates the task.
+  const { data: task, error } = useTask(projectId, taskId);
 
   return (
     <Dialog title={task?.description ?? "Task"} onClose={onClose} placement="drawer">
-      {error && <p role="alert">{error}</p>}
+      {error && <p role="alert">{error.message}</p>}
       {!task && !error && <p aria-busy="true">Loading…</p>}
       {task && (
         <div className="flex flex-col gap-4 text-sm" data-testid="task-drawer">

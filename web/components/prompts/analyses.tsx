@@ -1,10 +1,11 @@
 "use client";
 import Link from "next/link";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useToast } from "@/components/toasts";
 import { Card, inputClass, primaryButton, StatusBadge, TableHead } from "@/components/ui";
-import { api, post } from "@/lib/api";
-import type { Project, PromptAnalysis } from "@/lib/types";
+import { client, data } from "@/lib/api";
+import { useProjects, useRefreshPrompts } from "@/lib/queries";
+import type { PromptAnalysis } from "@/lib/types";
 import { date } from "./versions-panel";
 
 /**
@@ -12,20 +13,16 @@ import { date } from "./versions-panel";
  * N days. The server answers at once; the list shows it running until the global stream says it
  * ended.
  */
-export function StartAnalysis({ onStarted }: { onStarted: (analysis: PromptAnalysis) => void }) {
+export function StartAnalysis() {
   const toast = useToast();
+  const refresh = useRefreshPrompts();
   const daysId = useId();
   const hintId = useId();
-  const [projects, setProjects] = useState<Project[] | null>(null);
+  const { data: projects = null } = useProjects();
   const [chosen, setChosen] = useState<number[]>([]);
   const [days, setDays] = useState("30");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ projects: Project[] }>("/api/projects")
-      .then((r) => setProjects(r.projects))
-      .catch((e: Error) => toast("error", e.message));
-  }, [toast]);
   const daysNumber = Number(days);
   const daysValid = Number.isInteger(daysNumber) && daysNumber >= 1 && daysNumber <= 3650;
   const submit = async (event: FormEvent) => {
@@ -34,9 +31,11 @@ export function StartAnalysis({ onStarted }: { onStarted: (analysis: PromptAnaly
     setBusy(true);
     setError(null);
     try {
-      const analysis = await post<PromptAnalysis>("/api/analyses", { project_ids: chosen, days: daysNumber });
+      const analysis = await data(
+        client.POST("/api/analyses", { body: { project_ids: chosen, days: daysNumber } }),
+      );
       toast("info", `Analysis #${analysis.id} started`);
-      onStarted(analysis);
+      refresh();
     } catch (e) {
       setError((e as Error).message);
     } finally {

@@ -1,54 +1,32 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { useToast } from "@/components/toasts";
 import { Banner, Card, dangerButton, StatusBadge, secondaryButton } from "@/components/ui";
-import { api } from "@/lib/api";
+import { client } from "@/lib/api";
 import { usd } from "@/lib/format";
-import type { Project, PromptAnalysisDetail, PromptVersionLine } from "@/lib/types";
+import { useAnalysis, useProjects } from "@/lib/queries";
+import type { PromptVersionLine } from "@/lib/types";
 import { ProposalCard } from "./proposal-card";
 import { date } from "./versions-panel";
 
 /** One analysis: what it read, its summary, and each proposal with its diff and actions. */
-export function AnalysisDetail({
-  id,
-  changes,
-  versions,
-  onChanged,
-}: {
-  id: number;
-  /** Bumped when something may have changed it (the stream, an action): refetch. */
-  changes: number;
-  versions: PromptVersionLine[] | null;
-  onChanged: () => void;
-}) {
+export function AnalysisDetail({ id, versions }: { id: number; versions: PromptVersionLine[] | null }) {
   const toast = useToast();
   const router = useRouter();
-  const [analysis, setAnalysis] = useState<PromptAnalysisDetail | null>(null);
-  const [projects, setProjects] = useState<Project[]>([]);
-  const [missing, setMissing] = useState<string | null>(null);
+  const { data: analysis, error } = useAnalysis(id);
+  const { data: projects = [] } = useProjects();
   const [deleting, setDeleting] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the refetch trigger
-  useEffect(() => {
-    api<PromptAnalysisDetail>(`/api/analyses/${id}`)
-      .then(setAnalysis)
-      .catch((e: Error) => setMissing(e.message));
-  }, [id, changes]);
-  useEffect(() => {
-    api<{ projects: Project[] }>("/api/projects")
-      .then((r) => setProjects(r.projects))
-      .catch(() => {});
-  }, []);
-  if (missing) return <p role="alert">{missing}</p>;
-  if (analysis === null) return <p aria-busy="true">Loading the analysis…</p>;
+  if (!analysis)
+    return error ? <p role="alert">{error.message}</p> : <p aria-busy="true">Loading the analysis…</p>;
   const scope =
     analysis.project_ids.length === 0
       ? "every project"
       : analysis.project_ids.map((p) => projects.find((x) => x.id === p)?.name ?? `#${p}`).join(", ");
   const remove = async () => {
     try {
-      await api(`/api/analyses/${id}`, { method: "DELETE" });
+      await client.DELETE("/api/analyses/{id}", { params: { path: { id } } });
       toast("success", `Analysis #${id} deleted`);
       router.push("/prompts");
     } catch (e) {
@@ -94,7 +72,7 @@ export function AnalysisDetail({
             <p className="text-sm text-slate-600 dark:text-slate-300">This analysis proposed no change.</p>
           )}
           {analysis.proposals.map((p) => (
-            <ProposalCard key={p.id} proposal={p} versions={versions} onChanged={onChanged} />
+            <ProposalCard key={p.id} proposal={p} versions={versions} />
           ))}
         </section>
       )}

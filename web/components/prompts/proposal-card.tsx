@@ -3,14 +3,9 @@ import Link from "next/link";
 import { useState } from "react";
 import { useToast } from "@/components/toasts";
 import { Card, primaryButton, secondaryButton } from "@/components/ui";
-import { ApiError, api, post } from "@/lib/api";
-import type {
-  EvidenceSession,
-  PromptProposal,
-  PromptVersion,
-  PromptVersionLine,
-  ProposalStatus,
-} from "@/lib/types";
+import { ApiError, client, data } from "@/lib/api";
+import { useRefreshPrompts } from "@/lib/queries";
+import type { EvidenceSession, PromptProposal, PromptVersionLine, ProposalStatus } from "@/lib/types";
 import { SideBySideDiff } from "./side-by-side-diff";
 
 const STATUS_COLORS: Record<ProposalStatus, string> = {
@@ -39,13 +34,12 @@ function isSession(e: unknown): e is EvidenceSession {
 export function ProposalCard({
   proposal,
   versions,
-  onChanged,
 }: {
   proposal: PromptProposal;
   versions: PromptVersionLine[] | null;
-  onChanged: () => void;
 }) {
   const toast = useToast();
+  const onChanged = useRefreshPrompts();
   const [busy, setBusy] = useState(false);
   const [conflict, setConflict] = useState<string | null>(null);
   const act = async (what: "accept" | "reject" | "apply") => {
@@ -53,17 +47,17 @@ export function ProposalCard({
     setConflict(null);
     try {
       if (what === "apply") {
-        const r = await post<{ version: PromptVersion; previous: PromptVersion }>(
-          `/api/proposals/${proposal.id}/apply`,
+        const r = await data(
+          client.POST("/api/proposals/{id}/apply", { params: { path: { id: proposal.id } } }),
         );
         toast(
           "success",
           `Applied: the ${r.version.name} prompt's version ${r.version.version} is active (was version ${r.previous.version})`,
         );
       } else {
-        await api<PromptProposal>(`/api/proposals/${proposal.id}`, {
-          method: "PATCH",
-          body: JSON.stringify({ status: what === "accept" ? "accepted" : "rejected" }),
+        await client.PATCH("/api/proposals/{id}", {
+          params: { path: { id: proposal.id } },
+          body: { status: what === "accept" ? "accepted" : "rejected" },
         });
         toast("success", `Proposal #${proposal.id} ${what === "accept" ? "accepted" : "rejected"}`);
       }

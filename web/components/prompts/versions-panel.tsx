@@ -1,11 +1,12 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { useToast } from "@/components/toasts";
 import { Card, primaryButton, secondaryButton, TableHead } from "@/components/ui";
-import { api, post } from "@/lib/api";
+import { client, data } from "@/lib/api";
 import { usd } from "@/lib/format";
-import type { PromptName, PromptVersion, PromptVersionLine } from "@/lib/types";
+import { usePromptVersion, useRefreshPrompts } from "@/lib/queries";
+import type { PromptName, PromptVersionLine } from "@/lib/types";
 import { SideBySideDiff } from "./side-by-side-diff";
 
 const ORDER: PromptName[] = ["coding", "initializer", "review"];
@@ -24,14 +25,9 @@ export function date(iso: string | null): string {
  * rating, average cost), the active one marked; any other can be activated (a rollback, after a
  * confirmation), and each compared with the version before it.
  */
-export function VersionsPanel({
-  versions,
-  onChanged,
-}: {
-  versions: PromptVersionLine[] | null;
-  onChanged: () => void;
-}) {
+export function VersionsPanel({ versions }: { versions: PromptVersionLine[] | null }) {
   const toast = useToast();
+  const onChanged = useRefreshPrompts();
   const [activating, setActivating] = useState<PromptVersionLine | null>(null);
   const [comparing, setComparing] = useState<PromptVersionLine | null>(null);
   const [busy, setBusy] = useState(false);
@@ -47,8 +43,10 @@ export function VersionsPanel({
   const activate = async (v: PromptVersionLine) => {
     setBusy(true);
     try {
-      const r = await post<{ version: PromptVersion; previous: PromptVersion | null }>(
-        `/api/prompts/versions/${v.name}/${v.version}/activate`,
+      const r = await data(
+        client.POST("/api/prompts/versions/{name}/{version}/activate", {
+          params: { path: { name: v.name, version: v.version } },
+        }),
       );
       toast(
         "success",
@@ -177,16 +175,10 @@ export function VersionsPanel({
 
 /** A drawer with the version's text beside the one before it. */
 function VersionChanges({ version, onClose }: { version: PromptVersionLine; onClose: () => void }) {
-  const [texts, setTexts] = useState<[PromptVersion, PromptVersion] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    Promise.all([
-      api<PromptVersion>(`/api/prompts/versions/${version.name}/${version.version - 1}`),
-      api<PromptVersion>(`/api/prompts/versions/${version.name}/${version.version}`),
-    ])
-      .then(setTexts)
-      .catch((e: Error) => setError(e.message));
-  }, [version.name, version.version]);
+  const before = usePromptVersion(version.name, version.version - 1);
+  const after = usePromptVersion(version.name, version.version);
+  const error = (before.error ?? after.error)?.message;
+  const texts = before.data && after.data ? ([before.data, after.data] as const) : null;
   return (
     <Dialog
       title={`${version.name} v${version.version - 1} → v${version.version}`}
