@@ -1,5 +1,6 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useToast } from "@/components/toasts";
@@ -17,13 +18,18 @@ import { client } from "@/lib/api";
 import { time, usd } from "@/lib/format";
 import { keys, useInfo, useProject, useProjectEnv, useProjectSettings } from "@/lib/queries";
 import { useProjectStream } from "@/lib/use-project-stream";
-import { EnvTab } from "./env-tab";
 import { LiveTab } from "./live-tab";
 import { PlanTab } from "./plan-tab";
-import { DeleteDialog, ResetDialog, StartCodingDialog } from "./project-dialogs";
-import { QualityTab } from "./quality-tab";
-import { SessionsTab } from "./sessions-tab";
-import { SettingsTab } from "./settings-tab";
+
+// Tabs and dialogs a project page does not show on load come with their code (first-load JS stays small).
+const Loading = () => <p aria-busy="true">Loading…</p>;
+const SessionsTab = dynamic(() => import("./sessions-tab").then((m) => m.SessionsTab), { loading: Loading });
+const QualityTab = dynamic(() => import("./quality-tab").then((m) => m.QualityTab), { loading: Loading });
+const SettingsTab = dynamic(() => import("./settings-tab").then((m) => m.SettingsTab), { loading: Loading });
+const EnvTab = dynamic(() => import("./env-tab").then((m) => m.EnvTab), { loading: Loading });
+const ResetDialog = dynamic(() => import("./project-dialogs").then((m) => m.ResetDialog));
+const DeleteDialog = dynamic(() => import("./project-dialogs").then((m) => m.DeleteDialog));
+const StartCodingDialog = dynamic(() => import("./project-dialogs").then((m) => m.StartCodingDialog));
 
 type Tab = "live" | "plan" | "sessions" | "quality" | "settings" | "environment";
 const TABS: Tab[] = ["live", "plan", "sessions", "quality", "settings", "environment"];
