@@ -1,4 +1,4 @@
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 
 /**
  * Which credentials a session will use, in Claude Code's own order of precedence: a cloud
@@ -68,10 +68,7 @@ export function detectCredentials(env: Record<string, string | undefined>): Cred
   else if (isSet(env, "ANTHROPIC_API_KEY")) kind = "api_key";
   else if (isSet(env, "CLAUDE_CODE_OAUTH_TOKEN")) kind = "oauth_token";
   if (kind === undefined) {
-    throw new BatonError(
-      "BATON_CREDENTIALS_MISSING",
-      "no Claude credentials: set CLAUDE_CODE_OAUTH_TOKEN (a subscription token from `claude setup-token`) or ANTHROPIC_API_KEY (from the Claude Console); for Bedrock or Vertex set CLAUDE_CODE_USE_BEDROCK=1 or CLAUDE_CODE_USE_VERTEX=1 with that provider's credentials",
-    );
+    throw fail("BATON_CREDENTIALS_MISSING", {});
   }
   if (kind === "api_key" && isSet(env, "CLAUDE_CODE_OAUTH_TOKEN")) {
     warnings.push(

@@ -1,5 +1,5 @@
 import { query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { type MappedEvent, MessageMapper } from "./message-mapper.ts";
 import { spawnClaudeCode } from "./process-group.ts";
 import { sessionEnvironment } from "./session-env.ts";
@@ -89,12 +89,14 @@ export async function runTextQuery(request: TextQueryRequest): Promise<TextQuery
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new BatonError(
+    throw fail(
       "BATON_SESSION_FAILED",
-      abort.signal.aborted
-        ? "the model call was stopped"
-        : `the model call failed: ${reason}${stderr.length ? `\n${stderr.join("\n")}` : ""}`,
-      { model: request.model },
+      {
+        model: request.model,
+        reason: abort.signal.aborted
+          ? "the model call was stopped"
+          : `the model call failed: ${reason}${stderr.length ? `\n${stderr.join("\n")}` : ""}`,
+      },
       { cause: error },
     );
   } finally {
@@ -107,11 +109,11 @@ export async function runTextQuery(request: TextQueryRequest): Promise<TextQuery
         : final.subtype === "success"
           ? final.result
           : `${final.subtype}: ${final.errors.join("; ")}`;
-    throw new BatonError("BATON_SESSION_FAILED", `the model call failed: ${why}`, { model: request.model });
+    throw fail("BATON_SESSION_FAILED", { model: request.model, reason: `the model call failed: ${why}` });
   }
   const text = texts.join("\n\n").trim() || (final.subtype === "success" ? final.result.trim() : "");
   if (text === "") {
-    throw new BatonError("BATON_SESSION_FAILED", "the model answered with no text", { model: request.model });
+    throw fail("BATON_SESSION_FAILED", { model: request.model, reason: "the model answered with no text" });
   }
   return {
     text,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { LoadedConfig } from "../config/load.ts";
 import { createStores, type Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { PROMPT_NAMES, PROPOSAL_STATUSES, PromptName, ProposalStatus } from "../review/model.ts";
 import { loadCliConfig } from "./commands/config.ts";
 import { withDatabase } from "./database.ts";
@@ -11,19 +11,17 @@ import type { CliIo } from "./io.ts";
 export function promptNameArg(value: string): PromptName {
   const parsed = PromptName.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new BatonError(
-    "BATON_USAGE",
-    `unknown prompt "${value}": expected one of ${PROMPT_NAMES.join(", ")}`,
-  );
+  throw fail("BATON_USAGE", {
+    reason: `unknown prompt "${value}": expected one of ${PROMPT_NAMES.join(", ")}`,
+  });
 }
 
 export function proposalStatusArg(value: string): ProposalStatus {
   const parsed = ProposalStatus.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new BatonError(
-    "BATON_USAGE",
-    `--status: unknown status "${value}": expected one of ${PROPOSAL_STATUSES.join(", ")}`,
-  );
+  throw fail("BATON_USAGE", {
+    reason: `--status: unknown status "${value}": expected one of ${PROPOSAL_STATUSES.join(", ")}`,
+  });
 }
 
 /** Opens the configured database with the stores for one command. */

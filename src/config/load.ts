@@ -6,7 +6,7 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { BatonError } from "../errors.ts";
+import { type BatonError, fail } from "../errors.ts";
 import { Config, defaultFlagName, findLeaf, LEAVES, type LeafPath, leafValue } from "./schema.ts";
 import {
   envLayers,
@@ -151,7 +151,8 @@ function validateLayer(layer: Layer): Problem[] {
 /** One line per problem; data describes the first and lists them all. */
 function configInvalid(problems: Problem[]): BatonError {
   const [first] = problems;
-  return new BatonError("BATON_CONFIG_INVALID", problems.map((p) => p.message).join("\n"), {
+  return fail("BATON_CONFIG_INVALID", {
+    reason: problems.map((p) => p.message).join("\n"),
     source: first?.source,
     key: first?.key,
     value: first?.value,

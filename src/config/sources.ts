@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { maskUrl } from "../util/mask.ts";
 import {
   envVarName,
@@ -84,10 +84,7 @@ function readText(file: string, cwd: string, required: boolean): string | undefi
               ? error.message
               : String(error);
     const where = pathForMessages(file, cwd);
-    throw new BatonError("BATON_CONFIG_FILE_UNREADABLE", `cannot read config file ${where}: ${reason}`, {
-      path: file,
-      code,
-    });
+    throw fail("BATON_CONFIG_FILE_UNREADABLE", { path: file, code: code ?? null, where, reason });
   }
 }
 

@@ -10,7 +10,7 @@ import {
   SqliteDriver,
 } from "kysely";
 import pg from "pg";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { Dialect } from "./dialect.ts";
 import { migrateToLatest } from "./migrate.ts";
 import type { DatabaseSchema } from "./schema.ts";
@@ -62,10 +62,9 @@ function openSqlite(target: Extract<DatabaseTarget, { dialect: "sqlite" }>): Dat
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
-    throw new BatonError(
+    throw fail(
       "BATON_DB_UNREACHABLE",
-      `cannot open the SQLite database at ${target.path}: ${messageOf(error)}`,
-      { url: target.display },
+      { url: target.display, dialect: "sqlite", at: target.path, reason: messageOf(error) },
       { cause: error },
     );
   }
@@ -115,10 +114,9 @@ async function openPostgres(
     client.release();
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new BatonError(
+    throw fail(
       "BATON_DB_UNREACHABLE",
-      `cannot reach PostgreSQL at ${target.display}: ${messageOf(error)}`,
-      { url: target.display },
+      { url: target.display, dialect: "postgres", at: target.display, reason: messageOf(error) },
       { cause: error },
     );
   }

@@ -1,5 +1,5 @@
 import { Migrator, sql } from "kysely";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { Database } from "./database.ts";
 import { migrationProvider } from "./migrations/index.ts";
 
@@ -37,10 +37,9 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(before any migration ran)";
     const reason = error instanceof Error ? error.message : String(error);
-    throw new BatonError(
+    throw fail(
       "BATON_DB_MIGRATION_FAILED",
-      `migration ${failed} failed on ${database.target.display}: ${reason}`,
-      { migration: failed },
+      { migration: failed, url: database.target.display, reason },
       { cause: error },
     );
   }

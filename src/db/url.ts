@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from "node:path";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { maskUrl } from "../util/mask.ts";
 import type { Dialect } from "./dialect.ts";
 
@@ -33,11 +33,7 @@ export function resolveDatabaseTarget(
     return { dialect: "sqlite", path, display: `sqlite:${path}` };
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1] ?? value;
-  throw new BatonError(
-    "BATON_DB_URL_UNSUPPORTED",
-    `database.url: unsupported database "${scheme}" in ${maskUrl(value)}; use postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, or sqlite:PATH (or leave it unset for the embedded SQLite file)`,
-    { url: maskUrl(value), scheme },
-  );
+  throw fail("BATON_DB_URL_UNSUPPORTED", { url: maskUrl(value), scheme });
 }
 
 function sqlitePathOf(value: string): string | undefined {

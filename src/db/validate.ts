@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 
 /** Parses store input with its zod schema; a mistake becomes one BATON_VALIDATION error naming the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
@@ -9,7 +9,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
     const path = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
     return `${path}${issue.message}`;
   });
-  throw new BatonError("BATON_VALIDATION", `invalid ${what}: ${problems.join("; ")}`, {
-    issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+  throw fail("BATON_VALIDATION", {
+    reason: `invalid ${what}: ${problems.join("; ")}`,
+    issues: result.error.issues.map((i) => ({ where: i.path.map(String).join("."), message: i.message })),
   });
 }

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { BatonError } from "../errors.ts";
+import { BatonError, fail } from "../errors.ts";
 import type { Project } from "../projects/model.ts";
 import type { Session } from "../sessions/model.ts";
 import { logLocation } from "./session-log.ts";
@@ -21,32 +21,27 @@ export interface LogScope {
  */
 export function sessionLogFile(scope: LogScope, session: Session, kind: LogKind): string {
   if (session.log_path === null) {
-    throw new BatonError(
-      "BATON_LOG_NOT_FOUND",
-      `session ${session.number} has no log yet (it is ${session.status}); its log starts when it does`,
-      { session: session.number },
-    );
+    throw fail("BATON_LOG_NOT_FOUND", {
+      session: session.number,
+      reason: `session ${session.number} has no log yet (it is ${session.status}); its log starts when it does`,
+    });
   }
   const location = logLocation(scope.home, scope.project, session.log_path);
   if (location === null) {
-    throw new BatonError(
-      "BATON_LOG_PATH_INVALID",
-      `the log path of session ${session.number} (${session.log_path}) is not one Baton writes; it is not served`,
-      { session: session.number, log_path: session.log_path },
-    );
+    throw fail("BATON_LOG_PATH_INVALID", {
+      session: session.number,
+      log_path: session.log_path,
+      reason: `the log path of session ${session.number} (${session.log_path}) is not one Baton writes; it is not served`,
+    });
   }
   const file = join(location.dir, `${location.stem}.${kind}`);
   const link = () =>
-    new BatonError(
-      "BATON_LOG_PATH_INVALID",
-      `the log of session ${session.number} (${file}) is a link or leads out of its folder; it is not served`,
-      { session: session.number, log_path: session.log_path },
-    );
-  const missing = () =>
-    new BatonError("BATON_LOG_NOT_FOUND", `the log of session ${session.number} is missing: ${file}`, {
+    fail("BATON_LOG_PATH_INVALID", {
       session: session.number,
-      file,
+      log_path: session.log_path,
+      reason: `the log of session ${session.number} (${file}) is a link or leads out of its folder; it is not served`,
     });
+  const missing = () => fail("BATON_LOG_NOT_FOUND", { session: session.number, file });
   try {
     const stat = lstatSync(file);
     if (stat.isSymbolicLink()) throw link();

@@ -8,7 +8,7 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { Project } from "../projects/model.ts";
 import { containerName, dockerCli, removeProjectContainer } from "../security/docker-sandbox.ts";
 import { isInside } from "../security/paths.ts";
@@ -58,11 +58,10 @@ function assertDeletable(deps: DeleteDeps, directory: string): void {
   const dir = path.resolve(directory);
   const keep = [deps.home, path.resolve(deps.config.project.generations_dir)];
   if (path.parse(dir).root === dir || keep.some((k) => isInside(path.resolve(k), dir))) {
-    throw new BatonError(
-      "BATON_PROJECT_FILE_UNSAFE",
-      `the project's directory ${dir} holds Baton's own files (or is the root); delete the project without its files and remove what you want by hand`,
-      { directory: dir },
-    );
+    throw fail("BATON_PROJECT_FILE_UNSAFE", {
+      directory: dir,
+      reason: `the project's directory ${dir} holds Baton's own files (or is the root); delete the project without its files and remove what you want by hand`,
+    });
   }
 }
 
@@ -70,10 +69,12 @@ async function removeContainer(projectId: number, name: string): Promise<boolean
   try {
     return await removeProjectContainer(projectId, name, dockerCli());
   } catch (error) {
-    throw new BatonError(
+    throw fail(
       "BATON_SANDBOX_UNAVAILABLE",
-      `the project's docker container ${name} could not be removed, so the project was kept: ${(error as Error).message}`,
-      { container: name },
+      {
+        container: name,
+        reason: `the project's docker container ${name} could not be removed, so the project was kept: ${(error as Error).message}`,
+      },
       { cause: error },
     );
   }

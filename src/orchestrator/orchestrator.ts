@@ -4,7 +4,7 @@ import { type SessionSecurity, sessionSecurity } from "../agent/session-security
 import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError, projectBusy } from "../errors.ts";
+import { fail, projectBusy } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logs/process-log.ts";
 import type { Project } from "../projects/model.ts";
@@ -165,15 +165,7 @@ export class Orchestrator {
       done.then(
         (result) => {
           if (first === undefined)
-            reject(
-              new BatonError(
-                "BATON_RUN_NOT_STARTED",
-                `the run ended before a session started: ${result.message}`,
-                {
-                  end: result.end,
-                },
-              ),
-            );
+            reject(fail("BATON_RUN_NOT_STARTED", { end: result.end, reason: result.message }));
         },
         (error: unknown) => {
           if (first === undefined) reject(error);
@@ -209,11 +201,10 @@ export class Orchestrator {
       options.initializeOnly ? "initialize" : options.codeOnly ? "code" : "run",
     );
     if (this.active.size >= config.orchestrator.max_concurrent_projects) {
-      throw new BatonError(
-        "BATON_PROJECT_BUSY",
-        `${this.active.size} projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish`,
-        { running: this.active.size },
-      );
+      throw fail("BATON_CAPACITY_FULL", {
+        running: this.active.size,
+        limit: config.orchestrator.max_concurrent_projects,
+      });
     }
     // The slot is taken before anything is awaited, so concurrent calls cannot exceed the limit.
     const run: ActiveRun = {

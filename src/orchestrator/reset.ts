@@ -5,7 +5,7 @@ import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { ResetChanges, ResetSession } from "../db/stores/project-reset.ts";
-import { BatonError, isBatonError, projectBusy } from "../errors.ts";
+import { type BatonError, fail, isBatonError, projectBusy } from "../errors.ts";
 import {
   browserLogDir,
   fileTimeStamp,
@@ -285,9 +285,10 @@ function describeDatabase(c: ResetChanges): string {
 async function checkInitCommit(deps: ResetDeps, project: Project): Promise<string> {
   const sha = project.init_commit_sha;
   const impossible = (why: string) =>
-    new BatonError("BATON_RESET_IMPOSSIBLE", `cannot reset ${project.name}: ${why}`, {
+    fail("BATON_RESET_IMPOSSIBLE", {
       project: project.name,
       init_commit_sha: sha,
+      reason: `cannot reset ${project.name}: ${why}`,
     });
   if (sha === null) {
     throw impossible(
@@ -363,10 +364,15 @@ function stoppedAt(
   const why = error instanceof Error ? error.message : String(error);
   const before =
     done.length === 0 ? "nothing was changed" : `done before it: ${done.map((d) => d.name).join(", ")}`;
-  return new BatonError(
-    isBatonError(error) ? error.code : "BATON_RESET_IMPOSSIBLE",
-    `the reset of ${plan.project.name} stopped at the ${step} step: ${why} (${before}); once the cause is fixed, run the reset again to finish it`,
-    { project: plan.project.name, step, done: done.map((d) => d.name) },
+  return fail(
+    "BATON_RESET_IMPOSSIBLE",
+    {
+      project: plan.project.name,
+      step,
+      done: done.map((d) => d.name),
+      cause_code: isBatonError(error) ? error.code : null,
+      reason: `the reset of ${plan.project.name} stopped at the ${step} step: ${why} (${before}); once the cause is fixed, run the reset again to finish it`,
+    },
     { cause: error },
   );
 }

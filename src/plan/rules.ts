@@ -1,4 +1,4 @@
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { EpicStatus, TaskStatus, Test } from "./model.ts";
 
 /** Which task status changes are allowed. `done` is further gated by the task's tests. */
@@ -12,11 +12,12 @@ const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
 export function assertTaskTransition(taskId: number, from: TaskStatus, to: TaskStatus): void {
   if (from === to) return;
   if (!TASK_TRANSITIONS[from].includes(to)) {
-    throw new BatonError(
-      "BATON_TASK_INVALID_TRANSITION",
-      `task ${taskId} is ${from} and cannot become ${to}; allowed from ${from}: ${TASK_TRANSITIONS[from].join(", ")}`,
-      { task_id: taskId, from, to },
-    );
+    throw fail("BATON_TASK_INVALID_TRANSITION", {
+      task_id: taskId,
+      from,
+      to,
+      allowed: TASK_TRANSITIONS[from],
+    });
   }
 }
 
@@ -28,11 +29,11 @@ export function assertTestsAllowDone(
   const notPassing = tests.filter((t) => t.status !== "passing");
   if (notPassing.length === 0) return;
   const list = notPassing.map((t) => `#${t.id} ${t.status}: ${t.description}`).join("; ");
-  throw new BatonError(
-    "BATON_TASK_TESTS_NOT_PASSING",
-    `task ${taskId} cannot be marked done: ${notPassing.length} of its ${tests.length} tests are not passing (${list}). Verify each one and record it with update_test_result first.`,
-    { task_id: taskId, tests: notPassing.map((t) => ({ id: t.id, status: t.status })) },
-  );
+  throw fail("BATON_TASK_TESTS_NOT_PASSING", {
+    task_id: taskId,
+    tests: notPassing.map((t) => ({ id: t.id, status: t.status })),
+    reason: `${notPassing.length} of its ${tests.length} tests are not passing (${list}). Verify each one and record it with update_test_result first.`,
+  });
 }
 
 /** An epic's status follows its tasks: done when all are done, in progress once any has started. */
@@ -48,11 +49,10 @@ export function assertProjectCanComplete(
   open: { tasks_total: number; open_task_ids: number[]; tests_not_passing: number },
 ): void {
   if (open.tasks_total === 0) {
-    throw new BatonError(
-      "BATON_PROJECT_NOT_COMPLETE",
-      `project ${projectName} has no plan yet; initialize it before marking it complete`,
-      { project: projectName },
-    );
+    throw fail("BATON_PROJECT_NOT_COMPLETE", {
+      project: projectName,
+      reason: "has no plan yet; initialize it before marking it complete",
+    });
   }
   if (open.open_task_ids.length === 0 && open.tests_not_passing === 0) return;
   const shown = open.open_task_ids.slice(0, 10).join(", ");
@@ -60,9 +60,10 @@ export function assertProjectCanComplete(
   const tasksPart =
     open.open_task_ids.length > 0 ? `${open.open_task_ids.length} open tasks (${shown}${more})` : "";
   const testsPart = open.tests_not_passing > 0 ? `${open.tests_not_passing} tests not passing` : "";
-  throw new BatonError(
-    "BATON_PROJECT_NOT_COMPLETE",
-    `project ${projectName} cannot be marked complete: ${[tasksPart, testsPart].filter(Boolean).join(" and ")}`,
-    { project: projectName, open_task_ids: open.open_task_ids, tests_not_passing: open.tests_not_passing },
-  );
+  throw fail("BATON_PROJECT_NOT_COMPLETE", {
+    project: projectName,
+    open_task_ids: open.open_task_ids,
+    tests_not_passing: open.tests_not_passing,
+    reason: `cannot be marked complete: ${[tasksPart, testsPart].filter(Boolean).join(" and ")}`,
+  });
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { ensureRepository } from "../util/git.ts";
 import type { Project, ProjectSettings } from "./model.ts";
 import { copySpec, readSpec } from "./spec.ts";
@@ -25,11 +25,10 @@ export async function createProject(stores: Stores, input: CreateProjectInput): 
   const spec = readSpec(input.spec);
   const directory = resolve(input.directory);
   if (existsSync(directory) && readdirSync(directory).length > 0) {
-    throw new BatonError(
-      "BATON_PROJECT_EXISTS",
-      `the directory ${directory} is not empty; choose a new directory for the project`,
-      { directory },
-    );
+    throw fail("BATON_PROJECT_EXISTS", {
+      directory,
+      reason: `the directory ${directory} is not empty; choose a new directory for the project`,
+    });
   }
   const project = await stores.projects.create({
     name: input.name,

@@ -13,7 +13,7 @@
  * `# Required: the Stripe key`), or when it has no default value (`NAME=` or `NAME=""`) and no
  * line starting with `optional`. A variable only in `.env` is never required.
  */
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { readContainedFile, writeContainedFile } from "../util/host-files.ts";
 
 export const ENV_FILE = ".env";
@@ -245,23 +245,22 @@ export function readProjectEnv(directory: string, options: { reveal: boolean }):
 export function writeProjectEnv(directory: string, values: Readonly<Record<string, string | null>>): void {
   for (const [name, value] of Object.entries(values)) {
     if (!ENV_NAME_PATTERN.test(name)) {
-      throw new BatonError(
-        "BATON_VALIDATION",
-        `${name} is not a variable name (${ENV_NAME_PATTERN.source})`,
-        { name },
-      );
+      throw fail("BATON_VALIDATION", {
+        field: name,
+        reason: `${name} is not a variable name (${ENV_NAME_PATTERN.source})`,
+      });
     }
     if (value !== null && /[\r\n\0]/.test(value)) {
-      throw new BatonError("BATON_VALIDATION", `the value of ${name} has a line break; give it on one line`, {
-        name,
+      throw fail("BATON_VALIDATION", {
+        field: name,
+        reason: `the value of ${name} has a line break; give it on one line`,
       });
     }
     if (value === MASKED_VALUE) {
-      throw new BatonError(
-        "BATON_VALIDATION",
-        `the value of ${name} is the mask ${MASKED_VALUE}, not a value; send the real value, or leave ${name} out to keep it`,
-        { name },
-      );
+      throw fail("BATON_VALIDATION", {
+        field: name,
+        reason: `the value of ${name} is the mask ${MASKED_VALUE}, not a value; send the real value, or leave ${name} out to keep it`,
+      });
     }
   }
   const current = readProjectFile(directory, ENV_FILE) ?? "";

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import { basename, isAbsolute, resolve } from "node:path";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { Project } from "./model.ts";
 
 /**
@@ -44,11 +43,11 @@ export async function findProject(
     }
   }
   const looked = candidates.filter((d, i) => candidates.indexOf(d) === i).join(" or ");
-  throw new BatonError(
-    "BATON_PROJECT_NOT_FOUND",
-    arg === undefined
-      ? `no Baton project in ${where.cwd}; give a project name or directory (\`baton projects\` lists them)`
-      : `no project named ${arg}, and none in ${looked}; \`baton projects\` lists them`,
-    { project: arg ?? where.cwd, exists: candidates.some((d) => existsSync(d)) },
-  );
+  throw fail("BATON_PROJECT_NOT_FOUND", {
+    project: arg ?? where.cwd,
+    reason:
+      arg === undefined
+        ? `no Baton project in ${where.cwd}; give a project name or directory (\`baton projects\` lists them)`
+        : `no project named ${arg}, and none in ${looked}; \`baton projects\` lists them`,
+  });
 }

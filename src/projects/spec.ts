@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { BatonError } from "../errors.ts";
+import { type BatonError, fail } from "../errors.ts";
 
 export const SPEC_EXTENSIONS = [".md", ".txt"] as const;
 export const SPEC_MAX_BYTES = 2_000_000;
@@ -70,5 +70,5 @@ export function copySpec(spec: Spec, projectDir: string): string[] {
 }
 
 function specError(message: string, source: string): BatonError {
-  return new BatonError("BATON_SPEC_INVALID", message, { spec: source });
+  return fail("BATON_SPEC_INVALID", { spec: source, reason: message });
 }

@@ -1,6 +1,6 @@
 import type { Stores } from "../db/stores/index.ts";
 import { type EpicSummary, summarizeTask, type TaskSummary } from "../db/stores/plan-reader.ts";
-import { BatonError, isBatonError } from "../errors.ts";
+import { fail, isBatonError } from "../errors.ts";
 import type { TaskStatus, TaskWithTests } from "../plan/model.ts";
 import { type Progress, progressSummary } from "../plan/progress.ts";
 import type { Session } from "../sessions/model.ts";
@@ -139,14 +139,16 @@ export async function readStatusReport(
   const { plan, sessions } = stores;
   if (sections.summary) report.summary = await readSummary(stores, p, now);
   if (sections.epics) report.epics = (await plan.listEpics(p.id)).map(epicLine);
-  if (sections.epic !== undefined) {
-    const epic = await plan.getEpic(p.id, sections.epic).catch((error: unknown) => {
+  const epicId = sections.epic;
+  if (epicId !== undefined) {
+    const epic = await plan.getEpic(p.id, epicId).catch((error: unknown) => {
       if (!isBatonError(error, "BATON_EPIC_NOT_FOUND")) throw error;
-      throw new BatonError(
-        "BATON_EPIC_NOT_FOUND",
-        `project ${p.name} has no epic ${sections.epic}; \`baton status ${p.name} --epics\` lists them`,
-        { project: p.name, epic_id: sections.epic },
-      );
+      throw fail("BATON_EPIC_NOT_FOUND", {
+        project_id: p.id,
+        project: p.name,
+        epic_id: epicId,
+        hint: `\`baton status ${p.name} --epics\` lists them`,
+      });
     });
     report.epic = { ...epicLine(epic), description: epic.description };
     report.epic_tasks = epic.tasks.map(taskLine);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { fencedBlocks } from "./fenced-json.ts";
 
 /** One edit as the model proposes it (prompts/analysis.md describes the shape to the model). */
@@ -39,8 +39,9 @@ export function parseAnalysisReply(text: string): AnalysisReply {
     if (parsed.success) return parsed.data;
     problem = `its JSON block does not fit: ${z.prettifyError(parsed.error).replace(/\s+/g, " ")}`;
   }
-  throw new BatonError("BATON_VALIDATION", `the model's analysis reply could not be read: ${problem}`, {
+  throw fail("BATON_SESSION_FAILED", {
     reply: text.slice(0, 2_000),
+    reason: `the model's analysis reply could not be read: ${problem}`,
   });
 }
 

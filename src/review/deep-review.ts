@@ -3,7 +3,7 @@ import { activePrompt, renderPrompt } from "../agent/prompts.ts";
 import { runTextQuery, type TextQueryResult } from "../agent/text-query.ts";
 import type { Clock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import type { Logger } from "../logs/process-log.ts";
@@ -162,13 +162,10 @@ export async function runDeepReview(
   });
 
   if (check === undefined) {
-    throw new BatonError(
-      "BATON_SESSION_FAILED",
-      `the deep review of session ${reviewed.number} failed: ${error}`,
-      {
-        review_session: review.number,
-      },
-    );
+    throw fail("BATON_SESSION_FAILED", {
+      session: review.number,
+      reason: `the deep review of session ${reviewed.number} failed: ${error}`,
+    });
   }
   if (error === null) {
     await recordProjectEvent({ sessions: stores.sessions, bus: deps.bus }, project.id, "review_complete", {

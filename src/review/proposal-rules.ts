@@ -1,4 +1,4 @@
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { ProposalStatus } from "./model.ts";
 
 /**
@@ -14,11 +14,13 @@ export const PROPOSAL_TRANSITIONS: Record<ProposalStatus, readonly ProposalStatu
 
 export function assertProposalTransition(proposalId: number, from: ProposalStatus, to: ProposalStatus): void {
   if (PROPOSAL_TRANSITIONS[from].includes(to)) return;
-  throw new BatonError(
-    "BATON_PROPOSAL_INVALID_TRANSITION",
-    from === "applied"
-      ? `proposal ${proposalId} is applied already; to undo it, activate an earlier version of the prompt`
-      : `proposal ${proposalId} is ${from}; it cannot become ${to}${to === "applied" ? " (accept it first)" : ""}`,
-    { proposal_id: proposalId, from, to },
-  );
+  throw fail("BATON_PROPOSAL_INVALID_TRANSITION", {
+    proposal_id: proposalId,
+    from,
+    to,
+    reason:
+      from === "applied"
+        ? "is applied already; to undo it, activate an earlier version of the prompt"
+        : `is ${from}; it cannot become ${to}${to === "applied" ? " (accept it first)" : ""}`,
+  });
 }

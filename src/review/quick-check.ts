@@ -3,7 +3,7 @@
  * a rating from 1 to 10. No model is called. Stored as a quality check of kind `quick`.
  */
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError, isBatonError } from "../errors.ts";
+import { fail, isBatonError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import type { Session, SessionEvent } from "../sessions/model.ts";
@@ -39,11 +39,11 @@ export async function computeQuickCheck(
   rules: RuleOverrides = {},
 ): Promise<QuickResult> {
   if (session.type !== "coding") {
-    throw new BatonError(
-      "BATON_VALIDATION",
-      `session ${session.number} is ${session.type === "initializer" ? "the initializer" : "a review"}; only coding sessions are reviewed`,
-      { session_id: session.id, type: session.type },
-    );
+    throw fail("BATON_SESSION_NOT_REVIEWABLE", {
+      session_id: session.id,
+      session: session.number,
+      what: session.type === "initializer" ? "the initializer" : "a review",
+    });
   }
   const events = await sessionEvents(stores, session.id);
   const testsPerTask = new Map<number, number>();

@@ -4,7 +4,7 @@
  * and the figures drawn from them (rating trend, frequent issues, recommendation themes).
  */
 import type { Stores } from "../db/stores/index.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { isTerminal, type Session } from "../sessions/model.ts";
 import type { QualityCheck, Recommendation } from "./model.ts";
@@ -40,11 +40,7 @@ export async function reviewEntries(
     const session = await stores.sessions.getByNumber(projectId, selection.session);
     if (session.type !== "coding" || !isTerminal(session.status)) {
       const what = session.type === "initializer" ? "the initializer" : `still ${session.status}`;
-      throw new BatonError(
-        "BATON_VALIDATION",
-        `session ${session.number} is ${what}; only finished coding sessions are reviewed`,
-        { session: session.number },
-      );
+      throw fail("BATON_SESSION_NOT_REVIEWABLE", { session_id: session.id, session: session.number, what });
     }
     sessions = [session];
   } else {

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { BatonError } from "../errors.ts";
+import { type BatonError, fail } from "../errors.ts";
 import { writeContainedFile } from "../util/host-files.ts";
 
 const run = promisify(execFile);
@@ -64,11 +64,10 @@ const CONFIG_MAX_BYTES = 1_000_000;
 const checkedClean = new Set<string>();
 
 function unsafe(dir: string, why: string): BatonError {
-  return new BatonError(
-    "BATON_GIT_UNSAFE",
-    `${dir} is not a repository Baton runs git in: ${why}; Baton runs git on this machine only in a project's own .git folder`,
-    { directory: dir },
-  );
+  return fail("BATON_GIT_UNSAFE", {
+    directory: dir,
+    reason: `is not a repository Baton runs git in: ${why}; Baton runs git on this machine only in a project's own .git folder`,
+  });
 }
 
 /** The project's `.git` folder, checked; null when there is none (not a repository yet). */
@@ -201,8 +200,9 @@ export async function hostGit(
 ): Promise<{ stdout: string; stderr: string }> {
   const gitDir = ownGitDir(dir);
   if (gitDir === null && !options.init) {
-    throw new BatonError("BATON_GIT_UNSAFE", `${dir} is not a git repository (it has no .git folder)`, {
+    throw fail("BATON_GIT_UNSAFE", {
       directory: dir,
+      reason: "is not a git repository (it has no .git folder)",
     });
   }
   if (gitDir !== null) await defuseRepositoryConfig(dir);

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import type { SandboxSettings } from "@anthropic-ai/claude-agent-sdk";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { dockerAvailability, dockerCli } from "./docker-sandbox.ts";
 import { type SecretScope, secretPaths } from "./secret-paths.ts";
 
@@ -149,9 +149,8 @@ export async function requireSandbox(
   if (available) return;
   const what =
     type === "os" ? "the OS sandbox (sandbox.type: os)" : "a container per project (sandbox.type: docker)";
-  throw new BatonError(
-    "BATON_SANDBOX_UNAVAILABLE",
-    `sessions run their commands in ${what}, which this machine cannot provide: ${problems.join("; ")}. Fix that (npx baton doctor checks it), or set sandbox.type: none to run commands unconfined`,
-    { problems },
-  );
+  throw fail("BATON_SANDBOX_UNAVAILABLE", {
+    problems,
+    reason: `sessions run their commands in ${what}, which this machine cannot provide: ${problems.join("; ")}. Fix that (npx baton doctor checks it), or set sandbox.type: none to run commands unconfined`,
+  });
 }

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { jwtVerify, SignJWT } from "jose";
 import type { Config } from "../config/schema.ts";
-import { BatonError } from "../errors.ts";
+import { fail } from "../errors.ts";
 
 export const SECRET_KEY_FILE = "secret.key";
 const MIN_SECRET_LENGTH = 32;
@@ -34,10 +34,10 @@ const PUBLIC_PREFIXES = ["/api/docs"];
 export function loadSecretKey(configured: string | null, home: string): Uint8Array {
   if (configured !== null) {
     if (configured.length < MIN_SECRET_LENGTH) {
-      throw new BatonError(
-        "BATON_CONFIG_INVALID",
-        `auth.secret_key (SECRET_KEY) is ${configured.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32), or unset it to let Baton keep one in its home`,
-      );
+      throw fail("BATON_CONFIG_INVALID", {
+        key: "auth.secret_key",
+        reason: `auth.secret_key (SECRET_KEY) is ${configured.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32), or unset it to let Baton keep one in its home`,
+      });
     }
     return new TextEncoder().encode(configured);
   }
@@ -81,13 +81,13 @@ export class Auth {
   /** A token for the right password; BATON_LOGIN_FAILED otherwise (compared in constant time). */
   async login(password: string): Promise<string> {
     if (this.password === null) {
-      throw new BatonError(
-        "BATON_VALIDATION",
-        "this server has no password (auth.ui_password / UI_PASSWORD is not set)",
-      );
+      throw fail("BATON_VALIDATION", {
+        field: "password",
+        reason: "this server has no password (auth.ui_password / UI_PASSWORD is not set)",
+      });
     }
     if (!timingSafeEqual(digest(password), this.password)) {
-      throw new BatonError("BATON_LOGIN_FAILED", "wrong password");
+      throw fail("BATON_LOGIN_FAILED", {});
     }
     return new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
@@ -138,20 +138,18 @@ export class Auth {
     app.addHook("onRequest", async (request) => {
       if (Auth.isPublic(request.url)) return;
       if (new URL(request.url, "http://x").searchParams.has("token")) {
-        throw new BatonError(
-          "BATON_UNAUTHORIZED",
-          `a token in the URL is refused (proxies and logs keep URLs): send Authorization: Bearer <token>, or on the WebSocket the subprotocols "${WS_PROTOCOL}, ${WS_TOKEN_PROTOCOL_PREFIX}<token>"`,
-        );
+        throw fail("BATON_UNAUTHORIZED", {
+          reason: `a token in the URL is refused (proxies and logs keep URLs): send Authorization: Bearer <token>, or on the WebSocket the subprotocols "${WS_PROTOCOL}, ${WS_TOKEN_PROTOCOL_PREFIX}<token>"`,
+        });
       }
       const token = Auth.tokenOf(request);
       if (token === null) {
-        throw new BatonError(
-          "BATON_UNAUTHORIZED",
-          "log in first: POST /api/auth/login, then send Authorization: Bearer <token>",
-        );
+        throw fail("BATON_UNAUTHORIZED", {
+          reason: "log in first: POST /api/auth/login, then send Authorization: Bearer <token>",
+        });
       }
       if (!(await this.valid(token))) {
-        throw new BatonError("BATON_UNAUTHORIZED", "the token is invalid or has expired: log in again");
+        throw fail("BATON_UNAUTHORIZED", { reason: "the token is invalid or has expired: log in again" });
       }
     });
   }

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { BatonError, type ErrorCode, isBatonError } from "../errors.ts";
+import { type ErrorCode, fail, isBatonError } from "../errors.ts";
 
 export interface ApiError {
   code: ErrorCode;
@@ -33,14 +33,11 @@ export function toApiError(error: unknown): { status: number; body: ApiError } {
       where: `${error.validationContext ?? "request"}${v.instancePath.replaceAll("/", ".")}`,
       message: v.message ?? "is invalid",
     }));
-    return {
-      status: 400,
-      body: {
-        code: "BATON_VALIDATION",
-        message: issues.map((i) => `${i.where}: ${i.message}`).join("; "),
-        data: { issues },
-      },
-    };
+    const invalid = fail("BATON_VALIDATION", {
+      issues,
+      reason: issues.map((i) => `${i.where}: ${i.message}`).join("; "),
+    });
+    return { status: invalid.status, body: invalid.toJSON() };
   }
   const status = (error as FastifyError | undefined)?.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -49,7 +46,7 @@ export function toApiError(error: unknown): { status: number; body: ApiError } {
       body: { code: CLIENT_ERROR_CODES[status] ?? "BATON_VALIDATION", message: (error as Error).message },
     };
   }
-  return { status: 500, body: { code: "BATON_INTERNAL", message: "internal error: see the server's log" } };
+  return { status: 500, body: fail("BATON_INTERNAL", {}).toJSON() };
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -62,7 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply
       .code(404)
       .send(
-        new BatonError("BATON_NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`).toJSON(),
+        fail("BATON_NOT_FOUND", { method: request.method, path: request.url.split("?")[0] ?? "" }).toJSON(),
       ),
   );
 }

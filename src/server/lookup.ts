@@ -1,4 +1,4 @@
-import { BatonError } from "../errors.ts";
+import { BatonError, fail } from "../errors.ts";
 import type { Project } from "../projects/model.ts";
 import type { Session } from "../sessions/model.ts";
 import type { ServerDeps } from "./app.ts";
@@ -15,9 +15,10 @@ export async function sessionOf(
   sid: number,
 ): Promise<Session> {
   const notFound = () =>
-    new BatonError("BATON_SESSION_NOT_FOUND", `project ${project.name} has no session with the id ${sid}`, {
+    fail("BATON_SESSION_NOT_FOUND", {
       project_id: project.id,
       session_id: sid,
+      reason: `project ${project.name} has no session with the id ${sid}`,
     });
   let session: Session;
   try {

@@ -11,7 +11,7 @@ import { extname, join } from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FastifyRequest } from "fastify";
-import { BatonError, isBatonError } from "../errors.ts";
+import { type BatonError, fail, isBatonError } from "../errors.ts";
 import { SPEC_EXTENSIONS } from "../projects/spec.ts";
 
 /** The limits of a spec upload (the files' from `server.max_upload_kb`). */
@@ -50,10 +50,10 @@ export interface SpecUpload {
 /** Reads the request's multipart body; a request that is not multipart is a 415. */
 export async function receiveSpecUpload(request: FastifyRequest, limits: UploadLimits): Promise<SpecUpload> {
   if (!request.isMultipart()) {
-    throw new BatonError(
-      "BATON_UNSUPPORTED_MEDIA_TYPE",
-      "send the project as multipart/form-data: a name field and one or more spec files (.md or .txt)",
-    );
+    throw fail("BATON_UNSUPPORTED_MEDIA_TYPE", {
+      reason:
+        "send the project as multipart/form-data: a name field and one or more spec files (.md or .txt)",
+    });
   }
   const folder = mkdtempSync(join(tmpdir(), "baton-upload-"));
   const remove = () => rmSync(folder, { recursive: true, force: true });
@@ -81,11 +81,10 @@ export async function receiveSpecUpload(request: FastifyRequest, limits: UploadL
         if (problem !== null || !(SPEC_EXTENSIONS as readonly string[]).includes(ext)) {
           if (problem === null) {
             note(
-              new BatonError(
-                "BATON_UNSUPPORTED_MEDIA_TYPE",
-                `the spec file ${part.filename} is not a .md or .txt file; upload the spec as Markdown or plain text`,
-                { file: part.filename },
-              ),
+              fail("BATON_UNSUPPORTED_MEDIA_TYPE", {
+                file: part.filename,
+                reason: `the spec file ${part.filename} is not a .md or .txt file; upload the spec as Markdown or plain text`,
+              }),
             );
           }
           await drain(part.file);
@@ -142,12 +141,12 @@ async function drain(stream: NodeJS.ReadableStream): Promise<void> {
   await pipeline(stream, new Writable({ write: (_chunk, _encoding, done) => done() }));
 }
 
-function invalid(message: string): BatonError {
-  return new BatonError("BATON_VALIDATION", message);
+function invalid(reason: string): BatonError {
+  return fail("BATON_VALIDATION", { reason });
 }
 
-function tooLarge(message: string, data?: Record<string, unknown>): BatonError {
-  return new BatonError("BATON_PAYLOAD_TOO_LARGE", message, data);
+function tooLarge(reason: string, data?: { file?: string; limit_kb?: number }): BatonError {
+  return fail("BATON_PAYLOAD_TOO_LARGE", { reason, ...data });
 }
 
 /** @fastify/multipart's errors (limits, malformed bodies) as Baton's. */

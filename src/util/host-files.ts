@@ -28,17 +28,16 @@ import {
   writeSync,
 } from "node:fs";
 import path from "node:path";
-import { BatonError } from "../errors.ts";
+import { type BatonError, fail } from "../errors.ts";
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 function unsafe(root: string, name: string, why: string): BatonError {
-  return new BatonError(
-    "BATON_PROJECT_FILE_UNSAFE",
-    `${name} in ${root} ${why}; Baton does not follow links or read special files there: replace it with a regular file`,
-    { file: name },
-  );
+  return fail("BATON_PROJECT_FILE_UNSAFE", {
+    file: name,
+    reason: `${name} in ${root} ${why}; Baton does not follow links or read special files there: replace it with a regular file`,
+  });
 }
 
 /** Where an open descriptor really points, or null where the platform cannot say. */
@@ -62,11 +61,7 @@ function isStrictlyInside(file: string, dir: string): boolean {
  */
 export function assertProjectDirectory(project: { name: string; directory: string }): void {
   if (existsSync(project.directory)) return;
-  throw new BatonError(
-    "BATON_PROJECT_DIRECTORY_MISSING",
-    `the directory of project ${project.name} is missing: ${project.directory}; restore it, or delete the project`,
-    { project: project.name, directory: project.directory },
-  );
+  throw fail("BATON_PROJECT_DIRECTORY_MISSING", { project: project.name, directory: project.directory });
 }
 
 /** The real path of `root`; BATON_PROJECT_DIRECTORY_MISSING when it is gone. */
@@ -74,9 +69,7 @@ export function realRoot(root: string): string {
   try {
     return realpathSync(root);
   } catch {
-    throw new BatonError("BATON_PROJECT_DIRECTORY_MISSING", `the project directory ${root} is missing`, {
-      directory: root,
-    });
+    throw fail("BATON_PROJECT_DIRECTORY_MISSING", { directory: root });
   }
 }
 
@@ -92,11 +85,7 @@ export function assertWritable(root: string): void {
     rmSync(probe, { force: true });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new BatonError(
-      "BATON_PROJECT_UNWRITABLE",
-      `the project folder ${root} cannot be written (${why}); make it writable again (its owner, permissions or mount), then run again`,
-      { directory: root },
-    );
+    throw fail("BATON_PROJECT_UNWRITABLE", { directory: root, reason: why });
   }
 }
 
@@ -137,11 +126,11 @@ export function readContainedFile(root: string, name: string, maxBytes: number):
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw unsafe(root, name, "is not a regular file");
     if (stat.size > maxBytes) {
-      throw new BatonError(
-        "BATON_PAYLOAD_TOO_LARGE",
-        `${name} in ${root} is ${stat.size} bytes; the limit is ${maxBytes}`,
-        { file: name },
-      );
+      throw fail("BATON_PAYLOAD_TOO_LARGE", {
+        file: name,
+        limit_bytes: maxBytes,
+        reason: `${name} in ${root} is ${stat.size} bytes; the limit is ${maxBytes}`,
+      });
     }
     const buffer = Buffer.alloc(stat.size);
     let read = 0;

@@ -213,9 +213,13 @@ it("runs several projects at once up to the configured limit, and refuses one mo
   const second = await harness(t, model, testConfig(), undefined, "other");
   const b = { ...second, orchestrator: a.orchestrator };
   const running = a.orchestrator.run(a.project.id);
-  await expect(b.orchestrator.run(b.project.id)).rejects.toThrow(
-    "1 projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish",
-  );
+  await expect(b.orchestrator.run(b.project.id)).rejects.toMatchObject({
+    code: "BATON_CAPACITY_FULL",
+    status: 503,
+    data: { running: 1, limit: 1 },
+    message:
+      "1 projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish",
+  });
   await expect(a.orchestrator.run(a.project.id)).rejects.toThrow(
     "a run of this project is going on; stop it (or wait for it to end) before starting a run",
   );

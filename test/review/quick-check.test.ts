@@ -221,7 +221,7 @@ describeEachDatabase("the quick check", (db) => {
     const project = await makeProject(t);
     const init = await t.stores.sessions.create(project.id, { type: "initializer", model: "opus" });
     await expect(computeQuickCheck(t.stores, init)).rejects.toThrow(
-      "session 0 is the initializer; only coding sessions are reviewed",
+      "session 0 is the initializer; only finished coding sessions are reviewed",
     );
   });
 });

@@ -48,7 +48,11 @@ describeEachDatabase("API basics", (db) => {
     const { app } = await testServer(db());
     const missing = await app.inject({ url: "/api/nothing-here" });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ code: "BATON_NOT_FOUND", message: "no route GET /api/nothing-here" });
+    expect(missing.json()).toEqual({
+      code: "BATON_NOT_FOUND",
+      message: "no route GET /api/nothing-here",
+      data: { method: "GET", path: "/api/nothing-here" },
+    });
     const badJson = await app.inject({
       method: "POST",
       url: "/api/auth/login",

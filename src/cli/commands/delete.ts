@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { silentLogger } from "../../logs/process-log.ts";
 import { Orchestrator } from "../../orchestrator/orchestrator.ts";
 import type { CliIo } from "../io.ts";
@@ -21,11 +21,10 @@ export function registerDeleteCommand(program: Command, io: CliIo): void {
     .action(async (arg: string, flags: DeleteFlags) => {
       await withProject(program, io, arg, async ({ config, stores, project, home }) => {
         if (flags.yes !== project.name) {
-          throw new BatonError(
-            "BATON_CONFIRMATION_REQUIRED",
-            `--yes ${flags.yes} does not match: deleting project ${project.name} needs --yes ${project.name}`,
-            { confirm: project.name },
-          );
+          throw fail("BATON_CONFIRMATION_REQUIRED", {
+            confirm: project.name,
+            reason: `--yes ${flags.yes} does not match: deleting project ${project.name} needs --yes ${project.name}`,
+          });
         }
         const orchestrator = new Orchestrator({
           stores,

@@ -4,7 +4,7 @@ import { batonHome, type LoadedConfig } from "../../config/load.ts";
 import { DOCTOR_CHECKS } from "../../doctor/checks.ts";
 import { doctorReport, formatDoctorJson, formatDoctorText } from "../../doctor/report.ts";
 import { type DoctorContext, runChecks } from "../../doctor/result.ts";
-import { BatonError, isBatonError } from "../../errors.ts";
+import { fail, isBatonError } from "../../errors.ts";
 import type { CliIo } from "../io.ts";
 import { loadCliConfig } from "./config.ts";
 
@@ -20,11 +20,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       io.out(options.json ? formatDoctorJson(report) : formatDoctorText(report));
       if (!report.ok) {
         const failed = report.checks.filter((c) => c.status === "fail").map((c) => c.name);
-        throw new BatonError(
-          "BATON_DOCTOR_FAILED",
-          `doctor: ${failed.length} check${failed.length === 1 ? "" : "s"} failed: ${failed.join(", ")}`,
-          { failed },
-        );
+        throw fail("BATON_DOCTOR_FAILED", { failed });
       }
     });
 }

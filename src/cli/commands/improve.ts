@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Stores } from "../../db/stores/index.ts";
-import { BatonError, isBatonError } from "../../errors.ts";
+import { fail, isBatonError } from "../../errors.ts";
 import { type AnalysisOutcome, analyzePrompts } from "../../review/analysis.ts";
 import { applyProposal } from "../../review/proposals.ts";
 import { formatAnalysisOutcome, versionTitle } from "../../views/prompt-view.ts";
@@ -40,7 +40,7 @@ async function improve(program: Command, io: CliIo, flags: ImproveFlags): Promis
     .map((n) => n.trim())
     .filter((n) => n !== "");
   if (flags.projects !== undefined && names.length === 0) {
-    throw new BatonError("BATON_USAGE", "--projects: expected comma-separated project names or ids");
+    throw fail("BATON_USAGE", { reason: "--projects: expected comma-separated project names or ids" });
   }
   const loaded = loadCliConfig(program, io, {
     flags: { "models.review": flags.model },
@@ -62,10 +62,9 @@ async function improve(program: Command, io: CliIo, flags: ImproveFlags): Promis
       );
       if (!flags.json) for (const line of applied) io.out(`${line.message}\n`);
       if (outcome.analysis.status === "error") {
-        throw new BatonError(
-          "BATON_SESSION_FAILED",
-          `analysis ${outcome.analysis.id} failed: ${outcome.analysis.error ?? "unknown error"}`,
-        );
+        throw fail("BATON_SESSION_FAILED", {
+          reason: `analysis ${outcome.analysis.id} failed: ${outcome.analysis.error ?? "unknown error"}`,
+        });
       }
     },
     loaded,

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Stores } from "../../db/stores/index.ts";
-import { BatonError, isBatonError } from "../../errors.ts";
+import { fail, isBatonError } from "../../errors.ts";
 import { LogTail, sessionLogFile } from "../../logs/log-reader.ts";
 import type { Project } from "../../projects/model.ts";
 import type { Session } from "../../sessions/model.ts";
@@ -53,11 +53,10 @@ async function sessionToShow(stores: Stores, project: Project, number: number | 
   if (number === undefined) {
     const latest = await stores.sessions.latest(project.id);
     if (latest) return latest;
-    throw new BatonError(
-      "BATON_SESSION_NOT_FOUND",
-      `project ${project.name} has no sessions yet, so there is no log; \`baton run\` starts one`,
-      { project: project.name },
-    );
+    throw fail("BATON_SESSION_NOT_FOUND", {
+      project_id: project.id,
+      reason: `project ${project.name} has no sessions yet, so there is no log; \`baton run\` starts one`,
+    });
   }
   try {
     return await stores.sessions.getByNumber(project.id, number);
@@ -69,14 +68,10 @@ async function sessionToShow(stores: Stores, project: Project, number: number | 
       .sort((a, b) => a - b);
     const existing =
       numbers.length === 0 ? "it has no sessions yet" : `its sessions are ${numberRanges(numbers)}`;
-    throw new BatonError(
-      "BATON_SESSION_NOT_FOUND",
-      `project ${project.name} has no session ${number}; ${existing}`,
-      {
-        project: project.name,
-        number,
-        sessions: numbers,
-      },
-    );
+    throw fail("BATON_SESSION_NOT_FOUND", {
+      project_id: project.id,
+      number,
+      reason: `project ${project.name} has no session ${number}; ${existing}`,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { applyReset, planReset, type ResetPlan } from "../../orchestrator/reset.ts";
 import { resolveRunSettings } from "../../orchestrator/run-settings.ts";
 import type { CliIo } from "../io.ts";
@@ -27,14 +27,14 @@ export function registerResetCommand(program: Command, io: CliIo): void {
     .option("-y, --yes", "reset without asking")
     .action(async (arg: string | undefined, flags: ResetFlags) => {
       if (arg !== undefined && flags.projectDir !== undefined && arg !== flags.projectDir) {
-        throw new BatonError("BATON_USAGE", "name the project once: as an argument or with --project-dir");
+        throw fail("BATON_USAGE", { reason: "name the project once: as an argument or with --project-dir" });
       }
       const interactive = io.input?.isTTY === true;
       if (!flags.dryRun && !flags.yes && !interactive) {
-        throw new BatonError(
-          "BATON_USAGE",
-          "baton reset asks for confirmation, but its input is not a terminal; pass --yes to reset, or --dry-run to see what it would change",
-        );
+        throw fail("BATON_USAGE", {
+          reason:
+            "baton reset asks for confirmation, but its input is not a terminal; pass --yes to reset, or --dry-run to see what it would change",
+        });
       }
       await withProject(program, io, flags.projectDir ?? arg, async ({ config, stores, project, home }) => {
         // The sandbox the project's sessions run in (its own setting, else the config): docker means a container to remove.

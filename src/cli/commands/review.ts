@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { type ReviewSelection, reviewEntries } from "../../review/review-entries.ts";
 import { finalMarkdown, sessionReviewMarkdown, trendsMarkdown } from "../../review/review-report.ts";
@@ -35,23 +35,20 @@ interface ReviewRequest {
 /** Checks the flags together before anything is opened; every problem names the flag. */
 function parseOptions(options: ReviewOptions): ReviewRequest {
   if (!(REVIEW_TYPES as readonly string[]).includes(options.type)) {
-    throw new BatonError(
-      "BATON_USAGE",
-      `--type: expected one of ${REVIEW_TYPES.join(", ")}, got "${options.type}"`,
-    );
+    throw fail("BATON_USAGE", {
+      reason: `--type: expected one of ${REVIEW_TYPES.join(", ")}, got "${options.type}"`,
+    });
   }
   const type = options.type as ReviewType;
   if (options.session !== undefined && options.lastN !== undefined) {
-    throw new BatonError(
-      "BATON_USAGE",
-      "--session and --last-n cannot be given together: pick one session or the last N",
-    );
+    throw fail("BATON_USAGE", {
+      reason: "--session and --last-n cannot be given together: pick one session or the last N",
+    });
   }
   if (type !== "session" && (options.session !== undefined || options.deep)) {
-    throw new BatonError(
-      "BATON_USAGE",
-      `--type ${type} covers many sessions: ${options.deep ? "--deep" : "--session"} only goes with --type session`,
-    );
+    throw fail("BATON_USAGE", {
+      reason: `--type ${type} covers many sessions: ${options.deep ? "--deep" : "--session"} only goes with --type session`,
+    });
   }
   const session = options.session === undefined ? undefined : wholeNumber("--session", options.session, 1);
   const lastN = options.lastN === undefined ? undefined : wholeNumber("--last-n", options.lastN, 1);
@@ -91,10 +88,10 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
         let entries = await reviewEntries(deps, project.id, request.selection);
         if (request.deep) {
           if (entries.length === 0) {
-            throw new BatonError(
-              "BATON_SESSION_NOT_FOUND",
-              `project ${project.name} has no finished coding session to review`,
-            );
+            throw fail("BATON_SESSION_NOT_FOUND", {
+              project_id: project.id,
+              reason: `project ${project.name} has no finished coding session to review`,
+            });
           }
           const reviews = new SessionReviews({
             stores,
@@ -114,7 +111,7 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
           entries = await reviewEntries(deps, project.id, request.selection);
           if (failures.length > 0) {
             io.out(sessionReviewMarkdown(project, entries));
-            throw new BatonError("BATON_SESSION_FAILED", `the deep review failed: ${failures.join("; ")}`);
+            throw fail("BATON_SESSION_FAILED", { reason: `the deep review failed: ${failures.join("; ")}` });
           }
         }
         const markdown =
@@ -131,10 +128,9 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
         try {
           writeFileSync(file, markdown);
         } catch (error) {
-          throw new BatonError(
-            "BATON_USAGE",
-            `--output: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          throw fail("BATON_USAGE", {
+            reason: `--output: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`,
+          });
         }
         io.out(`wrote the ${request.type} review of ${project.name} to ${file}\n`);
       });

@@ -6,7 +6,7 @@ import { detectCredentials } from "../../agent/credentials.ts";
 import { describeOrigin } from "../../config/format.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.ts";
 import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
@@ -97,10 +97,9 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         // Nothing is created without credentials and a sandbox to run it with.
         detectCredentials(io.env);
         if (flags.spec === undefined) {
-          throw new BatonError(
-            "BATON_USAGE",
-            `there is no project in ${directory} yet; give --spec FILE (or a folder of .md/.txt files) to create it`,
-          );
+          throw fail("BATON_USAGE", {
+            reason: `there is no project in ${directory} yet; give --spec FILE (or a folder of .md/.txt files) to create it`,
+          });
         }
         await requireSandbox(loaded.config.sandbox.type, io.env);
         project = await createProject(stores, {
@@ -197,5 +196,5 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
     },
     loaded,
   );
-  if (code !== 0) throw new BatonError("BATON_SESSION_FAILED", "the run stopped on an error (see above)");
+  if (code !== 0) throw fail("BATON_SESSION_FAILED", { reason: "the run stopped on an error (see above)" });
 }

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { findChromium } from "../../agent/browser.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { Orchestrator } from "../../orchestrator/orchestrator.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
@@ -49,10 +49,7 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
   const auth = Auth.fromConfig(config.auth, home);
   const { host, port } = config.server;
   if (!auth.enabled && !LOOPBACK.has(host) && flags.insecure !== true) {
-    throw new BatonError(
-      "BATON_SERVER_INSECURE",
-      `no password is set, so listening on ${host} would let anyone who reaches it run commands on this machine: set UI_PASSWORD (auth.ui_password), listen on 127.0.0.1, or pass --insecure`,
-    );
+    throw fail("BATON_SERVER_INSECURE", { host });
   }
   await requireSandbox(config.sandbox.type, io.env);
 

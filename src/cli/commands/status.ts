@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { readStatusReport, type StatusSections } from "../../projects/status-report.ts";
 import { formatStatusText } from "../../views/status-view.ts";
 import { utc } from "../../views/text.ts";
@@ -85,7 +85,7 @@ function sectionsOf(o: StatusOptions): StatusSections {
 function watchOptions(o: StatusOptions): { intervalS: number; count: number | undefined } | null {
   if (!o.watch) {
     const stray = o.interval !== undefined ? "--interval" : o.count !== undefined ? "--count" : null;
-    if (stray) throw new BatonError("BATON_USAGE", `${stray} only applies with --watch`);
+    if (stray) throw fail("BATON_USAGE", { reason: `${stray} only applies with --watch` });
     return null;
   }
   const intervalS =

@@ -1,4 +1,4 @@
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import type { Epic, Task, Test } from "../../plan/model.ts";
 import type { Db } from "../database.ts";
 import type { TestRow } from "../schema.ts";
@@ -24,13 +24,11 @@ export async function epicIn(db: Executor, projectId: number, epicId: number | s
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   if (!row) {
-    throw new BatonError(
-      "BATON_EPIC_NOT_FOUND",
-      `no epic ${epicId} in this project; list_epics shows the epics`,
-      {
-        epic_id: epicId,
-      },
-    );
+    throw fail("BATON_EPIC_NOT_FOUND", {
+      project_id: projectId,
+      epic_id: epicId,
+      hint: "list_epics shows the epics",
+    });
   }
   return row;
 }
@@ -43,13 +41,11 @@ export async function taskIn(db: Executor, projectId: number, taskId: number | s
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   if (!row) {
-    throw new BatonError(
-      "BATON_TASK_NOT_FOUND",
-      `no task ${taskId} in this project; list_tasks shows the tasks`,
-      {
-        task_id: taskId,
-      },
-    );
+    throw fail("BATON_TASK_NOT_FOUND", {
+      project_id: projectId,
+      task_id: taskId,
+      hint: "list_tasks shows the tasks",
+    });
   }
   return row;
 }
@@ -62,13 +58,11 @@ export async function testIn(db: Executor, projectId: number, testId: number | s
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   if (!row) {
-    throw new BatonError(
-      "BATON_TEST_NOT_FOUND",
-      `no test ${testId} in this project; list_tests shows a task's tests`,
-      {
-        test_id: testId,
-      },
-    );
+    throw fail("BATON_TEST_NOT_FOUND", {
+      project_id: projectId,
+      test_id: testId,
+      hint: "list_tests shows a task's tests",
+    });
   }
   return toTest(row);
 }

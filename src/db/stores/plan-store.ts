@@ -1,4 +1,4 @@
-import { BatonError, projectNotFound } from "../../errors.ts";
+import { fail, projectNotFound } from "../../errors.ts";
 import type { EventPayload } from "../../events/catalog.ts";
 import {
   type Epic,
@@ -73,9 +73,7 @@ export class PlanStore extends PlanReader {
   async expandEpic(projectId: number, epicId: number | string, inputs: NewTask[]): Promise<TaskWithTests[]> {
     const tasks = inputs.map((input, i) => parseInput(NewTask, input, `task ${i + 1}`));
     if (tasks.length === 0) {
-      throw new BatonError("BATON_VALIDATION", "invalid expansion: give at least one task", {
-        epic_id: epicId,
-      });
+      throw fail("BATON_VALIDATION", { field: "tasks", reason: "invalid expansion: give at least one task" });
     }
     return withEvents(this.deps, async (trx, emit) => {
       const epic = await epicIn(trx, projectId, epicId);
@@ -263,11 +261,7 @@ export class PlanStore extends PlanReader {
 
   private mapInsertError(error: unknown, projectId: number, epicName: string): unknown {
     if (isUniqueViolation(error)) {
-      return new BatonError(
-        "BATON_EPIC_EXISTS",
-        `an epic named "${epicName}" already exists in this project; use a different name or add tasks to that epic`,
-        { name: epicName },
-      );
+      return fail("BATON_EPIC_EXISTS", { name: epicName });
     }
     if (isForeignKeyViolation(error)) {
       return projectNotFound(projectId);

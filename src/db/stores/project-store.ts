@@ -1,4 +1,4 @@
-import { BatonError, projectNotFound } from "../../errors.ts";
+import { fail, projectNotFound } from "../../errors.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
 import { assertProjectCanComplete } from "../../plan/rules.ts";
 import { NewProject, type Project, ProjectPatch } from "../../projects/model.ts";
@@ -62,13 +62,13 @@ export class ProjectStore {
         .where((eb) => eb.or([eb("name", "=", p.name), eb("directory", "=", p.directory)]))
         .executeTakeFirst();
       const byName = clash?.name === p.name;
-      throw new BatonError(
-        "BATON_PROJECT_EXISTS",
-        byName
+      throw fail("BATON_PROJECT_EXISTS", {
+        name: p.name,
+        directory: p.directory,
+        reason: byName
           ? `a project named ${p.name} already exists; choose another name or open the existing project`
           : `project ${clash?.name ?? "?"} already uses the directory ${p.directory}; choose another directory`,
-        { name: p.name, directory: p.directory },
-      );
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Selectable, Transaction } from "kysely";
-import { BatonError } from "../../errors.ts";
+import { type BatonError, fail } from "../../errors.ts";
 import type {
   AnalysisStatus,
   PromptAnalysis,
@@ -141,10 +141,7 @@ export class PromptStore extends PromptReader {
       .where("version", "=", version)
       .executeTakeFirst();
     if (!row) {
-      throw new BatonError("BATON_PROMPT_VERSION_NOT_FOUND", `the ${name} prompt has no version ${version}`, {
-        name,
-        version,
-      });
+      throw fail("BATON_PROMPT_VERSION_NOT_FOUND", { name, version });
     }
     return toVersion(row);
   }
@@ -322,16 +319,14 @@ export class PromptStore extends PromptReader {
         const where = active
           ? `version ${active.version} of the ${active.name} prompt`
           : `the ${proposal.prompt_name} prompt (no active version)`;
-        throw new BatonError(
-          "BATON_PROPOSAL_STALE",
-          `proposal ${proposalId} no longer fits ${where}: ${problem ? EDIT_PROBLEM_TEXT[problem] : "there is nothing to edit"}`,
-          {
-            proposal_id: proposalId,
-            prompt: proposal.prompt_name,
-            version: active?.version ?? null,
-            problem,
-          },
-        );
+        throw fail("BATON_PROPOSAL_STALE", {
+          proposal_id: proposalId,
+          where,
+          prompt: proposal.prompt_name,
+          version: active?.version ?? null,
+          problem,
+          reason: problem ? EDIT_PROBLEM_TEXT[problem] : "there is nothing to edit",
+        });
       }
       const created = await this.insertVersion(trx, {
         name: proposal.prompt_name,
@@ -365,11 +360,10 @@ export class PromptStore extends PromptReader {
       .returningAll()
       .executeTakeFirst();
     if (!row) {
-      throw new BatonError(
-        "BATON_PROPOSAL_INVALID_TRANSITION",
-        `proposal ${current.id} was changed meanwhile; look at it again`,
-        { proposal_id: current.id },
-      );
+      throw fail("BATON_PROPOSAL_INVALID_TRANSITION", {
+        proposal_id: current.id,
+        reason: "was changed meanwhile; look at it again",
+      });
     }
     return toProposal(row);
   }
@@ -386,19 +380,13 @@ async function proposalIn(trx: Executor, proposalId: number): Promise<PromptProp
 }
 
 function proposalNotFound(id: number): BatonError {
-  return new BatonError("BATON_PROPOSAL_NOT_FOUND", `no prompt proposal with the id ${id}`, {
-    proposal_id: id,
-  });
+  return fail("BATON_PROPOSAL_NOT_FOUND", { proposal_id: id });
 }
 
 function versionNotFound(id: number): BatonError {
-  return new BatonError("BATON_PROMPT_VERSION_NOT_FOUND", `no prompt version with the id ${id}`, {
-    version_id: id,
-  });
+  return fail("BATON_PROMPT_VERSION_NOT_FOUND", { version_id: id });
 }
 
 function analysisNotFound(id: number): BatonError {
-  return new BatonError("BATON_ANALYSIS_NOT_FOUND", `no prompt analysis with the id ${id}`, {
-    analysis_id: id,
-  });
+  return fail("BATON_ANALYSIS_NOT_FOUND", { analysis_id: id });
 }

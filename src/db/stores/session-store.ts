@@ -1,4 +1,4 @@
-import { BatonError, projectNotFound } from "../../errors.ts";
+import { type BatonError, fail, projectNotFound } from "../../errors.ts";
 import {
   isTerminal,
   numberingOf,
@@ -71,11 +71,12 @@ export class SessionStore {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const running = await this.running(session.project_id);
-      throw new BatonError(
-        "BATON_SESSION_ALREADY_RUNNING",
-        `session ${running?.number ?? "?"} of this project is still running; stop it or wait for it to end before starting session ${session.number}`,
-        { project_id: session.project_id, running_session_id: running?.id ?? null },
-      );
+      throw fail("BATON_SESSION_ALREADY_RUNNING", {
+        project_id: session.project_id,
+        running_session_id: running?.id ?? null,
+        running: running?.number ?? null,
+        starting: session.number,
+      });
     }
   }
 
@@ -138,7 +139,10 @@ export class SessionStore {
     );
     for (const [key, amount] of increments) {
       if (!(key === "cost_usd" || USAGE_COUNTERS.includes(key)) || !Number.isFinite(amount) || amount < 0) {
-        throw new BatonError("BATON_VALIDATION", `invalid usage: ${key} must be a number ≥ 0, got ${amount}`);
+        throw fail("BATON_VALIDATION", {
+          field: key,
+          reason: `invalid usage: ${key} must be a number ≥ 0, got ${amount}`,
+        });
       }
     }
     if (increments.length === 0) return this.get(sessionId);
@@ -280,10 +284,7 @@ export class SessionStore {
       .where("type", "!=", "review")
       .executeTakeFirst();
     if (!row) {
-      throw new BatonError("BATON_SESSION_NOT_FOUND", `this project has no session ${number}`, {
-        project_id: projectId,
-        number,
-      });
+      throw fail("BATON_SESSION_NOT_FOUND", { project_id: projectId, number });
     }
     return row;
   }
@@ -401,11 +402,11 @@ export class SessionStore {
       .where("project_id", "=", projectId)
       .executeTakeFirstOrThrow();
     if (Number(n) > 0) {
-      throw new BatonError(
-        "BATON_PLAN_EXISTS",
-        `this project already has a plan (${n} epics), so the initializer cannot run again; start coding sessions instead, or create a new project to plan from scratch`,
-        { project_id: projectId, epics: Number(n) },
-      );
+      throw fail("BATON_PLAN_EXISTS", {
+        project_id: projectId,
+        epics: Number(n),
+        reason: `this project already has a plan (${n} epics), so the initializer cannot run again; start coding sessions instead, or create a new project to plan from scratch`,
+      });
     }
   }
 
@@ -429,16 +430,16 @@ export class SessionStore {
 }
 
 function notFound(sessionId: number): BatonError {
-  return new BatonError("BATON_SESSION_NOT_FOUND", `no session with the id ${sessionId}`, {
-    session_id: sessionId,
-  });
+  return fail("BATON_SESSION_NOT_FOUND", { session_id: sessionId });
 }
 
 function invalidTransition(session: SessionRow, to: string): BatonError {
   const why = isTerminal(session.status) ? "it has already ended" : `it is ${session.status}`;
-  return new BatonError(
-    "BATON_SESSION_INVALID_TRANSITION",
-    `session ${session.number} cannot become ${to}: ${why}`,
-    { session_id: session.id, from: session.status, to },
-  );
+  return fail("BATON_SESSION_INVALID_TRANSITION", {
+    session_id: session.id,
+    number: session.number,
+    from: session.status,
+    to,
+    reason: why,
+  });
 }

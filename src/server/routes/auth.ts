@@ -1,6 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import { z } from "zod";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import type { Routes } from "../app.ts";
 
 const Token = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number() });
@@ -12,10 +12,10 @@ export const authRoutes: Routes = (app, deps) => {
       max: deps.config.auth.login_attempts_per_minute,
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) =>
-        new BatonError(
-          "BATON_TOO_MANY_REQUESTS",
-          `too many login attempts: try again in ${Math.ceil(context.ttl / 1000)} s`,
-        ),
+        fail("BATON_TOO_MANY_REQUESTS", {
+          retry_after_s: Math.ceil(context.ttl / 1000),
+          reason: `too many login attempts: try again in ${Math.ceil(context.ttl / 1000)} s`,
+        }),
     });
     scoped.withTypeProvider<import("fastify-type-provider-zod").ZodTypeProvider>().post(
       "/api/auth/login",

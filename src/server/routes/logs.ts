@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { sessionLogFile } from "../../logs/log-reader.ts";
 import { humanLines, humanText, type LogProblem, logProblems, logStart } from "../../logs/log-views.ts";
 import type { Session, SessionEvent } from "../../sessions/model.ts";
@@ -173,10 +173,7 @@ export const logsRoutes: Routes = (app, deps) => {
 
 /** Opens a checked log file, never through a symlink, and only when it is a regular file. */
 async function openRegularFile(file: string, session: Session): Promise<FileHandle> {
-  const missing = () =>
-    new BatonError("BATON_LOG_NOT_FOUND", `the log of session ${session.number} is missing`, {
-      session: session.number,
-    });
+  const missing = () => fail("BATON_LOG_NOT_FOUND", { session: session.number });
   let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

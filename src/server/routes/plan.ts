@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BatonError, isBatonError } from "../../errors.ts";
+import { fail, isBatonError } from "../../errors.ts";
 import { readPlanCoverage } from "../../plan/coverage.ts";
 import { TaskStatus, TaskWithTests } from "../../plan/model.ts";
 import { progressSummary } from "../../plan/progress.ts";
@@ -71,11 +71,12 @@ export const planRoutes: Routes = (app, deps) => {
       const p = await project(request.params.id);
       const epic = await stores.plan.getEpic(p.id, request.params.epicId).catch((error: unknown) => {
         throw isBatonError(error, "BATON_EPIC_NOT_FOUND")
-          ? new BatonError(
-              "BATON_EPIC_NOT_FOUND",
-              `project ${p.name} has no epic ${request.params.epicId}; GET /api/projects/${p.id}/epics lists them`,
-              { project_id: p.id, epic_id: request.params.epicId },
-            )
+          ? fail("BATON_EPIC_NOT_FOUND", {
+              project_id: p.id,
+              project: p.name,
+              epic_id: request.params.epicId,
+              hint: `GET /api/projects/${p.id}/epics lists them`,
+            })
           : error;
       });
       return { ...epicLine(epic), description: epic.description, tasks: epic.tasks.map(taskLine) };
@@ -119,11 +120,12 @@ export const planRoutes: Routes = (app, deps) => {
       const p = await project(request.params.id);
       return stores.plan.getTask(p.id, request.params.taskId).catch((error: unknown) => {
         throw isBatonError(error, "BATON_TASK_NOT_FOUND")
-          ? new BatonError(
-              "BATON_TASK_NOT_FOUND",
-              `project ${p.name} has no task ${request.params.taskId}; GET /api/projects/${p.id}/tasks lists them`,
-              { project_id: p.id, task_id: request.params.taskId },
-            )
+          ? fail("BATON_TASK_NOT_FOUND", {
+              project_id: p.id,
+              project: p.name,
+              task_id: request.params.taskId,
+              hint: `GET /api/projects/${p.id}/tasks lists them`,
+            })
           : error;
       });
     },

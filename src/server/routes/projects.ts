@@ -4,7 +4,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { recordProjectEvent } from "../../events/project-events.ts";
 import { applyReset, planReset, type ResetStepName } from "../../orchestrator/reset.ts";
 import { resolveRunSettings } from "../../orchestrator/run-settings.ts";
@@ -40,7 +40,10 @@ const NewProjectForm = z.strictObject({
 /** The upload's fields and file names, as the form schema reads them. */
 function formBody(upload: SpecUpload): Record<string, unknown> {
   if (Object.hasOwn(upload.fields, "spec")) {
-    throw new BatonError("BATON_VALIDATION", "spec is a file field: attach the spec files, not text");
+    throw fail("BATON_VALIDATION", {
+      field: "spec",
+      reason: "spec is a file field: attach the spec files, not text",
+    });
   }
   const given = Object.entries(upload.fields).filter(([k, v]) => k === "name" || v.trim() !== "");
   return { ...Object.fromEntries(given), spec: upload.files.map((f) => f.name) };
@@ -180,11 +183,10 @@ export const projectsRoutes: Routes = (app, deps) => {
       const project = await deps.stores.projects.get(request.params.id);
       const { confirm, delete_files } = request.query;
       if (confirm !== project.name) {
-        throw new BatonError(
-          "BATON_CONFIRMATION_REQUIRED",
-          `${confirm === undefined ? "deleting" : `confirm=${confirm} does not match: deleting`} project ${project.name} needs ?confirm=${project.name} (add &delete_files=true to remove its directory ${project.directory} too)`,
-          { confirm: project.name },
-        );
+        throw fail("BATON_CONFIRMATION_REQUIRED", {
+          confirm: project.name,
+          reason: `${confirm === undefined ? "deleting" : `confirm=${confirm} does not match: deleting`} project ${project.name} needs ?confirm=${project.name} (add &delete_files=true to remove its directory ${project.directory} too)`,
+        });
       }
       return deps.orchestrator.deleteProject(project, { deleteFiles: delete_files === true });
     },
@@ -259,20 +261,17 @@ async function createFromUpload(
   const { name, budget_usd, ...settings } = fields;
   const directory = path.join(path.resolve(config.project.generations_dir), name);
   if ((await stores.projects.list()).some((p) => p.name === name)) {
-    throw new BatonError(
-      "BATON_PROJECT_EXISTS",
-      `a project named ${name} already exists; choose another name`,
-      {
-        name,
-      },
-    );
+    throw fail("BATON_PROJECT_EXISTS", {
+      name,
+      reason: `a project named ${name} already exists; choose another name`,
+    });
   }
   if (existsSync(directory)) {
-    throw new BatonError(
-      "BATON_PROJECT_EXISTS",
-      `the directory ${directory} already exists; choose another name, or move that directory away`,
-      { name, directory },
-    );
+    throw fail("BATON_PROJECT_EXISTS", {
+      name,
+      directory,
+      reason: `the directory ${directory} already exists; choose another name, or move that directory away`,
+    });
   }
   const project = await createProject(stores, {
     name,

@@ -5,7 +5,7 @@
  * store read. See docs/prompts.md.
  */
 import { z } from "zod";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { type AnalysisOutcome, startAnalysis } from "../../review/analysis.ts";
 import { PromptProposal, PromptVersion } from "../../review/model.ts";
 import {
@@ -214,11 +214,7 @@ export const promptsRoutes: Routes = (app, deps) => {
     async (request) => {
       const analysis = await deps.stores.prompts.getAnalysis(request.params.id);
       if (analysis.status === "pending" || analysis.status === "running") {
-        throw new BatonError(
-          "BATON_ANALYSIS_RUNNING",
-          `analysis ${analysis.id} is still ${analysis.status}; delete it once it has ended (analysis_complete on the WebSocket says when)`,
-          { analysis_id: analysis.id },
-        );
+        throw fail("BATON_ANALYSIS_RUNNING", { analysis_id: analysis.id, status: analysis.status });
       }
       await deps.stores.prompts.deleteAnalysis(request.params.id);
       return { id: request.params.id, deleted: true as const };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { detectCredentials } from "../../agent/credentials.ts";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import { QualityCheck } from "../../review/model.ts";
 import {
   issueCounts,
@@ -232,7 +232,12 @@ export const qualityRoutes: Routes = (app, deps) => {
         project.id,
         { session: session.number },
       );
-      if (!entry) throw new BatonError("BATON_NOT_FOUND", `session ${session.number} has no review`);
+      if (!entry)
+        throw fail("BATON_REVIEW_NOT_FOUND", {
+          project_id: project.id,
+          session: session.number,
+          reason: `session ${session.number} has no review`,
+        });
       return {
         session_number: session.number,
         rating: sessionRating(entry),
@@ -286,10 +291,11 @@ export const qualityRoutes: Routes = (app, deps) => {
       const checks = await deps.stores.quality.forProject(project.id, { kind: "deep" });
       const check = checks.find((c) => c.id === request.params.checkId);
       if (!check?.report_markdown)
-        throw new BatonError(
-          "BATON_NOT_FOUND",
-          `project ${project.name} has no deep review ${request.params.checkId} with a report; GET /api/projects/${project.id}/quality lists its deep reviews`,
-        );
+        throw fail("BATON_REVIEW_NOT_FOUND", {
+          project_id: project.id,
+          review_id: request.params.checkId,
+          reason: `project ${project.name} has no deep review ${request.params.checkId} with a report; GET /api/projects/${project.id}/quality lists its deep reviews`,
+        });
       const session = await deps.stores.sessions.get(check.session_id);
       reply
         .type("text/markdown; charset=utf-8")

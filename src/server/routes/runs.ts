@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { z } from "zod";
 import { ModelName } from "../../agent/model-name.ts";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import type { RunOptions } from "../../orchestrator/orchestrator.ts";
 import type { Project } from "../../projects/model.ts";
 import type { Session } from "../../sessions/model.ts";
@@ -85,13 +85,13 @@ export const runsRoutes: Routes = (app, deps) => {
       const project = await projectOf(deps, request.params.id);
       const running = await stores.sessions.running(project.id);
       if (running?.type !== "initializer") {
-        throw new BatonError(
-          "BATON_SESSION_NOT_RUNNING",
-          running
+        throw fail("BATON_SESSION_NOT_RUNNING", {
+          project_id: project.id,
+          session_id: running?.id ?? null,
+          reason: running
             ? `no initializer of project ${project.name} is running: session ${running.number} (${running.type}) is; stop it with POST /api/projects/${project.id}/sessions/${running.id}/stop`
             : `no initializer of project ${project.name} is running`,
-          { project_id: project.id, running_session_id: running?.id ?? null },
-        );
+        });
       }
       return reply.code(202).send(stop(deps, project, running, "initialization cancelled by a person"));
     },
@@ -134,13 +134,15 @@ export const runsRoutes: Routes = (app, deps) => {
       const project = await projectOf(deps, request.params.id);
       const session = await sessionOf(deps, project, request.params.sid);
       if (session.status !== "running" || session.type === "review") {
-        throw new BatonError(
-          "BATON_SESSION_NOT_RUNNING",
-          session.status === "running"
-            ? `session ${session.id} is a review; reviews are not stopped here`
-            : `session ${session.number} of project ${project.name} is not running (it is ${session.status})`,
-          { project_id: project.id, session_id: session.id, status: session.status },
-        );
+        throw fail("BATON_SESSION_NOT_RUNNING", {
+          project_id: project.id,
+          session_id: session.id,
+          status: session.status,
+          reason:
+            session.status === "running"
+              ? `session ${session.id} is a review; reviews are not stopped here`
+              : `session ${session.number} of project ${project.name} is not running (it is ${session.status})`,
+        });
       }
       return reply.code(202).send(stop(deps, project, session, "stopped by a person"));
     },
@@ -210,11 +212,12 @@ function stop(
   reason: string,
 ): z.infer<typeof StoppingSession> {
   if (!deps.orchestrator.stopNow(project.id, reason)) {
-    throw new BatonError(
-      "BATON_SESSION_NOT_RUNNING",
-      `session ${session.number} of project ${project.name} is not run by this server (worker ${session.worker_id ?? "unknown"}); stop it where it runs`,
-      { project_id: project.id, session_id: session.id, worker_id: session.worker_id },
-    );
+    throw fail("BATON_SESSION_NOT_RUNNING", {
+      project_id: project.id,
+      session_id: session.id,
+      worker_id: session.worker_id,
+      reason: `session ${session.number} of project ${project.name} is not run by this server (worker ${session.worker_id ?? "unknown"}); stop it where it runs`,
+    });
   }
   return { project_id: project.id, session_id: session.id, session_number: session.number, stopping: true };
 }

@@ -8,7 +8,7 @@
 import websocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
 import { z } from "zod";
-import { BatonError } from "../../errors.ts";
+import { fail } from "../../errors.ts";
 import type { Routes } from "../app.ts";
 import { WS_PROTOCOL } from "../auth.ts";
 import { toApiError } from "../errors.ts";
@@ -92,10 +92,9 @@ export const wsRoutes: Routes = (app, deps) => {
     scope.addHook("onClose", async () => hub.stop());
     scope.addHook("onRequest", async (request) => {
       if (!originAllowed(request.headers.origin, request.headers.host, deps.config.server.cors_origins)) {
-        throw new BatonError(
-          "BATON_FORBIDDEN",
-          `pages from ${request.headers.origin} may not open Baton's WebSocket; add that origin to server.cors_origins`,
-        );
+        throw fail("BATON_FORBIDDEN", {
+          reason: `pages from ${request.headers.origin} may not open Baton's WebSocket; add that origin to server.cors_origins`,
+        });
       }
     });
 
@@ -105,7 +104,7 @@ export const wsRoutes: Routes = (app, deps) => {
         const message = parsed.error.issues
           .map((i) => `${i.path.join(".") || "query"}: ${i.message}`)
           .join("; ");
-        return refuse(socket, new BatonError("BATON_VALIDATION", message), null);
+        return refuse(socket, fail("BATON_VALIDATION", { reason: message }), null);
       }
       const { project: wanted, since } = parsed.data;
       let projectId: number | null = null;
@@ -113,18 +112,17 @@ export const wsRoutes: Routes = (app, deps) => {
         if (wanted !== undefined) projectId = (await deps.stores.projects.find(wanted)).id;
         if (since !== undefined) {
           if (projectId === null) {
-            throw new BatonError(
-              "BATON_VALIDATION",
-              "since needs project: the global stream starts from a snapshot",
-            );
+            throw fail("BATON_VALIDATION", {
+              field: "since",
+              reason: "since needs project: the global stream starts from a snapshot",
+            });
           }
           const newest = await deps.stores.sessions.lastEventId();
           if (since > newest) {
-            throw new BatonError(
-              "BATON_VALIDATION",
-              `since=${since} is ahead of the newest event (${newest}); reconnect without since`,
-              { newest },
-            );
+            throw fail("BATON_VALIDATION", {
+              field: "since",
+              reason: `since=${since} is ahead of the newest event (${newest}); reconnect without since`,
+            });
           }
         }
       } catch (error) {
