@@ -222,9 +222,17 @@ export class Orchestrator {
       throw error;
     }
     const sessions: SessionOutcome[] = [];
-    let result: RunResult;
     try {
-      result = await this.loop(projectId, options, run, sessions);
+      const result = await this.loop(projectId, options, run, sessions);
+      // The run's end is recorded before its slot is released: a run started right after this
+      // one (or `idle()`) sees the project's final status, never a status written after its own.
+      await this.state.setStatus(
+        projectId,
+        result.end === "complete" ? "complete" : isSuccessfulEnd(result.end) ? "ready" : "error",
+      );
+      if (result.end !== "complete")
+        await this.state.event(projectId, "run_stopped", { reason: result.end, message: result.message });
+      return result;
     } catch (error) {
       await this.state
         .setStatus(projectId, "error")
@@ -235,13 +243,6 @@ export class Orchestrator {
     } finally {
       this.active.delete(projectId);
     }
-    await this.state.setStatus(
-      projectId,
-      result.end === "complete" ? "complete" : isSuccessfulEnd(result.end) ? "ready" : "error",
-    );
-    if (result.end !== "complete")
-      await this.state.event(projectId, "run_stopped", { reason: result.end, message: result.message });
-    return result;
   }
 
   private async loop(

@@ -146,7 +146,7 @@ describeEachDatabase("API quality", (db) => {
     const notDeep = await s.app.inject({ url: `/api/projects/${project.id}/reviews/${quickId}/report.md` });
     expect(notDeep.statusCode).toBe(404);
     expect(notDeep.json()).toMatchObject({
-      code: "BATON_NOT_FOUND",
+      code: "BATON_REVIEW_NOT_FOUND",
       message: expect.stringMatching(/no deep review/),
     });
   });

@@ -151,6 +151,13 @@ describeEachDatabase("run routes", (db) => {
     hold("coding");
     const started = (await post("/coding/start")).json();
     await underWay(stores, started.session_id);
+    // The run's final status is written before the run lets go of the project: slowed down here,
+    // it is still there once the orchestrator is idle.
+    const update = stores.projects.update.bind(stores.projects);
+    stores.projects.update = async (id, changes) => {
+      if (changes.status === "ready") await new Promise((resolve) => setTimeout(resolve, 200));
+      return update(id, changes);
+    };
     const r = await post(`/sessions/${started.session_id}/stop`);
     expect(r.statusCode).toBe(202);
     expect(r.json()).toEqual({
