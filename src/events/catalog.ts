@@ -76,6 +76,12 @@ export const EVENT_PAYLOADS = {
   recovered: z.object({ session_number: z.number(), reason: z.string() }),
   project_complete: z.object({ sessions: z.number(), cost_usd: z.number() }),
   run_stopped: z.object({ reason: z.string(), message: z.string() }),
+  /**
+   * A person asked to stop the project's run now (the API, any server): the process that holds
+   * the run — this one, a `baton run` in a terminal, another server — ends its session
+   * `interrupted` when the event reaches it (its bus, through the event feed).
+   */
+  stop_requested: z.object({ reason: z.string(), session_id: z.number().int().positive().nullable() }),
   /** The project was taken back to right after its initializer (what is left of the plan). */
   reset: z.object({
     epics: z.number(),
@@ -139,6 +145,7 @@ export const PROJECT_EVENT_TYPES = [
   "recovered",
   "project_complete",
   "run_stopped",
+  "stop_requested",
   "reset",
   "review_complete",
   "review_failed",

@@ -91,6 +91,8 @@ export function formatEventText(event: BatonEvent, startedAt: number): string {
       );
     case "run_stopped":
       return block(stamp, "STOPPED", `${e.payload.reason}: ${e.payload.message}`);
+    case "stop_requested":
+      return block(stamp, "STOP   ", `asked: ${e.payload.reason}`);
     case "reset":
       return block(
         stamp,

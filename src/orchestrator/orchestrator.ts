@@ -6,6 +6,7 @@ import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { fail, projectBusy } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { EventPayload } from "../events/catalog.ts";
 import type { Logger } from "../logs/process-log.ts";
 import type { Project } from "../projects/model.ts";
 import { SessionReviews } from "../review/session-reviews.ts";
@@ -90,6 +91,13 @@ export class Orchestrator {
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.clock ?? systemClock;
     this.state = new ProjectState(deps);
+    // A stop asked for anywhere (this process's API, another server) reaches the run it names
+    // here when its event does: written by this process, or read from the others' by the feed.
+    deps.bus.subscribe((event) => {
+      if (event.type !== "stop_requested" || event.project_id === null) return;
+      const { reason } = event.payload as EventPayload<"stop_requested">;
+      this.active.get(event.project_id)?.stop.abort(reason);
+    });
     this.reviews = new SessionReviews({
       stores: deps.stores,
       bus: deps.bus,
@@ -119,12 +127,21 @@ export class Orchestrator {
     return deleteProject({ stores, config, home: batonHome }, project, options);
   }
 
-  /** Ends the running session of a project (it ends `interrupted`) and the run. */
-  stopNow(projectId: number, reason = "stopped by a person"): boolean {
+  /** Ends this process's run of a project now (its session ends `interrupted`), e.g. on a signal. */
+  stopNow(projectId: number, reason: string): boolean {
     const run = this.active.get(projectId);
     if (!run) return false;
     run.stop.abort(reason);
     return true;
+  }
+
+  /**
+   * Asks whichever process runs the project — this one, a `baton run` in a terminal, another
+   * server on the same database — to stop it now: a `stop_requested` event, which that process's
+   * orchestrator acts on as it arrives (see the constructor).
+   */
+  async requestStop(projectId: number, sessionId: number | null, reason: string): Promise<void> {
+    await this.state.event(projectId, "stop_requested", { reason, session_id: sessionId });
   }
 
   /** Every project this process is running, and every deep review: stop them all (e.g. on SIGTERM). */

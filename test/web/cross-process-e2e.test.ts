@@ -8,7 +8,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { batonScript, type ScriptedModel, startScriptedModel } from "../../src/scripted-model/index.ts";
+import {
+  assistantTurns,
+  batonScript,
+  firstUserText,
+  type ScriptedModel,
+  startScriptedModel,
+} from "../../src/scripted-model/index.ts";
 import { batonEnv } from "../helpers/cli.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { testServer } from "../helpers/server.ts";
@@ -22,12 +28,16 @@ const RUN_TIMEOUT_MS = 180_000;
 let browser: Browser;
 let model: ScriptedModel;
 const children: ChildProcess[] = [];
+/** While set, a coding session's first model call waits here (the session stays running). */
+let codingGate: Promise<void> | null = null;
 
 beforeAll(async () => {
   browser = await launchBrowser();
   // Each reply waits a little, so the run lasts long enough for a page to see it running.
   model = await startScriptedModel(async (request, context) => {
     await new Promise((resolve) => setTimeout(resolve, 150));
+    const coding = !/Session 0 — plan/.test(firstUserText(request));
+    if (codingGate && coding && assistantTurns(request) === 0) await codingGate;
     return batonScript(request, context);
   });
 }, 180_000);
@@ -125,5 +135,56 @@ describeEachDatabase("a run in another process", (db) => {
       await page.close();
     },
     RUN_TIMEOUT_MS + 60_000,
+  );
+
+  it(
+    "stops a terminal's run from the page: Stop now reaches the other process, its session ends interrupted",
+    async () => {
+      const t = db();
+      let release = () => {};
+      codingGate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      try {
+        const server = await testServer(t);
+        const base = await listen(server);
+        const run = batonRun(t, ["--project-dir", "stopper", "--spec", "notes.md", "--auto"]);
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        await page.goto(`${base}/`);
+        const link = page.getByRole("link", { name: "stopper", exact: true });
+        await link.waitFor({ timeout: 60_000 });
+        await link.click();
+        await page.waitForURL(/\/project\?id=\d+/);
+        // The first coding session waits on the model: its Stop button is on the page.
+        const stopNow = page.getByRole("button", { name: "Stop now" });
+        await expect
+          .poll(
+            async () => {
+              const running = await t.stores.sessions.running((await t.stores.projects.find("stopper")).id);
+              return running?.type === "coding" && (await stopNow.count()) === 1;
+            },
+            { timeout: 90_000, interval: 100 },
+          )
+          .toBe(true);
+        await stopNow.click();
+
+        // The run in the other process ends: stopped, its session interrupted by the person's stop.
+        expect(await run.exited, run.output()).toBe(0);
+        expect(run.output()).toMatch(/stopped: stopped by a person/);
+        const project = await t.stores.projects.find("stopper");
+        const sessions = await t.stores.sessions.list(project.id, { type: "coding" });
+        expect(sessions.map((s) => [s.status, s.interruption_reason])).toEqual([
+          ["interrupted", "stopped by a person"],
+        ]);
+        // The page follows without a reload: not running, and it offers to start coding again.
+        await page.getByRole("button", { name: "Start coding" }).waitFor({ timeout: 30_000 });
+        await screenshot(page, "cross-process-03-stopped");
+        await page.close();
+      } finally {
+        release();
+        codingGate = null;
+      }
+    },
+    RUN_TIMEOUT_MS,
   );
 });

@@ -7,6 +7,7 @@ import { describeOrigin } from "../../config/format.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
 import { fail } from "../../errors.ts";
+import { createEventFeed } from "../../events/feed.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.ts";
 import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
@@ -175,6 +176,10 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
       };
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
+      // Other processes' events reach this one's bus too: a stop asked for through the API of a
+      // server on the same database ends this run (the orchestrator acts on stop_requested).
+      const feed = createEventFeed({ database, stores, bus, log });
+      await feed.start();
       try {
         const result = await orchestrator.run(project.id, {
           ...mode,
@@ -189,6 +194,7 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
         io.out(`${result.end.replace(/_/g, " ")}: ${result.message}\n`);
         return isSuccessfulEnd(result.end) ? 0 : 1;
       } finally {
+        await feed.stop();
         output.close();
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);

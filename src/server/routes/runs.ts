@@ -93,7 +93,7 @@ export const runsRoutes: Routes = (app, deps) => {
             : `no initializer of project ${project.name} is running`,
         });
       }
-      return reply.code(202).send(stop(deps, project, running, "initialization cancelled by a person"));
+      return reply.code(202).send(await stop(deps, project, running, "initialization cancelled by a person"));
     },
   );
 
@@ -144,7 +144,7 @@ export const runsRoutes: Routes = (app, deps) => {
               : `session ${session.number} of project ${project.name} is not running (it is ${session.status})`,
         });
       }
-      return reply.code(202).send(stop(deps, project, session, "stopped by a person"));
+      return reply.code(202).send(await stop(deps, project, session, "stopped by a person"));
     },
   );
 
@@ -204,20 +204,16 @@ async function startRun(
   };
 }
 
-/** Stops the project's run, whose running session is `session`; refused when another process runs it. */
-function stop(
+/**
+ * Stops the project's run, whose running session is `session`, wherever it runs: this server, a
+ * `baton run` in a terminal or another server on the same database (Orchestrator.requestStop).
+ */
+async function stop(
   deps: ServerDeps,
   project: Project,
   session: Session,
   reason: string,
-): z.infer<typeof StoppingSession> {
-  if (!deps.orchestrator.stopNow(project.id, reason)) {
-    throw fail("BATON_SESSION_NOT_RUNNING", {
-      project_id: project.id,
-      session_id: session.id,
-      worker_id: session.worker_id,
-      reason: `session ${session.number} of project ${project.name} is not run by this server (worker ${session.worker_id ?? "unknown"}); stop it where it runs`,
-    });
-  }
+): Promise<z.infer<typeof StoppingSession>> {
+  await deps.orchestrator.requestStop(project.id, session.id, reason);
   return { project_id: project.id, session_id: session.id, session_number: session.number, stopping: true };
 }

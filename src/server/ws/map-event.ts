@@ -38,6 +38,8 @@ const STREAMED: { readonly [K in EventType]: boolean } = {
   recovered: true,
   project_complete: true,
   run_stopped: true,
+  // The session's end and run_stopped show the stop itself.
+  stop_requested: false,
   reset: true,
   review_complete: true,
   review_failed: true,
@@ -173,6 +175,7 @@ export function toEnvelope(event: BatonEvent): Envelope | null {
     case "security":
     case "result":
     case "run_started":
+    case "stop_requested":
       return null;
     default:
       return assertNever(event.type, "event type");
