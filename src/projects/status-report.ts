@@ -56,6 +56,8 @@ export interface RunningSession {
   running_s: number | null;
   heartbeat_at: string | null;
   heartbeat_age_s: number | null;
+  /** The process running it: `server:HOST:PID`, `cli:HOST:PID`, … */
+  worker_id: string | null;
 }
 
 export interface EpicLine {
@@ -211,6 +213,7 @@ function runningSession(s: Session, now: Date): RunningSession {
     running_s: s.started_at === null ? null : secondsBetween(s.started_at, now),
     heartbeat_at: s.heartbeat_at,
     heartbeat_age_s: s.heartbeat_at === null ? null : secondsBetween(s.heartbeat_at, now),
+    worker_id: s.worker_id,
   };
 }
 

@@ -43,6 +43,7 @@ export function projectView(
           type: running.type,
           model: running.model,
           started_at: running.started_at,
+          worker_id: running.worker_id,
         }
       : null,
   };

@@ -54,6 +54,7 @@ function formatSummary(report: StatusReport, s: StatusSummary): string {
         (r.started_at === null
           ? ""
           : ` since ${utc(r.started_at)} (${formatDuration((r.running_s ?? 0) * 1000)})`) +
+        (r.worker_id === null ? "" : ` on ${r.worker_id}`) +
         (r.heartbeat_age_s === null ? "" : `, heartbeat ${formatDuration(r.heartbeat_age_s * 1000)} ago`),
   ]);
   rows.push([

@@ -14,7 +14,7 @@ describe("baton status", () => {
     expect(r.out).toContain("Epics     0/2 done");
     expect(r.out).toContain("$1.50 of a $20.00 budget · $0.50 a session on average (3 sessions)");
     expect(r.out).toMatch(
-      /Session\s+2 \(coding, sonnet\) running since \d{4}-\d\d-\d\d [\d:]+ UTC \(.+\), heartbeat .+ ago/,
+      /Session\s+2 \(coding, sonnet\) running since \d{4}-\d\d-\d\d [\d:]+ UTC \(.+\) on test-worker, heartbeat .+ ago/,
     );
     expect(r.out).toMatch(/Next\s+#2 Search products \(in progress\)/);
     expect(r.out).toContain("after the current session (stop-after-current is set)");
@@ -45,6 +45,7 @@ describe("baton status", () => {
       next_task: { id: tasks.search.id, description: "Search products", status: "in_progress" },
     });
     expect(json.summary.running.heartbeat_age_s).toBeGreaterThanOrEqual(0);
+    expect(json.summary.running.worker_id).toBe("test-worker");
   });
 
   it("says idle and that there is no plan for a new project, found from the working directory", async () => {

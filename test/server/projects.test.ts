@@ -299,6 +299,7 @@ describeEachDatabase("API projects", (db) => {
         type: "coding",
         model: "sonnet",
         started_at: session.started_at,
+        worker_id: "elsewhere",
       },
     });
     const list = await s.app.inject({ url: "/api/projects" });

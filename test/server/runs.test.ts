@@ -145,6 +145,19 @@ describeEachDatabase("run routes", (db) => {
     expect((await stores.plan.progress(project.id)).tasks_done).toBe(2);
   });
 
+  it("ends at once a session that no process holds any more (killed outright) when asked to stop it", async () => {
+    const { post, project, stores } = await setUp();
+    await seedPlan(stores, project);
+    // Started by a worker that then died: its last heartbeat is long past (the test clock's start).
+    const dead = await stores.sessions.create(project.id, { type: "coding", model: "sonnet" });
+    await stores.sessions.start(dead.id, { workerId: "killed-worker" });
+    const r = await post(`/sessions/${dead.id}/stop`);
+    expect(r.statusCode).toBe(202);
+    expect(await stores.sessions.get(dead.id)).toMatchObject({ status: "interrupted" });
+    const types = (await stores.sessions.listProjectEvents(project.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["stop_requested", "recovered"]));
+  });
+
   it("stops a running session at once: it ends interrupted, and its run with it", async () => {
     const { post, project, stores, orchestrator } = await setUp();
     await seedPlan(stores, project);

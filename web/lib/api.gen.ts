@@ -256,6 +256,7 @@ export interface paths {
                   type: "initializer" | "coding" | "review";
                   model: string;
                   started_at: string | null;
+                  worker_id: string | null;
                 } | null;
               }[];
             };
@@ -352,6 +353,7 @@ export interface paths {
                 type: "initializer" | "coding" | "review";
                 model: string;
                 started_at: string | null;
+                worker_id: string | null;
               } | null;
             };
           };
@@ -509,6 +511,7 @@ export interface paths {
                 type: "initializer" | "coding" | "review";
                 model: string;
                 started_at: string | null;
+                worker_id: string | null;
               } | null;
             };
           };
@@ -736,6 +739,7 @@ export interface paths {
                 type: "initializer" | "coding" | "review";
                 model: string;
                 started_at: string | null;
+                worker_id: string | null;
               } | null;
             };
           };
@@ -876,6 +880,7 @@ export interface paths {
                   type: "initializer" | "coding" | "review";
                   model: string;
                   started_at: string | null;
+                  worker_id: string | null;
                 } | null;
               };
             };
@@ -4979,6 +4984,7 @@ export interface components {
               type: "initializer" | "coding" | "review";
               model: string;
               started_at: string | null;
+              worker_id: string | null;
             } | null;
           };
         }
@@ -5068,6 +5074,7 @@ export interface components {
                     type: "initializer" | "coding" | "review";
                     model: string;
                     started_at: string | null;
+                    worker_id: string | null;
                   } | null;
                 };
                 events: unknown[];
@@ -5134,6 +5141,7 @@ export interface components {
                     type: "initializer" | "coding" | "review";
                     model: string;
                     started_at: string | null;
+                    worker_id: string | null;
                   } | null;
                 }[];
               };

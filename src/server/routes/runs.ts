@@ -215,5 +215,7 @@ async function stop(
   reason: string,
 ): Promise<z.infer<typeof StoppingSession>> {
   await deps.orchestrator.requestStop(project.id, session.id, reason);
+  // No process may hold it any more (killed outright): a session whose heartbeat is stale ends now.
+  await deps.orchestrator.recover(project.id);
   return { project_id: project.id, session_id: session.id, session_number: session.number, stopping: true };
 }

@@ -11,6 +11,8 @@ export const RunningSession = z.object({
   type: SessionType,
   model: z.string(),
   started_at: z.string().nullable(),
+  /** The process running it (`server:HOST:PID`, `cli:HOST:PID`): a run can be in another process. */
+  worker_id: z.string().nullable(),
 });
 
 /** A project as the API shows it: its row, its run settings, progress, next task and running session. */

@@ -67,6 +67,7 @@ function SessionLogs({ projectId, sessionId }: { projectId: number; sessionId: n
             {session.type} · {session.model} · {duration(session.duration_ms)} ·{" "}
             {tokens(session.metrics.input_tokens)} in / {tokens(session.metrics.output_tokens)} out ·{" "}
             {usd(session.metrics.cost_usd)}
+            {session.worker_id && ` · run by ${session.worker_id}`}
           </span>
         )}
         <span className="flex-1" />

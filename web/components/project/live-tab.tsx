@@ -31,6 +31,9 @@ export function LiveTab({ project, stream }: { project: Project; stream: Project
           <span>
             Session {running.number} ({running.type}, {running.model}) running for{" "}
             {running.started_at ? duration(now - Date.parse(running.started_at)) : "—"}
+            {running.worker_id && (
+              <span className="text-slate-600 dark:text-slate-300"> on {running.worker_id}</span>
+            )}
           </span>
         ) : (
           <span>No session is running.</span>
