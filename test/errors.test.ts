@@ -1,5 +1,5 @@
 /**
- * The error catalog (src/errors.ts): every error comes from `fail` and its code's entry, and
+ * The error catalog (src/error-catalog.ts, `fail` in src/errors.ts): every error comes from `fail` and its code's entry, and
  * docs/errors.md lists every code with its status, exit code and data shape.
  */
 import { readdirSync, readFileSync } from "node:fs";

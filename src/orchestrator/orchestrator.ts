@@ -12,7 +12,6 @@ import type { Project } from "../projects/model.ts";
 import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
-import { formatDuration } from "../util/duration.ts";
 import { type DeletedProject, deleteProject } from "./delete-project.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
@@ -374,7 +373,7 @@ export class Orchestrator {
           const backoff = Math.min(RATE_LIMIT_BACKOFF_MS.first * 2 ** waits, RATE_LIMIT_BACKOFF_MS.max);
           const until = stop.resetsAt ?? new Date(this.clock().getTime() + backoff);
           waits++;
-          await this.pause(projectId, until, stop.message, run);
+          await this.state.pauseUntil(projectId, until, stop.message, run.stop.signal, this.clock);
           continue;
         }
         default: {
@@ -438,16 +437,5 @@ export class Orchestrator {
     this.security ??= sessionSecurity(this.deps.config, this.deps.batonHome);
     const base = await this.security;
     return { ...base, sandbox: { ...base.sandbox, type: sandbox } };
-  }
-
-  /** Waits on a rate limit until `until`, saying so, unless the run is stopped. */
-  private async pause(projectId: number, until: Date, reason: string, run: ActiveRun): Promise<void> {
-    await this.state.paused(projectId, until, reason);
-    const resumed = await waitUnlessStopped(until.getTime() - this.clock().getTime(), run.stop.signal);
-    if (resumed)
-      await this.state.resumed(
-        projectId,
-        `the wait of ${formatDuration(until.getTime() - this.clock().getTime())} is over`,
-      );
   }
 }

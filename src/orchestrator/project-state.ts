@@ -3,11 +3,13 @@
  * row, and the project-level events that tell watchers (stored, then published).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Clock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { EventPayload, ProjectEventType } from "../events/catalog.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import type { ProjectStatus } from "../projects/model.ts";
+import { formatDuration } from "../util/duration.ts";
 
 export class ProjectState {
   constructor(private readonly deps: { stores: Stores; bus: EventBus }) {}
@@ -44,6 +46,20 @@ export class ProjectState {
   async resumed(projectId: number, reason: string): Promise<void> {
     await this.deps.stores.projects.update(projectId, { status: "running", paused_until: null });
     await this.event(projectId, "resumed", { reason });
+  }
+
+  /** Paused until `until` (a rate limit), saying so, then resumed — unless `signal` stops it first. */
+  async pauseUntil(
+    projectId: number,
+    until: Date,
+    reason: string,
+    signal: AbortSignal,
+    clock: Clock,
+  ): Promise<void> {
+    await this.paused(projectId, until, reason);
+    const wait = until.getTime() - clock().getTime();
+    if (await waitUnlessStopped(wait, signal))
+      await this.resumed(projectId, `the wait of ${formatDuration(Math.max(0, wait))} is over`);
   }
 }
 
