@@ -1,18 +1,11 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { expect, it } from "vitest";
-import { createProject } from "../../src/projects/create-project.ts";
 import { baton, batonEnv } from "../helpers/cli.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
-import { makeWorld } from "../helpers/world.ts";
+import { newProject } from "../helpers/projects.ts";
 
 async function setUp(t: TestDatabase) {
-  const w = makeWorld();
-  const project = await createProject(t.stores, {
-    name: "notes",
-    directory: join(w.root, "notes"),
-    spec: w.write("spec.md", "# Notes\n- Add note\n"),
-  });
+  const { project, world: w } = await newProject(t.stores, { name: "notes", spec: "# Notes\n- Add note\n" });
   const run = (args: string[]) => baton(args, { cwd: w.cwd, env: batonEnv(t, null, w.home) });
   return { project, run };
 }

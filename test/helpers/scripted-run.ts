@@ -1,11 +1,9 @@
-import { join } from "node:path";
 import { afterEach } from "vitest";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
 import type { AgentDeps, SessionOutcome, SessionRequest } from "../../src/agent/run-session.ts";
 import { type SessionSecurity, sessionSecurity } from "../../src/agent/session-security.ts";
 import { Config } from "../../src/config/schema.ts";
 import { runWorkSession } from "../../src/orchestrator/work-session.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import {
   batonScript,
@@ -15,7 +13,7 @@ import {
 } from "../../src/scripted-model/index.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 import { testLog } from "./log.ts";
-import { makeWorld } from "./world.ts";
+import { newProject } from "./projects.ts";
 
 /**
  * For tests that each need their own scripted model and SQLite database: `setUp(script)` starts
@@ -48,12 +46,7 @@ export async function codingSession(
   extra: Partial<AgentDeps> = {},
   request: Partial<SessionRequest> = {},
 ): Promise<{ project: Project; outcome: SessionOutcome }> {
-  const w = makeWorld();
-  const project = await createProject(t.stores, {
-    name: "p",
-    directory: join(w.root, "p"),
-    spec: w.write("s.md", "# S"),
-  });
+  const { project, world: w } = await newProject(t.stores);
   const outcome = await runWorkSession(
     {
       stores: t.stores,

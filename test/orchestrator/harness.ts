@@ -1,15 +1,13 @@
-import { join } from "node:path";
 import { withoutCredentials } from "../../src/agent/credentials.ts";
 import { type Config, Config as ConfigSchema } from "../../src/config/schema.ts";
 import { createStores, type Stores } from "../../src/db/stores/index.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
 import { Orchestrator } from "../../src/orchestrator/orchestrator.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { ScriptedModel } from "../../src/scripted-model/index.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
 import { testLog } from "../helpers/log.ts";
-import { makeWorld } from "../helpers/world.ts";
+import { newProject } from "../helpers/projects.ts";
 
 export const SPEC = "# Notes\n\n## Notes\n- Add note\n- List notes\n\n## Search\n- Find note\n";
 
@@ -36,12 +34,10 @@ export async function harness(
   budget?: number,
   name = "notes",
 ): Promise<Harness> {
-  const w = makeWorld();
   const stores = createStores(t.database.db);
-  const project = await createProject(stores, {
+  const { project, world: w } = await newProject(stores, {
     name,
-    directory: join(w.root, name),
-    spec: w.write("spec.md", SPEC),
+    spec: SPEC,
     ...(budget === undefined ? {} : { budget_usd: budget }),
   });
   const bus = stores.bus;

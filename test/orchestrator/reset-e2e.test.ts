@@ -4,12 +4,11 @@ import { expect, it } from "vitest";
 import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
 import { applyReset } from "../../src/orchestrator/reset.ts";
 import { runWorkSession } from "../../src/orchestrator/work-session.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { testLog } from "../helpers/log.ts";
+import { newProject } from "../helpers/projects.ts";
 import { GREETER_SPEC, useScriptedModel } from "../helpers/scripted-model.ts";
 import { defaultSecurity } from "../helpers/scripted-run.ts";
-import { makeWorld } from "../helpers/world.ts";
 import { expectRowsAsAfterInit, git, gitStateOf, rowsOf } from "./reset-fixtures.ts";
 
 const scripted = useScriptedModel();
@@ -25,11 +24,9 @@ function treeOf(dir: string) {
 describeEachDatabase("baton reset after real sessions", (db) => {
   it("goes back to right after the initializer, and the next coding session is number 1 doing the first task again", async () => {
     const t = db();
-    const w = makeWorld();
-    const created = await createProject(t.stores, {
+    const { project: created, world: w } = await newProject(t.stores, {
       name: "greeter",
-      directory: join(w.root, "greeter"),
-      spec: w.write("greeter.md", GREETER_SPEC),
+      spec: GREETER_SPEC,
     });
     const dir = created.directory;
     const deps = {

@@ -4,10 +4,10 @@ import { join, relative } from "node:path";
 import { expect } from "vitest";
 import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
 import { projectLogDir } from "../../src/logs/session-log.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { Session } from "../../src/sessions/model.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
+import { newProject } from "../helpers/projects.ts";
 import { makeWorld } from "../helpers/world.ts";
 import { taskInput } from "../stores/fixtures.ts";
 
@@ -126,12 +126,7 @@ export async function initializedProject(
   t: TestDatabase,
   home = makeWorld().home,
 ): Promise<{ project: Project; dir: string; home: string }> {
-  const w = makeWorld();
-  const created = await createProject(t.stores, {
-    name: "app",
-    directory: join(w.root, "app"),
-    spec: w.write("app.md", "# App\n"),
-  });
+  const { project: created } = await newProject(t.stores, { name: "app", spec: "# App\n" });
   const dir = created.directory;
   const s0 = await startSession(t, created, home, "initializer", { cost: 0.25 });
   const epic = await t.stores.plan.createEpic(created.id, { name: "Core" });

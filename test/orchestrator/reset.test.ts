@@ -6,11 +6,11 @@ import { PROGRESS_NOTE } from "../../src/agent/progress-note.ts";
 import { main } from "../../src/cli/main.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { applyReset, planReset } from "../../src/orchestrator/reset.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import type { Project } from "../../src/projects/model.ts";
 import type { DockerOutput, DockerRunner } from "../../src/security/docker-sandbox.ts";
 import { baton } from "../helpers/cli.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { newProject } from "../helpers/projects.ts";
 import { makeWorld } from "../helpers/world.ts";
 import {
   codingSession,
@@ -278,12 +278,7 @@ describeEachDatabase("baton reset", (db) => {
 
   it("refuses a project without an init commit or without a plan, and says what to do", async () => {
     const t = db();
-    const w = makeWorld();
-    const project = await createProject(t.stores, {
-      name: "fresh",
-      directory: join(w.root, "fresh"),
-      spec: w.write("s.md", "# S\n"),
-    });
+    const { project, world: w } = await newProject(t.stores, { name: "fresh" });
     const noCommit = await applyReset({ stores: t.stores, home: w.home }, project.id).catch(
       (e: unknown) => e,
     );

@@ -1,22 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect, it, vi } from "vitest";
 import { activePrompt } from "../../src/agent/prompts.ts";
 import { UsageBuffer } from "../../src/agent/usage-buffer.ts";
 import { createStores } from "../../src/db/stores/index.ts";
 import { beginSession } from "../../src/orchestrator/session-lifecycle.ts";
-import { createProject } from "../../src/projects/create-project.ts";
 import { describeEachDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { testLog } from "../helpers/log.ts";
-import { makeWorld } from "../helpers/world.ts";
+import { newProject } from "../helpers/projects.ts";
 
-async function newProject(t: TestDatabase) {
-  const w = makeWorld();
-  const project = await createProject(t.stores, {
-    name: "p",
-    directory: join(w.root, "p"),
-    spec: w.write("s.md", "# S"),
-  });
+async function setUpProject(t: TestDatabase) {
+  const { project, world: w } = await newProject(t.stores);
   return { project, home: w.home, prompt: await activePrompt(t.stores.prompts, "coding") };
 }
 
@@ -31,7 +24,7 @@ const start = {
 describeEachDatabase("the session lifecycle", (db) => {
   it("creates, starts, records and finishes a session, with session_start first and session_end last", async () => {
     const t = db();
-    const { project, home, prompt } = await newProject(t);
+    const { project, home, prompt } = await setUpProject(t);
     const log = testLog();
     const live = await beginSession(
       { stores: t.stores, bus: t.stores.bus, home, workerId: "w", log },
@@ -66,7 +59,7 @@ describeEachDatabase("the session lifecycle", (db) => {
 
   it("logs a heartbeat it could not write, naming the session, and keeps the session going", async () => {
     const t = db();
-    const { project, home, prompt } = await newProject(t);
+    const { project, home, prompt } = await setUpProject(t);
     const log = testLog();
     // Its own connection, which goes away while the session runs.
     const other = await t.reopen();
