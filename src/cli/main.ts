@@ -18,6 +18,7 @@ import { registerReviewCommand } from "./commands/review.ts";
 import { registerRunCommands } from "./commands/run.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStatusCommand } from "./commands/status.ts";
+import { registerWorkerCommand } from "./commands/worker.ts";
 import { type CliIo, processIo } from "./io.ts";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 3, interrupted: 130 } as const;
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride();
   registerServeCommand(program, io);
+  registerWorkerCommand(program, io);
   registerConfigCommand(program, io);
   registerDbCommands(program, io);
   registerPolicyCommand(program, io);

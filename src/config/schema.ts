@@ -148,6 +148,11 @@ export const Config = z.strictObject({
       max_concurrent_projects: intAtLeast(1, 3),
     })
     .prefault({}),
+  worker: z
+    .strictObject({
+      lease_s: intAtLeast(10, 60),
+    })
+    .prefault({}),
   project: z
     .strictObject({
       generations_dir: nonEmptyText("generations"),

@@ -11,7 +11,10 @@ import pino from "pino";
 export type Logger = pino.Logger;
 
 /** Where a command's process log goes. */
-export function processLogPath(home: string, command: "serve" | "run" | "review" | "demo"): string {
+export function processLogPath(
+  home: string,
+  command: "serve" | "run" | "review" | "demo" | "worker",
+): string {
   return join(home, "logs", `${command}.log`);
 }
 

@@ -9,15 +9,17 @@ import type { EventBus } from "../events/bus.ts";
 import type { EventPayload } from "../events/catalog.ts";
 import type { Logger } from "../logs/process-log.ts";
 import type { Project } from "../projects/model.ts";
+import type { RunQueue } from "../queue/run-queue.ts";
 import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
 import { type DeletedProject, deleteProject } from "./delete-project.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
+import { startQueued } from "./queued-start.ts";
 import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
 import { type RunOverrides, resolveRunSettings, type SandboxType } from "./run-settings.ts";
 import { recoverStale } from "./session-lifecycle.ts";
-import { assertCanStart } from "./start-checks.ts";
+import { assertCanStart, startKind } from "./start-checks.ts";
 import { runWorkSession } from "./work-session.ts";
 
 export interface OrchestratorDeps {
@@ -33,6 +35,11 @@ export interface OrchestratorDeps {
   clock?: Clock;
   /** Where failures the run survives are logged (the process log of `baton serve` / `baton run`). */
   log: Logger;
+  /**
+   * The job queue, in an API server that runs no sessions (`baton serve --no-worker`): `start`
+   * queues the run for a `baton worker` (queued-start.ts) instead of running it here.
+   */
+  queue?: RunQueue;
 }
 
 /**
@@ -46,6 +53,17 @@ export interface RunOptions extends RunOverrides {
   auto?: boolean;
   /** Only code: refused without a plan, or once the project is complete (the API's coding start). */
   codeOnly?: boolean;
+}
+
+/** What a worker adds to a run it took from the queue (src/queue/run-queue.ts). */
+export interface QueuedRunControl {
+  /** Aborted when the worker lost the job or is stopping: the run stops as if asked to. */
+  signal: AbortSignal;
+  /**
+   * The job was taken over from a worker that stopped sending heartbeats (the queue's lease):
+   * that worker's session of the project ends interrupted now, whatever its last heartbeat says.
+   */
+  takeOver: boolean;
 }
 
 /** A run started in the background (`Orchestrator.start`). */
@@ -158,9 +176,10 @@ export class Orchestrator {
    * Marks sessions left `running` by a worker that stopped sending heartbeats as `interrupted`,
    * never a session this process runs or whose heartbeat is fresh.
    */
-  async recover(projectId?: number): Promise<Session[]> {
+  async recover(projectId?: number, takeOver = false): Promise<Session[]> {
     const { stores, config, workerId } = this.deps;
-    const cutoff = new Date(this.clock().getTime() - config.timing.stale_after_s * 1000);
+    // Taking over a queued run, the previous worker is known dead (its lease ran out): any of its sessions goes.
+    const cutoff = new Date(this.clock().getTime() - (takeOver ? -1 : config.timing.stale_after_s * 1000));
     return recoverStale({ stores, workerId }, cutoff, projectId, (session, reason) =>
       this.state.event(session.project_id, "recovered", { session_number: session.number, reason }),
     );
@@ -171,6 +190,8 @@ export class Orchestrator {
    * API answers with); rejects when the run cannot start (busy, no budget, …) or ends first.
    */
   start(projectId: number, options: RunOptions = {}): Promise<StartedRun> {
+    const { queue, stores, bus } = this.deps;
+    if (queue) return startQueued({ stores, bus, queue }, projectId, options);
     return new Promise((resolve, reject) => {
       let first: Session | undefined;
       const done = this.run(projectId, options, (session) => {
@@ -204,6 +225,7 @@ export class Orchestrator {
     projectId: number,
     options: RunOptions = {},
     onSessionStarted?: (session: Session) => void,
+    queued?: QueuedRunControl,
   ): Promise<RunResult> {
     const { stores, config } = this.deps;
     const project = await stores.projects.get(projectId);
@@ -211,11 +233,7 @@ export class Orchestrator {
     await requireSandbox(sandbox, this.deps.env);
     // Refused before the run takes its slot, so the project's status stays as it is.
     if (this.active.has(projectId)) throw projectBusy(projectId, null, "starting a run");
-    await assertCanStart(
-      stores,
-      project,
-      options.initializeOnly ? "initialize" : options.codeOnly ? "code" : "run",
-    );
+    await assertCanStart(stores, project, startKind(options));
     if (this.active.size >= config.orchestrator.max_concurrent_projects) {
       throw fail("BATON_CAPACITY_FULL", {
         running: this.active.size,
@@ -229,8 +247,15 @@ export class Orchestrator {
       overrides: options,
     };
     this.active.set(projectId, run);
+    queued?.signal.addEventListener(
+      "abort",
+      () => run.stop.abort(String(queued.signal.reason ?? "the job was lost")),
+      {
+        once: true,
+      },
+    );
     try {
-      await this.recover(projectId);
+      await this.recover(projectId, queued?.takeOver === true);
       const alive = await stores.sessions.running(projectId);
       if (alive) throw projectBusy(projectId, alive, "starting a run");
     } catch (error) {

@@ -13,6 +13,11 @@ import type { Project } from "../projects/model.ts";
  */
 export type StartKind = "initialize" | "code" | "run";
 
+/** What a run asks for: only the initializer, only coding, or whatever the project needs. */
+export function startKind(options: { initializeOnly?: boolean; codeOnly?: boolean }): StartKind {
+  return options.initializeOnly ? "initialize" : options.codeOnly ? "code" : "run";
+}
+
 export async function assertCanStart(stores: Stores, project: Project, kind: StartKind): Promise<void> {
   const hasPlan = await stores.plan.hasPlan(project.id);
   if (kind === "initialize" && hasPlan) {

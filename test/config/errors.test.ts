@@ -76,7 +76,7 @@ describe("loadConfig: invalid configuration", () => {
     const w = makeWorld();
     w.write("project/baton.yaml", "modles:\n  coding: haiku\n");
     expect(configError({ cwd: w.cwd, env: w.env }).message).toBe(
-      "baton.yaml: modles: unknown section (known sections: models, timing, stuck, orchestrator, project, sandbox, security, review, server, auth, database)",
+      "baton.yaml: modles: unknown section (known sections: models, timing, stuck, orchestrator, worker, project, sandbox, security, review, server, auth, database)",
     );
   });
 
@@ -100,7 +100,7 @@ describe("loadConfig: invalid configuration", () => {
     const w = makeWorld();
     w.write("project/baton.yaml", "- models\n- timing\n");
     expect(configError({ cwd: w.cwd, env: w.env }).message).toBe(
-      'baton.yaml: top level: expected a mapping of sections (models, timing, stuck, orchestrator, project, sandbox, security, review, server, auth, database), got ["models","timing"]',
+      'baton.yaml: top level: expected a mapping of sections (models, timing, stuck, orchestrator, worker, project, sandbox, security, review, server, auth, database), got ["models","timing"]',
     );
   });
 

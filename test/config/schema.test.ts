@@ -13,6 +13,7 @@ describe("config schema", () => {
       "stuck.repeated_failures",
       "stuck.no_progress_minutes",
       "orchestrator.max_concurrent_projects",
+      "worker.lease_s",
       "project.generations_dir",
       "project.max_iterations",
       "project.budget_usd",

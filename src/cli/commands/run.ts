@@ -1,7 +1,6 @@
-import { homedir, hostname } from "node:os";
+import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { findChromium } from "../../agent/browser.ts";
 import { detectCredentials } from "../../agent/credentials.ts";
 import { describeOrigin } from "../../config/format.ts";
 import type { LeafPath } from "../../config/schema.ts";
@@ -9,7 +8,7 @@ import { createStores } from "../../db/stores/index.ts";
 import { fail } from "../../errors.ts";
 import { createEventFeed } from "../../events/feed.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
-import { Orchestrator, type RunOptions } from "../../orchestrator/orchestrator.ts";
+import type { RunOptions } from "../../orchestrator/orchestrator.ts";
 import { isSuccessfulEnd } from "../../orchestrator/run-end.ts";
 import { type RunOverrides, resolveRunSettings } from "../../orchestrator/run-settings.ts";
 import { createProject } from "../../projects/create-project.ts";
@@ -18,6 +17,7 @@ import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
+import { processOrchestrator } from "../process-orchestrator.ts";
 import { RunOutput } from "../run-output.ts";
 import { loadCliConfig } from "./config.ts";
 
@@ -123,16 +123,12 @@ async function runCommand(program: Command, io: CliIo, flags: RunFlags, mode: Ru
 
       const bus = stores.bus;
       const log = fileLogger(processLogPath(loaded.home, "run"));
-      const chromium = findChromium();
-      const orchestrator = new Orchestrator({
+      const { orchestrator, chromium } = processOrchestrator("cli", {
         stores,
-        bus,
         config: loaded.config,
         env: io.env,
-        workerId: `cli:${hostname()}:${process.pid}`,
+        home: loaded.home,
         log,
-        browser: chromium ? { executablePath: chromium } : null,
-        batonHome: loaded.home,
       });
       const output = new RunOutput(io, stores, project.id, { verbose: flags.verbose === true });
       // The flags given go over the project's settings, which go over the configuration.

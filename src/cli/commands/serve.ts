@@ -1,23 +1,24 @@
-import { hostname } from "node:os";
 import type { Command } from "commander";
-import { findChromium } from "../../agent/browser.ts";
 import type { LeafPath } from "../../config/schema.ts";
 import { createStores } from "../../db/stores/index.ts";
 import { fail } from "../../errors.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
-import { Orchestrator } from "../../orchestrator/orchestrator.ts";
+import { openRunQueue } from "../../queue/run-queue.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { buildServer } from "../../server/app.ts";
 import { Auth } from "../../server/auth.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
+import { processOrchestrator } from "../process-orchestrator.ts";
 import { loadCliConfig } from "./config.ts";
 
 interface ServeFlags {
   host?: string;
   port?: number;
   insecure?: boolean;
+  /** false with --no-worker: an API server only; runs go to the job queue for `baton worker`. */
+  worker?: boolean;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -33,6 +34,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       wholeNumber("--port", v, 1),
     )
     .option("--insecure", "allow listening beyond this machine without a password (auth.ui_password)")
+    .option("--no-worker", "run no sessions here: queue runs for `baton worker` processes (PostgreSQL only)")
     .action((flags: ServeFlags) => serve(program, io, flags));
 }
 
@@ -51,7 +53,8 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
   if (!auth.enabled && !LOOPBACK.has(host) && flags.insecure !== true) {
     throw fail("BATON_SERVER_INSECURE", { host });
   }
-  await requireSandbox(config.sandbox.type, io.env);
+  // An API server that queues its runs runs no session: the sandbox is the workers' to have.
+  if (flags.worker !== false) await requireSandbox(config.sandbox.type, io.env);
 
   await withDatabase(
     program,
@@ -61,16 +64,14 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
       const stores = createStores(database.db);
       const bus = stores.bus;
       const log = fileLogger(processLogPath(home, "serve"));
-      const chromium = findChromium();
-      const orchestrator = new Orchestrator({
+      const queue = flags.worker === false ? await openRunQueue(database, config, log) : undefined;
+      const { orchestrator, chromium } = processOrchestrator("server", {
         stores,
-        bus,
         config,
         env: io.env,
-        workerId: `server:${hostname()}:${process.pid}`,
+        home,
         log,
-        browser: chromium ? { executablePath: chromium } : null,
-        batonHome: home,
+        ...(queue ? { queue } : {}),
       });
       const recovered = await orchestrator.recover();
       const app = await buildServer(
@@ -97,6 +98,7 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
       orchestrator.stopAll(`the server stopped (${signal})`);
       await orchestrator.idle();
       await app.close();
+      await queue?.stop();
       io.out("stopped\n");
     },
     loaded,

@@ -1,0 +1,92 @@
+/**
+ * `baton worker`: takes runs from the job queue on PostgreSQL (src/queue/run-queue.ts) and runs
+ * them, at most `orchestrator.max_concurrent_projects` at once, until SIGTERM or SIGINT. Runs are
+ * queued by API servers started with `baton serve --no-worker`. See docs/deploy.md.
+ */
+import type { Command } from "commander";
+import { createStores } from "../../db/stores/index.ts";
+import { createEventFeed } from "../../events/feed.ts";
+import { fileLogger, processLogPath } from "../../logs/process-log.ts";
+import { openRunQueue } from "../../queue/run-queue.ts";
+import { requireSandbox } from "../../security/sandbox.ts";
+import { withDatabase } from "../database.ts";
+import type { CliIo } from "../io.ts";
+import { processOrchestrator } from "../process-orchestrator.ts";
+import { loadCliConfig } from "./config.ts";
+
+export function registerWorkerCommand(program: Command, io: CliIo): void {
+  program
+    .command("worker")
+    .description("take runs from the job queue (PostgreSQL) and run them, until SIGTERM")
+    .action(() => work(program, io));
+}
+
+async function work(program: Command, io: CliIo): Promise<void> {
+  const loaded = loadCliConfig(program, io, {});
+  const { config, home } = loaded;
+  await withDatabase(
+    program,
+    io,
+    {},
+    async (database) => {
+      await requireSandbox(config.sandbox.type, io.env);
+      const stores = createStores(database.db);
+      const log = fileLogger(processLogPath(home, "worker"));
+      const { orchestrator, workerId, chromium } = processOrchestrator("worker", {
+        stores,
+        config,
+        env: io.env,
+        home,
+        log,
+      });
+      // Stops asked for through any server, and every other process's events, reach this one.
+      const feed = createEventFeed({ database, stores, bus: stores.bus, log });
+      await feed.start();
+      const recovered = await orchestrator.recover();
+      const queue = await openRunQueue(database, config, log);
+      let stopping = false;
+      const concurrency = config.orchestrator.max_concurrent_projects;
+      await queue.work(concurrency, async (taken) => {
+        const runLog = log.child({
+          project_id: taken.project_id,
+          job_id: taken.job_id,
+          attempt: taken.attempt,
+        });
+        runLog.info("run taken");
+        try {
+          const result = await orchestrator.run(taken.project_id, taken.options, undefined, {
+            signal: taken.signal,
+            takeOver: taken.attempt > 0,
+          });
+          runLog.info({ end: result.end, detail: result.message }, "run ended");
+        } catch (error) {
+          // Refused (busy, nothing to do, …) or failed: said in the project's events; the job ends.
+          runLog.warn({ err: error }, "run not run");
+        }
+        // Stopping this worker ends its runs' sessions as interrupted; the job goes back to the
+        // queue (failed, so retried) for another worker to take the run up.
+        if (stopping) throw new Error(`worker ${workerId} stopped: the run goes on elsewhere`);
+      });
+      io.out(`worker ${workerId}: taking runs from the queue, at most ${concurrency} at once\n`);
+      if (recovered.length > 0)
+        io.out(`recovered ${recovered.length} session(s) left running by a stopped worker\n`);
+      if (!chromium)
+        io.out("no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)\n");
+
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once("SIGINT", () => resolve("SIGINT"));
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+      });
+      io.out(
+        `${signal}: stopping; running sessions are being finished and their runs put back in the queue\n`,
+      );
+      stopping = true;
+      orchestrator.stopAll(`the worker stopped (${signal})`);
+      await queue.stop();
+      await orchestrator.idle();
+      await feed.stop();
+      io.out("stopped\n");
+    },
+    loaded,
+  );
+}

@@ -1,0 +1,38 @@
+import { hostname } from "node:os";
+import { findChromium } from "../agent/browser.ts";
+import type { Config } from "../config/schema.ts";
+import type { Stores } from "../db/stores/index.ts";
+import type { Logger } from "../logs/process-log.ts";
+import { Orchestrator } from "../orchestrator/orchestrator.ts";
+import type { RunQueue } from "../queue/run-queue.ts";
+
+/**
+ * The orchestrator of a long-lived Baton process (`baton serve`, `baton run`, `baton worker`):
+ * named `<role>:<host>:<pid>` on the sessions it runs, with the system Chromium when there is one.
+ */
+export function processOrchestrator(
+  role: "server" | "cli" | "worker",
+  deps: {
+    stores: Stores;
+    config: Config;
+    env: Record<string, string | undefined>;
+    home: string;
+    log: Logger;
+    queue?: RunQueue;
+  },
+): { orchestrator: Orchestrator; workerId: string; chromium: string | null } {
+  const chromium = findChromium();
+  const workerId = `${role}:${hostname()}:${process.pid}`;
+  const orchestrator = new Orchestrator({
+    stores: deps.stores,
+    bus: deps.stores.bus,
+    config: deps.config,
+    env: deps.env,
+    workerId,
+    log: deps.log,
+    browser: chromium ? { executablePath: chromium } : null,
+    batonHome: deps.home,
+    ...(deps.queue ? { queue: deps.queue } : {}),
+  });
+  return { orchestrator, workerId, chromium };
+}

@@ -1,0 +1,257 @@
+/**
+ * Runs as durable jobs (PostgreSQL only): an API server that runs no sessions (`baton serve
+ * --no-worker`) and two `baton worker` processes, each its own process group, the real SDK
+ * against the scripted model. Projects started through the API run on the workers to
+ * completion; a worker killed outright (`kill -9`) in the middle of a session loses its run to the
+ * other worker once its lease runs out: that session ends interrupted, the same task is picked up
+ * again, and no two sessions of a project ever overlap. A worker stopped with SIGTERM puts its
+ * run back in the queue, and the next worker finishes it.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Stores } from "../../src/db/stores/index.ts";
+import type { Project } from "../../src/projects/model.ts";
+import {
+  assistantTurns,
+  batonScript,
+  firstUserText,
+  type ScriptedModel,
+  startScriptedModel,
+} from "../../src/scripted-model/index.ts";
+import { batonEnv } from "../helpers/cli.ts";
+import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../helpers/databases.ts";
+import { freePort } from "../helpers/ports.ts";
+import { newProject } from "../helpers/projects.ts";
+import { makeWorld } from "../helpers/world.ts";
+
+const BATON = join(import.meta.dirname, "../../bin/baton.js");
+const LEASE_S = 10;
+
+/** A baton process in its own process group, its output kept. */
+interface Child {
+  process: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+const children: Child[] = [];
+
+function baton(args: string[], env: Record<string, string | undefined>): Child {
+  let output = "";
+  const child = spawn(process.execPath, [BATON, ...args], {
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += String(chunk);
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const handle = { process: child, output: () => output, exited };
+  children.push(handle);
+  return handle;
+}
+
+async function until(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The GREETER-like plan of one project: one epic, two tasks of one test each. */
+async function seedPlan(stores: Stores, project: Project): Promise<void> {
+  const epic = await stores.plan.createEpic(project.id, { name: "Greetings" });
+  await stores.plan.expandEpic(project.id, epic.id, [
+    { description: "Say hello", tests: [{ description: "Say hello runs" }] },
+    { description: "Say goodbye", tests: [{ description: "Say goodbye runs" }] },
+  ]);
+}
+
+let model: ScriptedModel;
+let t: TestDatabase;
+/** While set, the first model call of a coding session of the project named here waits. */
+let held: { project: string; release: () => void; released: Promise<void> } | null = null;
+
+const pgOnly = TEST_DATABASE_URL ? describe : describe.skip;
+
+beforeAll(async () => {
+  if (!TEST_DATABASE_URL) return;
+  t = await createTestDatabase("postgres");
+  model = await startScriptedModel(async (request, context) => {
+    const gate = held;
+    const text = firstUserText(request);
+    if (
+      gate &&
+      assistantTurns(request) === 0 &&
+      !/Session 0 — plan/.test(text) &&
+      text.includes(gate.project)
+    )
+      await gate.released;
+    return batonScript(request, context);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  held?.release();
+  for (const child of children) {
+    if (child.process.exitCode === null && child.process.pid !== undefined) {
+      try {
+        process.kill(-child.process.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+  await model?.close();
+  if (t && t.database.target.dialect === "postgres") {
+    // The queue's own schema, which pg-boss made beside the test's (`baton_jobs_<schema>`).
+    const options = new URL(t.database.target.url).searchParams.get("options") ?? "";
+    const schema = /search_path=(\w+)/.exec(options)?.[1] ?? "";
+    await t.cleanup();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists "${`baton_jobs_${schema}`.slice(0, 50)}" cascade`);
+    await client.end();
+  }
+});
+
+pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
+  it("runs projects started through an API server on two workers; a killed worker's run finishes on the other", async () => {
+    const w = makeWorld();
+    const env = {
+      ...batonEnv(t, model, w.home),
+      BATON_WORKER_LEASE_S: String(LEASE_S),
+      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
+    };
+    const port = await freePort();
+    const api = baton(["serve", "--no-worker", "--port", String(port)], env);
+    await until(() => api.output().includes("auth: "), "the API server");
+    const post = (path: string, body: object = {}) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+
+    const projects: Project[] = [];
+    for (const name of ["alpha", "beta", "gamma"]) {
+      const { project } = await newProject(t.stores, { name, spec: `# ${name}\n- greet\n` });
+      await seedPlan(t.stores, project);
+      projects.push(project);
+    }
+    const [alpha, beta, gamma] = projects as [Project, Project, Project];
+
+    // One worker first: alpha's first session runs there, and waits on the model.
+    const first = baton(["worker"], env);
+    await until(() => first.output().includes("taking runs"), "the first worker");
+    let release = () => {};
+    held = { project: "alpha", release: () => release(), released: new Promise<void>((r) => (release = r)) };
+    const started = await post(`/api/projects/${alpha.id}/coding/start`);
+    expect(started.status, await started.clone().text()).toBe(202);
+    const session = (await started.json()) as { session_id: number };
+    const killedSession = await t.stores.sessions.get(session.session_id);
+    expect(killedSession.worker_id).toMatch(/^worker:/);
+
+    // A second start of the same project is refused: it is queued or running already.
+    expect((await post(`/api/projects/${alpha.id}/coding/start`)).status).toBe(409);
+
+    const second = baton(["worker"], env);
+    await until(() => second.output().includes("taking runs"), "the second worker");
+    for (const p of [beta, gamma])
+      expect((await post(`/api/projects/${p.id}/coding/start`)).status).toBe(202);
+
+    // kill -9 of the worker holding alpha, in the middle of its session.
+    first.process.kill("SIGKILL");
+    const killedAt = Date.now();
+    held.release();
+    held = null;
+
+    await until(
+      async () => (await t.stores.sessions.get(killedSession.id)).status !== "running",
+      "the killed worker's session to end",
+      LEASE_S * 1000 + 60_000,
+    );
+    const ended = await t.stores.sessions.get(killedSession.id);
+    expect(ended.status).toBe("interrupted");
+    const resumedWithinS = (Date.now() - killedAt) / 1000;
+
+    for (const p of projects) {
+      await until(
+        async () => (await t.stores.projects.get(p.id)).status === "complete",
+        `${p.name} to complete`,
+        180_000,
+      );
+    }
+
+    for (const p of projects) {
+      // Work sessions (a review session has numbers of its own).
+      const sessions = (await t.stores.sessions.list(p.id))
+        .filter((s) => s.type !== "review")
+        .sort((a, b) => a.number - b.number);
+      // Numbers are unique, and no two sessions of a project ran at the same time.
+      expect(new Set(sessions.map((s) => s.number)).size).toBe(sessions.length);
+      for (let i = 1; i < sessions.length; i++) {
+        const previousEnd = Date.parse(sessions[i - 1]?.ended_at ?? "");
+        expect(Date.parse(sessions[i]?.started_at ?? "")).toBeGreaterThanOrEqual(previousEnd);
+      }
+    }
+    // Alpha went on on the other worker, with the task its killed session had.
+    const alphaSessions = (await t.stores.sessions.list(alpha.id, { type: "coding" })).sort(
+      (a, b) => a.number - b.number,
+    );
+    const after = alphaSessions.filter((s) => s.number > killedSession.number);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((s) => s.worker_id !== killedSession.worker_id)).toBe(true);
+    console.log(
+      `kill -9 → the killed session ended after ${resumedWithinS.toFixed(1)} s (lease ${LEASE_S} s)`,
+    );
+
+    // A worker stopped with SIGTERM in the middle of a session: the session ends interrupted, and
+    // the run goes back to the queue for the next worker, which finishes it.
+    const { project: delta } = await newProject(t.stores, { name: "delta", spec: "# delta\n- greet\n" });
+    await seedPlan(t.stores, delta);
+    let releaseDelta = () => {};
+    held = {
+      project: "delta",
+      release: () => releaseDelta(),
+      released: new Promise<void>((r) => (releaseDelta = r)),
+    };
+    const deltaStart = await post(`/api/projects/${delta.id}/coding/start`);
+    expect(deltaStart.status).toBe(202);
+    const deltaSession = ((await deltaStart.json()) as { session_id: number }).session_id;
+    second.process.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    held.release();
+    held = null;
+    expect(await t.stores.sessions.get(deltaSession)).toMatchObject({ status: "interrupted" });
+    const third = baton(["worker"], env);
+    await until(
+      async () => (await t.stores.projects.get(delta.id)).status === "complete",
+      "delta to complete on the next worker",
+      180_000,
+    );
+    const deltaAfter = (await t.stores.sessions.list(delta.id, { type: "coding" })).filter(
+      (s) => s.id !== deltaSession,
+    );
+    expect(deltaAfter.length).toBeGreaterThan(0);
+    expect(
+      deltaAfter.every((s) => s.worker_id !== null && s.worker_id.endsWith(`:${third.process.pid}`)),
+    ).toBe(true);
+
+    // The last worker and the API server stop cleanly on SIGTERM.
+    third.process.kill("SIGTERM");
+    api.process.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+    expect(await api.exited).toBe(0);
+  }, 420_000);
+});
