@@ -244,9 +244,7 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
       (s) => s.id !== deltaSession,
     );
     expect(deltaAfter.length).toBeGreaterThan(0);
-    expect(
-      deltaAfter.every((s) => s.worker_id !== null && s.worker_id.endsWith(`:${third.process.pid}`)),
-    ).toBe(true);
+    expect(deltaAfter.every((s) => s.worker_id?.endsWith(`:${third.process.pid}`) === true)).toBe(true);
 
     // The last worker and the API server stop cleanly on SIGTERM.
     third.process.kill("SIGTERM");
