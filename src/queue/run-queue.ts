@@ -45,12 +45,15 @@ export class RunQueue {
 
   /** Opens the queue in `baton_jobs_<schema>` (created on first use) of the database at `url`. */
   static async open(url: string, schema: string, leaseS: number, log: QueueLog): Promise<RunQueue> {
+    // Dead workers' jobs are looked for every `check` seconds, and a job is theirs to lose after
+    // `leaseS - check` without a heartbeat: another worker has it within the lease (pg-boss
+    // wants at least 10 s without a heartbeat).
+    const check = Math.max(1, Math.min(10, Math.floor(leaseS / 4)));
     const boss = new PgBoss({
       connectionString: url,
       schema: `baton_jobs_${schema}`.slice(0, 50),
-      // How often dead workers' jobs are looked for: well within a lease.
-      monitorIntervalSeconds: Math.max(1, Math.min(10, Math.floor(leaseS / 4))),
-      superviseIntervalSeconds: Math.max(1, Math.min(10, Math.floor(leaseS / 4))),
+      monitorIntervalSeconds: check,
+      superviseIntervalSeconds: check,
     });
     // A lost connection is reported here; pg-boss reconnects by itself.
     boss.on("error", (err: unknown) => log.warn({ err }, "job queue"));
@@ -59,7 +62,7 @@ export class RunQueue {
       await boss
         .createQueue(RUN_QUEUE, {
           policy: "exclusive",
-          heartbeatSeconds: leaseS,
+          heartbeatSeconds: Math.max(10, leaseS - check),
           expireInSeconds: MAX_RUN_S,
           // A job is retried only when its worker died (a run's own failure ends it normally).
           retryLimit: 1_000,
