@@ -36,3 +36,22 @@ export function processOrchestrator(
   });
   return { orchestrator, workerId, chromium };
 }
+
+/** What a long-lived process says as it starts: sessions it recovered, a missing Chromium. */
+export function startNotes(
+  io: { out(text: string): void },
+  recovered: number,
+  chromium: string | null,
+): void {
+  if (recovered > 0) io.out(`recovered ${recovered} session(s) left running by a stopped worker\n`);
+  if (!chromium)
+    io.out("no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)\n");
+}
+
+/** Resolves with the first SIGINT or SIGTERM the process receives. */
+export function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+}

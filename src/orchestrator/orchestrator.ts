@@ -17,6 +17,7 @@ import { type DeletedProject, deleteProject } from "./delete-project.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { startQueued } from "./queued-start.ts";
 import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
+import type { QueuedRunControl, RunOptions, StartedRun } from "./run-options.ts";
 import { type RunOverrides, resolveRunSettings, type SandboxType } from "./run-settings.ts";
 import { recoverStale } from "./session-lifecycle.ts";
 import { assertCanStart, startKind } from "./start-checks.ts";
@@ -42,38 +43,6 @@ export interface OrchestratorDeps {
   queue?: RunQueue;
 }
 
-/**
- * How to run: the mode, and what this run was given for itself (a flag, a request's body), which
- * goes over the project's settings and the configuration (resolveRunSettings).
- */
-export interface RunOptions extends RunOverrides {
-  /** Only the initializer (refused when a plan exists). */
-  initializeOnly?: boolean;
-  /** After initializing, go straight on into coding instead of stopping for review. */
-  auto?: boolean;
-  /** Only code: refused without a plan, or once the project is complete (the API's coding start). */
-  codeOnly?: boolean;
-}
-
-/** What a worker adds to a run it took from the queue (src/queue/run-queue.ts). */
-export interface QueuedRunControl {
-  /** Aborted when the worker lost the job or is stopping: the run stops as if asked to. */
-  signal: AbortSignal;
-  /**
-   * The job was taken over from a worker that stopped sending heartbeats (the queue's lease):
-   * that worker's session of the project ends interrupted now, whatever its last heartbeat says.
-   */
-  takeOver: boolean;
-}
-
-/** A run started in the background (`Orchestrator.start`). */
-export interface StartedRun {
-  /** The run's first session, created and started. */
-  session: Session;
-  /** Settles when the run ends. */
-  done: Promise<RunResult>;
-}
-
 /** A failure that is not a stop: after this many in a row the run stops. */
 const FAILURES_BEFORE_STOP = 2;
 /** Waiting on a rate limit without a reset time: start here, double, cap. */
@@ -97,6 +66,8 @@ interface ActiveRun {
  * or coding session: started, its SDK query run by the agent, finished), reset.ts,
  * delete-project.ts.
  */
+export type { QueuedRunControl, RunOptions, StartedRun };
+
 export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
   private security: Promise<SessionSecurity> | undefined;

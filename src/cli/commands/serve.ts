@@ -10,7 +10,7 @@ import { Auth } from "../../server/auth.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
-import { processOrchestrator } from "../process-orchestrator.ts";
+import { processOrchestrator, startNotes, stopSignal } from "../process-orchestrator.ts";
 import { loadCliConfig } from "./config.ts";
 
 interface ServeFlags {
@@ -85,15 +85,9 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
           ? "auth: password (auth.ui_password); log in at POST /api/auth/login\n"
           : `auth: none (development mode${LOOPBACK.has(host) ? ": listening on this machine only" : ", --insecure"})\n`,
       );
-      if (recovered.length > 0)
-        io.out(`recovered ${recovered.length} session(s) left running by a stopped worker\n`);
-      if (!chromium)
-        io.out("no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)\n");
+      startNotes(io, recovered.length, chromium);
 
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once("SIGINT", () => resolve("SIGINT"));
-        process.once("SIGTERM", () => resolve("SIGTERM"));
-      });
+      const signal = await stopSignal();
       io.out(`${signal}: stopping; running sessions are being finished\n`);
       orchestrator.stopAll(`the server stopped (${signal})`);
       await orchestrator.idle();

@@ -11,7 +11,7 @@ import { openRunQueue } from "../../queue/run-queue.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
-import { processOrchestrator } from "../process-orchestrator.ts";
+import { processOrchestrator, startNotes, stopSignal } from "../process-orchestrator.ts";
 import { loadCliConfig } from "./config.ts";
 
 export function registerWorkerCommand(program: Command, io: CliIo): void {
@@ -68,15 +68,9 @@ async function work(program: Command, io: CliIo): Promise<void> {
         if (stopping) throw new Error(`worker ${workerId} stopped: the run goes on elsewhere`);
       });
       io.out(`worker ${workerId}: taking runs from the queue, at most ${concurrency} at once\n`);
-      if (recovered.length > 0)
-        io.out(`recovered ${recovered.length} session(s) left running by a stopped worker\n`);
-      if (!chromium)
-        io.out("no Chromium found: sessions cannot verify UI work in a browser (apt-get install chromium)\n");
+      startNotes(io, recovered.length, chromium);
 
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once("SIGINT", () => resolve("SIGINT"));
-        process.once("SIGTERM", () => resolve("SIGTERM"));
-      });
+      const signal = await stopSignal();
       io.out(
         `${signal}: stopping; running sessions are being finished and their runs put back in the queue\n`,
       );
