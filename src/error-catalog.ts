@@ -120,6 +120,13 @@ export const ERROR_CATALOG = {
     (a) =>
       `${a.running} projects are running, the most allowed (orchestrator.max_concurrent_projects); wait for one to finish`,
   ),
+  BATON_SHUTTING_DOWN: entry<{ worker_id: string }>(
+    503,
+    1,
+    ["worker_id"],
+    (a) =>
+      `this process (${a.worker_id}) is shutting down and starts no run; start it on another server or after the restart`,
+  ),
   BATON_PROJECT_DIRECTORY_MISSING: entry<{ project?: string; directory: string }>(
     409,
     1,

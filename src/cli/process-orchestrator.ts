@@ -22,7 +22,7 @@ export function processOrchestrator(
   },
 ): { orchestrator: Orchestrator; workerId: string; chromium: string | null } {
   const chromium = findChromium();
-  const workerId = `${role}:${hostname()}:${process.pid}`;
+  const workerId = processName(role);
   const orchestrator = new Orchestrator({
     stores: deps.stores,
     bus: deps.stores.bus,
@@ -35,6 +35,11 @@ export function processOrchestrator(
     ...(deps.queue ? { queue: deps.queue } : {}),
   });
   return { orchestrator, workerId, chromium };
+}
+
+/** The name of this process on the sessions it runs and in the job queue: `<role>:<host>:<pid>`. */
+export function processName(role: "server" | "cli" | "worker"): string {
+  return `${role}:${hostname()}:${process.pid}`;
 }
 
 /** What a long-lived process says as it starts: sessions it recovered, a missing Chromium. */

@@ -151,6 +151,7 @@ export const Config = z.strictObject({
   worker: z
     .strictObject({
       lease_s: intAtLeast(10, 60),
+      max_sessions: intAtLeastOrNull(1),
     })
     .prefault({}),
   project: z

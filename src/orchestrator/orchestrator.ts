@@ -13,6 +13,7 @@ import type { RunQueue } from "../queue/run-queue.ts";
 import { SessionReviews } from "../review/session-reviews.ts";
 import { requireSandbox } from "../security/sandbox.ts";
 import type { Session } from "../sessions/model.ts";
+import { type Capacity, readCapacity } from "./capacity.ts";
 import { type DeletedProject, deleteProject } from "./delete-project.ts";
 import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { startQueued } from "./queued-start.ts";
@@ -70,6 +71,8 @@ export type { QueuedRunControl, RunOptions, StartedRun };
 
 export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
+  /** Set by `stopAll` (shutdown): no run starts here any more; the readiness route says so. */
+  stopping = false;
   private security: Promise<SessionSecurity> | undefined;
   private readonly clock: Clock;
   /** The quick check after every coding session, and the deep reviews running in the background. */
@@ -98,14 +101,36 @@ export class Orchestrator {
     });
   }
 
+  /** Whether this process's runs go through the job queue (`baton serve --no-worker`). */
+  get hasQueue(): boolean {
+    return this.deps.queue !== undefined;
+  }
+
+  /** Throws when the job queue (if runs go through one) cannot be reached. */
+  async checkQueue(): Promise<void> {
+    await this.deps.queue?.ping();
+  }
+
+  /** How busy Baton is (capacity.ts): this process's runs, or the queue's and its workers'. */
+  capacity(): Promise<Capacity> {
+    const { stores, config, queue, workerId } = this.deps;
+    const where = queue ? { queue } : { self: { id: workerId, active: this.active.size } };
+    return readCapacity({ stores, config, ...where });
+  }
+
   isRunning(projectId: number): boolean {
     return this.active.has(projectId);
   }
 
-  /** Refuses (BATON_PROJECT_BUSY) while the project runs: a run here (between sessions too), or a session anywhere. */
+  /**
+   * Refuses (BATON_PROJECT_BUSY) while the project runs: a run here (between sessions too), a
+   * session anywhere, or — on a server that queues its runs — a run queued or held by a worker.
+   */
   async assertIdle(project: Project, doing: string): Promise<void> {
     const running = await this.deps.stores.sessions.running(project.id);
-    if (running !== null || this.isRunning(project.id)) throw projectBusy(project.id, running, doing);
+    const busy =
+      running !== null || this.isRunning(project.id) || (await this.deps.queue?.hasRun(project.id)) === true;
+    if (busy) throw projectBusy(project.id, running, doing);
   }
 
   /** Deletes a project (delete-project.ts), refused while it runs. */
@@ -132,8 +157,12 @@ export class Orchestrator {
     await this.state.event(projectId, "stop_requested", { reason, session_id: sessionId });
   }
 
-  /** Every project this process is running, and every deep review: stop them all (e.g. on SIGTERM). */
+  /**
+   * Every project this process is running, and every deep review: stop them all, and start no
+   * more runs (on SIGTERM and SIGINT).
+   */
   stopAll(reason: string): void {
+    this.stopping = true;
     for (const run of this.active.values()) run.stop.abort(reason);
     this.reviews.abortAll(reason);
   }
@@ -162,6 +191,7 @@ export class Orchestrator {
    */
   start(projectId: number, options: RunOptions = {}): Promise<StartedRun> {
     const { queue, stores, bus } = this.deps;
+    if (this.stopping) return Promise.reject(fail("BATON_SHUTTING_DOWN", { worker_id: this.deps.workerId }));
     if (queue) return startQueued({ stores, bus, queue }, projectId, options);
     return new Promise((resolve, reject) => {
       let first: Session | undefined;
@@ -203,6 +233,7 @@ export class Orchestrator {
     const { sandbox } = resolveRunSettings(project, config, options);
     await requireSandbox(sandbox, this.deps.env);
     // Refused before the run takes its slot, so the project's status stays as it is.
+    if (this.stopping) throw fail("BATON_SHUTTING_DOWN", { worker_id: this.deps.workerId });
     if (this.active.has(projectId)) throw projectBusy(projectId, null, "starting a run");
     await assertCanStart(stores, project, startKind(options));
     if (this.active.size >= config.orchestrator.max_concurrent_projects) {

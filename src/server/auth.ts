@@ -1,6 +1,6 @@
 /**
  * Password login and JWTs (HS256, via jose, always with an expiry). With `auth.ui_password` set,
- * every API route but the health check, login and the API docs needs `Authorization: Bearer
+ * every API route but the health and readiness checks, login and the API docs needs `Authorization: Bearer
  * <token>`; the WebSocket, which browsers cannot give headers, takes the token as a subprotocol
  * (`Sec-WebSocket-Protocol: baton, baton.token.<token>`), never in the URL (where proxies and
  * logs keep it). Without a password there is no auth: the server then binds to loopback only
@@ -23,7 +23,7 @@ export const WS_PROTOCOL = "baton";
 export const WS_TOKEN_PROTOCOL_PREFIX = "baton.token.";
 
 /** Routes anyone may call, password or not. */
-const PUBLIC_ROUTES = new Set(["/api/health", "/api/auth/login", "/api/openapi.json"]);
+const PUBLIC_ROUTES = new Set(["/api/health", "/api/ready", "/api/auth/login", "/api/openapi.json"]);
 const PUBLIC_PREFIXES = ["/api/docs"];
 
 /**

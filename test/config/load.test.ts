@@ -15,7 +15,7 @@ describe("loadConfig: defaults", () => {
       timing: { auto_continue_delay_s: 3, heartbeat_interval_s: 15, stale_after_s: 120 },
       stuck: { repeated_failures: 5, no_progress_minutes: 30 },
       orchestrator: { max_concurrent_projects: 3 },
-      worker: { lease_s: 60 },
+      worker: { lease_s: 60, max_sessions: null },
       project: { generations_dir: "generations", max_iterations: null, budget_usd: null },
       sandbox: {
         type: "os",

@@ -14,6 +14,7 @@ describe("config schema", () => {
       "stuck.no_progress_minutes",
       "orchestrator.max_concurrent_projects",
       "worker.lease_s",
+      "worker.max_sessions",
       "project.generations_dir",
       "project.max_iterations",
       "project.budget_usd",
@@ -63,6 +64,7 @@ describe("config schema", () => {
   it("accepts null for the keys that allow it and nowhere else", () => {
     const nullable = LEAVES.filter((leaf) => leaf.schema.safeParse(null).success).map((leaf) => leaf.path);
     expect(nullable).toEqual([
+      "worker.max_sessions",
       "project.max_iterations",
       "project.budget_usd",
       "auth.ui_password",

@@ -5,6 +5,7 @@ import { expect, it } from "vitest";
 import { loadSecretKey, SECRET_KEY_FILE } from "../../src/server/auth.ts";
 import { baton } from "../helpers/cli.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
+import { newProject } from "../helpers/projects.ts";
 import { testServer } from "../helpers/server.ts";
 import { makeWorld } from "../helpers/world.ts";
 
@@ -24,6 +25,44 @@ describeEachDatabase("API basics", (db) => {
       sandbox: { type: "os", available: true },
     });
     expect(info.json().credentials.problem).toMatch(/no Claude credentials/);
+  });
+
+  it("is ready while it takes runs, and not once it is shutting down (no run starts then)", async () => {
+    const { app, deps } = await testServer(db());
+    const ready = await app.inject({ url: "/api/ready" });
+    expect([ready.statusCode, ready.json()]).toEqual([
+      200,
+      { ready: true, checks: { database: { ok: true }, accepting_runs: true } },
+    ]);
+    const { project } = await newProject(db().stores, { name: "shutdown" });
+    deps.orchestrator.stopAll("SIGTERM");
+    const draining = await app.inject({ url: "/api/ready" });
+    expect([draining.statusCode, draining.json()]).toEqual([
+      503,
+      { ready: false, checks: { database: { ok: true }, accepting_runs: false } },
+    ]);
+    // Liveness is not readiness: the process is still up.
+    expect((await app.inject({ url: "/api/health" })).statusCode).toBe(200);
+    const start = await app.inject({ method: "POST", url: `/api/projects/${project.id}/initialize` });
+    expect(start.statusCode).toBe(503);
+    expect(start.json()).toMatchObject({
+      code: "BATON_SHUTTING_DOWN",
+      data: { worker_id: expect.any(String) },
+    });
+  });
+
+  it("shows its capacity: this process with its limit, no queue, no session running", async () => {
+    const { app } = await testServer(db());
+    const capacity = await app.inject({ url: "/api/capacity" });
+    expect(capacity.statusCode).toBe(200);
+    expect(capacity.json()).toEqual({
+      queue: false,
+      per_worker: 3,
+      max_sessions: null,
+      running: [],
+      queued: [],
+      workers: [{ id: expect.stringMatching(/^test/), concurrency: 3, active: 0, heartbeat_at: null }],
+    });
   });
 
   it("says which credentials sessions use, and warns when an API key beats a subscription token", async () => {
@@ -148,7 +187,7 @@ describeEachDatabase("API auth", (db) => {
     const doc = (await app.inject({ url: "/api/openapi.json" })).json() as {
       paths: Record<string, Record<string, unknown>>;
     };
-    const open = new Set(["GET /api/health", "POST /api/auth/login"]);
+    const open = new Set(["GET /api/health", "GET /api/ready", "POST /api/auth/login"]);
     let walked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {

@@ -10,7 +10,7 @@ import { Auth } from "../../server/auth.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
-import { processOrchestrator, startNotes, stopSignal } from "../process-orchestrator.ts";
+import { processName, processOrchestrator, startNotes, stopSignal } from "../process-orchestrator.ts";
 import { loadCliConfig } from "./config.ts";
 
 interface ServeFlags {
@@ -64,7 +64,8 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
       const stores = createStores(database.db);
       const bus = stores.bus;
       const log = fileLogger(processLogPath(home, "serve"));
-      const queue = flags.worker === false ? await openRunQueue(database, config, log) : undefined;
+      const queue =
+        flags.worker === false ? await openRunQueue(database, config, processName("server"), log) : undefined;
       const { orchestrator, chromium } = processOrchestrator("server", {
         stores,
         config,

@@ -1,12 +1,18 @@
 import type { Command } from "commander";
+import { createStores } from "../../db/stores/index.ts";
 import { fail } from "../../errors.ts";
+import { readCapacity } from "../../orchestrator/capacity.ts";
 import { readStatusReport, type StatusSections } from "../../projects/status-report.ts";
+import { readRunQueue } from "../../queue/run-queue.ts";
+import { formatCapacityText } from "../../views/capacity-view.ts";
 import { formatStatusText } from "../../views/status-view.ts";
 import { utc } from "../../views/text.ts";
+import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { positiveSeconds, wholeNumber } from "../parse-args.ts";
 import { PROJECT_ARGUMENT, withProject } from "../project-arg.ts";
 import { repeatEvery, untilInterrupted } from "../repeat.ts";
+import { loadCliConfig } from "./config.ts";
 
 /** How many sessions `--recent` lists. */
 export const RECENT_SESSIONS = 10;
@@ -23,6 +29,7 @@ interface StatusOptions {
   interval?: string;
   count?: string;
   json?: boolean;
+  capacity?: boolean;
 }
 
 export function registerStatusCommand(program: Command, io: CliIo): void {
@@ -35,6 +42,7 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     .option("--pending", "the open tasks")
     .option("--recent", `the last ${RECENT_SESSIONS} sessions`)
     .option("--next", "the next task with its tests and their steps")
+    .option("--capacity", "every project: sessions running, runs queued, the workers and the limits")
     .option("--json", "print the same data as JSON (with --watch: one JSON object a line)")
     .option("--watch", "redraw until Ctrl+C")
     .option(
@@ -43,6 +51,7 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     )
     .option("--count <n>", "with --watch: stop after this many redraws")
     .action(async (arg: string | undefined, options: StatusOptions) => {
+      if (options.capacity) return showCapacity(program, io, arg, options);
       const sections = sectionsOf(options);
       const watch = watchOptions(options);
       await withProject(program, io, arg, async ({ stores, project }) => {
@@ -68,6 +77,42 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
         );
       });
     });
+}
+
+/** `--capacity`: Baton's load as a whole (capacity.ts), with the queue when there is one. */
+async function showCapacity(
+  program: Command,
+  io: CliIo,
+  arg: string | undefined,
+  options: StatusOptions,
+): Promise<void> {
+  const others = Object.entries(options).filter(
+    ([k, v]) => k !== "capacity" && k !== "json" && v !== undefined,
+  );
+  if (arg !== undefined || others.length > 0) {
+    throw fail("BATON_USAGE", {
+      reason: "--capacity is about every project: give it no project and only --json",
+    });
+  }
+  const loaded = loadCliConfig(program, io);
+  await withDatabase(
+    program,
+    io,
+    {},
+    async (database) => {
+      const stores = createStores(database.db);
+      const queue = await readRunQueue(database, loaded.config);
+      try {
+        const capacity = await readCapacity({ stores, config: loaded.config, ...(queue ? { queue } : {}) });
+        if (options.json) return io.out(`${JSON.stringify(capacity, null, 2)}\n`);
+        const names = new Map((await stores.projects.list()).map((p) => [p.id, p.name]));
+        io.out(formatCapacityText(capacity, names));
+      } finally {
+        await queue?.close();
+      }
+    },
+    loaded,
+  );
 }
 
 function sectionsOf(o: StatusOptions): StatusSections {

@@ -8,6 +8,7 @@ import { createStores } from "../../db/stores/index.ts";
 import { createEventFeed } from "../../events/feed.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { openRunQueue } from "../../queue/run-queue.ts";
+import { runTaken } from "../../queue/take-run.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
@@ -43,31 +44,19 @@ async function work(program: Command, io: CliIo): Promise<void> {
       const feed = createEventFeed({ database, stores, bus: stores.bus, log });
       await feed.start();
       const recovered = await orchestrator.recover();
-      const queue = await openRunQueue(database, config, log);
+      const queue = await openRunQueue(database, config, workerId, log);
       let stopping = false;
       const concurrency = config.orchestrator.max_concurrent_projects;
       await queue.work(concurrency, async (taken) => {
-        const runLog = log.child({
-          project_id: taken.project_id,
-          job_id: taken.job_id,
-          attempt: taken.attempt,
-        });
-        runLog.info("run taken");
-        try {
-          const result = await orchestrator.run(taken.project_id, taken.options, undefined, {
-            signal: taken.signal,
-            takeOver: taken.attempt > 0,
-          });
-          runLog.info({ end: result.end, detail: result.message }, "run ended");
-        } catch (error) {
-          // Refused (busy, nothing to do, …) or failed: said in the project's events; the job ends.
-          runLog.warn({ err: error }, "run not run");
-        }
+        await runTaken({ orchestrator, stores, log }, taken);
         // Stopping this worker ends its runs' sessions as interrupted; the job goes back to the
         // queue (failed, so retried) for another worker to take the run up.
         if (stopping) throw new Error(`worker ${workerId} stopped: the run goes on elsewhere`);
       });
-      io.out(`worker ${workerId}: taking runs from the queue, at most ${concurrency} at once\n`);
+      const total = config.worker.max_sessions;
+      io.out(
+        `worker ${workerId}: taking runs from the queue, at most ${concurrency} at once${total === null ? "" : ` (${total} across all workers)`}\n`,
+      );
       startNotes(io, recovered.length, chromium);
 
       const signal = await stopSignal();

@@ -1,7 +1,9 @@
 import path from "node:path";
+import { sql } from "kysely";
 import { z } from "zod";
 import { describeCredentials, detectCredentials } from "../../agent/credentials.ts";
 import { isBatonError } from "../../errors.ts";
+import { Capacity } from "../../orchestrator/capacity.ts";
 import { osSandboxAvailability } from "../../security/sandbox.ts";
 import { BATON_VERSION } from "../../version.ts";
 import type { Routes } from "../app.ts";
@@ -11,6 +13,26 @@ const Health = z.object({
   version: z.string(),
   database: z.object({ dialect: z.string(), ok: z.boolean(), error: z.string().optional() }),
 });
+
+const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
+const Ready = z.object({
+  ready: z.boolean(),
+  checks: z.object({
+    database: Check,
+    queue: Check.optional().describe("the job queue, on a server that queues its runs"),
+    accepting_runs: z.boolean().describe("false once the process got SIGTERM and finishes its sessions"),
+  }),
+});
+
+/** Runs `probe`: ok, or the error's message. */
+async function check(probe: () => Promise<unknown>): Promise<z.infer<typeof Check>> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 const Info = z.object({
   version: z.string(),
@@ -38,21 +60,46 @@ export const systemRoutes: Routes = (app, deps) => {
       },
     },
     async (_request, reply) => {
-      try {
-        await deps.stores.projects.list();
-        return {
-          status: "ok" as const,
-          version: BATON_VERSION,
-          database: { dialect: deps.database.dialect, ok: true },
-        };
-      } catch (error) {
-        return reply.code(503).send({
-          status: "degraded" as const,
-          version: BATON_VERSION,
-          database: { dialect: deps.database.dialect, ok: false, error: (error as Error).message },
-        });
-      }
+      const database = await check(() => sql`select 1`.execute(deps.database.db));
+      return reply.code(database.ok ? 200 : 503).send({
+        status: database.ok ? ("ok" as const) : ("degraded" as const),
+        version: BATON_VERSION,
+        database: { dialect: deps.database.dialect, ...database },
+      });
     },
+  );
+
+  app.get(
+    "/api/ready",
+    {
+      schema: {
+        tags: ["system"],
+        summary: "Should this server get traffic: database (and queue) reachable, not shutting down",
+        response: { 200: Ready, 503: Ready },
+      },
+    },
+    async (_request, reply) => {
+      const { orchestrator, database } = deps;
+      const [db, queue] = await Promise.all([
+        check(() => sql`select 1`.execute(database.db)),
+        orchestrator.hasQueue ? check(() => orchestrator.checkQueue()) : undefined,
+      ]);
+      const checks = { database: db, ...(queue ? { queue } : {}), accepting_runs: !orchestrator.stopping };
+      const ready = db.ok && (queue?.ok ?? true) && checks.accepting_runs;
+      return reply.code(ready ? 200 : 503).send({ ready, checks });
+    },
+  );
+
+  app.get(
+    "/api/capacity",
+    {
+      schema: {
+        tags: ["system"],
+        summary: "Sessions running, runs queued, the workers and the limits",
+        response: { 200: Capacity },
+      },
+    },
+    async () => deps.orchestrator.capacity(),
   );
 
   app.get(
