@@ -94,6 +94,8 @@ export class RunQueue {
       monitorIntervalSeconds: check,
       superviseIntervalSeconds: check,
       instanceName: options.name,
+      // Its connections are named for the process in pg_stat_activity (an operator can tell whose).
+      application_name: `baton-queue ${options.name}`.slice(0, 63),
       instanceHeartbeatSeconds: 10,
     });
     // A lost connection is reported here; pg-boss reconnects by itself.

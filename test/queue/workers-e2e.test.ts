@@ -56,6 +56,21 @@ function baton(args: string[], env: Record<string, string | undefined>): Child {
   return handle;
 }
 
+/** Ends every connection of the database server whose application_name is like one of `names`. */
+async function terminateConnections(...names: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      "select pg_terminate_backend(pid) as pid from pg_stat_activity where application_name like any($1)",
+      [names],
+    );
+    return rows.length;
+  } finally {
+    await client.end();
+  }
+}
+
 async function until(
   check: () => Promise<boolean> | boolean,
   what: string,
@@ -234,7 +249,8 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
     held.release();
     held = null;
     expect(await t.stores.sessions.get(deltaSession)).toMatchObject({ status: "interrupted" });
-    const third = baton(["worker"], env);
+    const thirdAppName = `worker-test-${process.pid}-3`;
+    const third = baton(["worker"], { ...env, PGAPPNAME: thirdAppName });
     await until(
       async () => (await t.stores.projects.get(delta.id)).status === "complete",
       "delta to complete on the next worker",
@@ -246,10 +262,111 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
     expect(deltaAfter.length).toBeGreaterThan(0);
     expect(deltaAfter.every((s) => s.worker_id?.endsWith(`:${third.process.pid}`) === true)).toBe(true);
 
+    // A worker that loses the database (every connection it has ended by the server) in the middle
+    // of a session does not crash: it reconnects, and the project completes.
+    const { project: epsilon } = await newProject(t.stores, {
+      name: "epsilon",
+      spec: "# epsilon\n- greet\n",
+    });
+    await seedPlan(t.stores, epsilon);
+    let releaseEpsilon = () => {};
+    held = {
+      project: "epsilon",
+      release: () => releaseEpsilon(),
+      released: new Promise<void>((r) => (releaseEpsilon = r)),
+    };
+    expect((await post(`/api/projects/${epsilon.id}/coding/start`)).status).toBe(202);
+    const cut = await terminateConnections(`baton-queue worker:%:${third.process.pid}`, thirdAppName);
+    expect(cut).toBeGreaterThanOrEqual(2); // its pool, its event feed and the queue's
+    held.release();
+    held = null;
+    await until(
+      async () => (await t.stores.projects.get(epsilon.id)).status === "complete",
+      "epsilon to complete on the worker that lost the database",
+      180_000,
+    );
+    expect(third.process.exitCode).toBeNull();
+    expect(third.output()).not.toMatch(/Unhandled|uncaught/i);
+
     // The last worker and the API server stop cleanly on SIGTERM.
     third.process.kill("SIGTERM");
     api.process.kill("SIGTERM");
     expect(await third.exited).toBe(0);
     expect(await api.exited).toBe(0);
   }, 420_000);
+
+  it("holds to worker.max_sessions across workers: the runs beyond it wait, shown as queued", async () => {
+    const w = makeWorld();
+    const env = {
+      ...batonEnv(t, model, w.home),
+      BATON_WORKER_LEASE_S: String(LEASE_S),
+      BATON_WORKER_MAX_SESSIONS: "1",
+      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
+    };
+    const port = await freePort();
+    const api = baton(["serve", "--no-worker", "--port", String(port)], env);
+    await until(() => api.output().includes("auth: "), "the API server");
+    const workers = [baton(["worker"], env), baton(["worker"], env)];
+    for (const worker of workers) await until(() => worker.output().includes("taking runs"), "a worker");
+    const capacity = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/api/capacity`)).json()) as {
+        running: { project_id: number }[];
+        queued: { project_id: number }[];
+        workers: { id: string; concurrency: number }[];
+        max_sessions: number | null;
+      };
+    await until(async () => (await capacity()).workers.length === 2, "both workers to show");
+
+    const projects: Project[] = [];
+    for (const name of ["one", "two"]) {
+      const { project } = await newProject(t.stores, { name, spec: `# ${name}\n- greet\n` });
+      await seedPlan(t.stores, project);
+      projects.push(project);
+    }
+    const [one, two] = projects as [Project, Project];
+    let release = () => {};
+    held = { project: "one", release: () => release(), released: new Promise<void>((r) => (release = r)) };
+    const started = await fetch(`http://127.0.0.1:${port}/api/projects/${one.id}/coding/start`, {
+      method: "POST",
+    });
+    expect(started.status).toBe(202);
+    // Two is started while one holds the only slot: it stays queued, though a worker is idle.
+    const second = fetch(`http://127.0.0.1:${port}/api/projects/${two.id}/coding/start`, { method: "POST" });
+    await until(async () => (await capacity()).queued.length === 1, "two to be queued");
+    const busy = await capacity();
+    expect(busy).toMatchObject({
+      max_sessions: 1,
+      running: [{ project_id: one.id }],
+      queued: [{ project_id: two.id }],
+    });
+    expect(busy.workers.map((worker) => worker.concurrency)).toEqual([3, 3]);
+    const status = await new Promise<string>((resolve) => {
+      const child = baton(["status", "--capacity"], env);
+      void child.exited.then(() => resolve(child.output()));
+    });
+    expect(status).toMatch(/^1 session running, 1 run queued: at most 1 across all workers/);
+    expect(status).toMatch(/queued:\n.*\ntwo /);
+    held.release();
+    held = null;
+    expect((await second).status).toBe(202);
+    for (const p of projects) {
+      await until(
+        async () => (await t.stores.projects.get(p.id)).status === "complete",
+        `${p.name} to complete`,
+      );
+    }
+    // Never two sessions at once, across both projects and both workers.
+    const sessions = (
+      await Promise.all(projects.map(async (p) => t.stores.sessions.list(p.id, { type: "coding" })))
+    )
+      .flat()
+      .sort((a, b) => Date.parse(a.started_at ?? "") - Date.parse(b.started_at ?? ""));
+    for (let i = 1; i < sessions.length; i++) {
+      expect(Date.parse(sessions[i]?.started_at ?? "")).toBeGreaterThanOrEqual(
+        Date.parse(sessions[i - 1]?.ended_at ?? ""),
+      );
+    }
+    for (const child of [...workers, api]) child.process.kill("SIGTERM");
+    for (const child of [...workers, api]) expect(await child.exited).toBe(0);
+  }, 300_000);
 });

@@ -190,6 +190,8 @@ it("creates a project from an uploaded spec, plans it, codes it live and shows a
   // Back on the list: a card with progress; at 375 px wide in the dark theme it still fits.
   await page.goto(`${base}/`);
   await page.getByRole("link", { name: "notes" }).waitFor();
+  // This server runs its sessions itself: nothing running or queued now, 3 at once (its limit).
+  await page.getByText("0 running · 0 queued · at most 3 at once").waitFor();
   await shot(page, "09-projects");
   await expectAccessible(page, "projects");
   await page.setViewportSize({ width: 375, height: 800 });

@@ -3,14 +3,16 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { Card, inputClass, LiveBadge, ProgressBars, primaryButton, StatusBadge } from "@/components/ui";
 import { usd } from "@/lib/format";
-import { useProjects } from "@/lib/queries";
-import type { Project } from "@/lib/types";
+import { useCapacity, useProjects } from "@/lib/queries";
+import type { Capacity, Project } from "@/lib/types";
 
 type Sort = "updated" | "name" | "progress";
 
 export default function ProjectsPage() {
   // Kept current by the global stream (web/lib/global-stream.tsx): no reload, no polling.
   const { data: projects, error } = useProjects();
+  const { data: capacity } = useCapacity();
+  const queued = new Set(capacity?.queued.map((q) => q.project_id));
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<Sort>("updated");
   const shown = useMemo(() => {
@@ -67,10 +69,11 @@ export default function ProjectsPage() {
           New project
         </Link>
       </div>
+      {capacity && <CapacityLine capacity={capacity} />}
       <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {shown.map((p) => (
           <li key={p.id}>
-            <ProjectCard project={p} />
+            <ProjectCard project={p} queued={queued.has(p.id)} />
           </li>
         ))}
       </ul>
@@ -78,7 +81,22 @@ export default function ProjectsPage() {
   );
 }
 
-function ProjectCard({ project: p }: { project: Project }) {
+/** Sessions running and runs queued, against the limits; with a job queue, its live workers. */
+function CapacityLine({ capacity: c }: { capacity: Capacity }) {
+  const slots = c.workers.reduce((n, w) => n + w.concurrency, 0);
+  const limit = c.max_sessions === null ? slots : Math.min(slots, c.max_sessions);
+  return (
+    <p className="mt-3 text-sm text-slate-600 dark:text-slate-300" data-testid="capacity">
+      {c.running.length} running · {c.queued.length} queued · at most {limit} at once
+      {c.queue &&
+        (c.workers.length === 0
+          ? " · no worker is running: start `baton worker`"
+          : ` · ${c.workers.length} worker${c.workers.length === 1 ? "" : "s"} (${c.workers.map((w) => `${w.id} ${w.active}/${w.concurrency}`).join(", ")})`)}
+    </p>
+  );
+}
+
+function ProjectCard({ project: p, queued }: { project: Project; queued: boolean }) {
   return (
     <Card className="flex h-full flex-col gap-3">
       <div className="flex items-center gap-2">
@@ -88,6 +106,7 @@ function ProjectCard({ project: p }: { project: Project }) {
           </Link>
         </h2>
         {p.running_session && <LiveBadge />}
+        {queued && <StatusBadge status="queued" />}
         <StatusBadge status={p.status} />
       </div>
       <ProgressBars progress={p.progress} />

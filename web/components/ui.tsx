@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import type { Progress, ProjectStatus, SessionStatus, TaskStatus, TestStatus } from "@/lib/types";
 
-type AnyStatus = ProjectStatus | SessionStatus | TaskStatus | TestStatus;
+/** A run waiting in the job queue for a worker (not a project status: the queue says it). */
+type AnyStatus = ProjectStatus | SessionStatus | TaskStatus | TestStatus | "queued";
 
 const STATUS_COLORS: Record<string, string> = {
   complete: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
@@ -11,6 +12,7 @@ const STATUS_COLORS: Record<string, string> = {
   running: "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100",
   in_progress: "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100",
   initializing: "bg-violet-100 text-violet-900 dark:bg-violet-900 dark:text-violet-100",
+  queued: "bg-violet-100 text-violet-900 dark:bg-violet-900 dark:text-violet-100",
   paused: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
   blocked: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
   interrupted: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",

@@ -68,6 +68,146 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/ready": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Should this server get traffic: database (and queue) reachable, not shutting down */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              ready: boolean;
+              checks: {
+                database: {
+                  ok: boolean;
+                  error?: string;
+                };
+                /** @description the job queue, on a server that queues its runs */
+                queue?: {
+                  ok: boolean;
+                  error?: string;
+                };
+                /** @description false once the process got SIGTERM and finishes its sessions */
+                accepting_runs: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              ready: boolean;
+              checks: {
+                database: {
+                  ok: boolean;
+                  error?: string;
+                };
+                /** @description the job queue, on a server that queues its runs */
+                queue?: {
+                  ok: boolean;
+                  error?: string;
+                };
+                /** @description false once the process got SIGTERM and finishes its sessions */
+                accepting_runs: boolean;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/capacity": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sessions running, runs queued, the workers and the limits */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @description runs go through the job queue to `baton worker` processes (PostgreSQL) */
+              queue: boolean;
+              /** @description orchestrator.max_concurrent_projects: runs one process holds at once */
+              per_worker: number;
+              /** @description worker.max_sessions: runs held at once by all workers together (null: no such limit) */
+              max_sessions: number | null;
+              /** @description sessions running now, in any process */
+              running: {
+                project_id: number;
+                session_id: number;
+                number: number;
+                worker_id: string | null;
+                started_at: string | null;
+              }[];
+              /** @description runs waiting for a worker, oldest first (a worker that stopped left those with attempt > 0) */
+              queued: {
+                project_id: number;
+                queued_at: string;
+                attempt: number;
+              }[];
+              /** @description processes that run sessions: the queue's live workers, or this server */
+              workers: {
+                id: string;
+                concurrency: number;
+                /** @description runs it holds (at its last heartbeat, for a queue worker) */
+                active: number;
+                heartbeat_at: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/info": {
     parameters: {
       query?: never;

@@ -11,6 +11,7 @@ import type { PromptName, SessionLogView, SessionType, TaskSummary } from "./typ
 
 export const keys = {
   info: ["info"] as const,
+  capacity: ["capacity"] as const,
   projects: ["projects"] as const,
   project: (id: number) => ["project", id] as const,
   settings: (id: number) => ["project", id, "settings"] as const,
@@ -38,6 +39,17 @@ export const keys = {
 /** GET /api/info: the server's models, credentials and limits. */
 export const useInfo = () =>
   useQuery({ queryKey: keys.info, queryFn: ({ signal }) => data(client.GET("/api/info", { signal })) });
+
+/**
+ * GET /api/capacity: sessions running, runs queued, the workers. The streams invalidate it as
+ * projects change; it is also read again every 10 s, for the workers' heartbeats (no event).
+ */
+export const useCapacity = () =>
+  useQuery({
+    queryKey: keys.capacity,
+    queryFn: ({ signal }) => data(client.GET("/api/capacity", { signal })),
+    refetchInterval: 10_000,
+  });
 
 export const useProjects = () =>
   useQuery({

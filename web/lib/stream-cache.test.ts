@@ -89,12 +89,15 @@ describe("the stream's effect on the query cache", () => {
     );
   });
 
-  it("keeps the project list in step with the global stream: new, changed and deleted projects", () => {
+  it("keeps the project list in step with the global stream: new, changed and deleted projects", async () => {
     queries.setQueryData(keys.projects, [project(1, "a")]);
     applyGlobalMessage(queries, { ...at, project_id: 2, type: "project_updated", payload: project(2, "b") });
     applyGlobalMessage(queries, { ...at, project_id: 1, type: "project_updated", payload: project(1, "a2") });
     expect(queries.getQueryData<Project[]>(keys.projects)?.map((p) => p.name)).toEqual(["a2", "b"]);
     expect(queries.getQueryData<Project>(keys.project(2))?.name).toBe("b");
+    // A project that changed may have started or ended a run: the capacity line is read again, once.
+    await vi.advanceTimersByTimeAsync(300);
+    expect(invalidated).toEqual([JSON.stringify(keys.capacity)]);
 
     applyGlobalMessage(queries, {
       ...at,

@@ -110,6 +110,7 @@ export function applyGlobalMessage(queries: QueryClient, e: Envelope): void {
       return;
     case "project_updated":
       putProject(queries, e.payload);
+      invalidateSoon(queries, keys.capacity);
       return;
     case "project_deleted":
       queries.setQueryData<Project[]>(keys.projects, (list) => list?.filter((p) => p.id !== e.payload.id));
@@ -118,6 +119,7 @@ export function applyGlobalMessage(queries: QueryClient, e: Envelope): void {
     case "session_ended":
       // A version's figures (sessions run, ratings, cost) count this session.
       invalidateSoon(queries, keys.promptVersions);
+      invalidateSoon(queries, keys.capacity);
       return;
     case "analysis_complete":
       invalidateSoon(queries, keys.analyses);

@@ -28,6 +28,9 @@ export type NewProjectForm = paths["/api/projects"]["post"]["requestBody"]["cont
 /** GET /api/info */
 export type Info = Json<"/api/info", "get">;
 
+/** GET /api/capacity: sessions running, runs queued, the workers and the limits. */
+export type Capacity = Json<"/api/capacity", "get">;
+
 // The plan: /api/projects/{id}/epics, /tasks, /tasks/{taskId}, /coverage.
 
 export type Epic = Item<Json<"/api/projects/{id}/epics", "get">["epics"]>;
