@@ -15,12 +15,20 @@ import { assertCanStart, startKind } from "./start-checks.ts";
 
 /** How long a start waits for a worker to take the run and start its first session. */
 export const FIRST_SESSION_WAIT_MS = 60_000;
+/**
+ * After this long without a session, a start with live workers answers that the run is queued:
+ * they are busy (their own limits, `worker.max_sessions`), and it starts when one has room.
+ */
+export const QUEUED_ANSWER_MS = 5_000;
 
 export async function startQueued(
   deps: { stores: Stores; bus: EventBus; queue: RunQueue },
   projectId: number,
   options: RunOptions,
-  waitMs = FIRST_SESSION_WAIT_MS,
+  waits: { firstSessionMs: number; queuedAnswerMs: number } = {
+    firstSessionMs: FIRST_SESSION_WAIT_MS,
+    queuedAnswerMs: QUEUED_ANSWER_MS,
+  },
 ): Promise<StartedRun> {
   const { stores, bus, queue } = deps;
   const project = await stores.projects.get(projectId);
@@ -29,8 +37,8 @@ export async function startQueued(
   await assertCanStart(stores, project, startKind(options));
 
   // Listening before the job is queued: the first session's start cannot be missed.
-  let settle: { resolve: (s: Session) => void; reject: (e: unknown) => void } | undefined;
-  const first = new Promise<Session>((resolve, reject) => {
+  let settle: { resolve: (s: Session | null) => void; reject: (e: unknown) => void } | undefined;
+  const first = new Promise<Session | null>((resolve, reject) => {
     settle = { resolve, reject };
   });
   let resolveEnd: (result: RunResult) => void = () => {};
@@ -39,12 +47,14 @@ export async function startQueued(
   });
   let started = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let queuedTimer: ReturnType<typeof setTimeout> | undefined;
   const unsubscribe = bus.subscribe((event) => {
     if (event.project_id !== projectId) return;
     if (!started && event.type === "session_start" && event.session_id !== null) {
       if ((event.payload as EventPayload<"session_start">).session_type === "review") return;
       started = true;
       clearTimeout(timer);
+      clearTimeout(queuedTimer);
       stores.sessions.get(event.session_id).then(settle?.resolve, settle?.reject);
     } else if (event.type === "run_stopped" || event.type === "project_complete") {
       const p = event.payload as Partial<EventPayload<"run_stopped">>;
@@ -52,6 +62,7 @@ export async function startQueued(
       const message = p.message ?? "every task is done and every test passes";
       unsubscribe();
       clearTimeout(timer);
+      clearTimeout(queuedTimer);
       resolveEnd({ end, message, sessions: [] });
       if (!started) settle?.reject(fail("BATON_RUN_NOT_STARTED", { end, reason: message }));
     }
@@ -64,12 +75,19 @@ export async function startQueued(
     unsubscribe();
     throw projectBusy(projectId, null, "starting a run");
   }
+  queuedTimer = setTimeout(() => {
+    queue.workers().then((workers) => {
+      // Answered "queued"; the run's end still settles `done` (the subscription stays).
+      if (!started && workers.length > 0) settle?.resolve(null);
+    }, settle?.reject);
+  }, waits.queuedAnswerMs);
   timer = setTimeout(() => {
     if (started) return;
     unsubscribe();
-    settle?.reject(
-      fail("BATON_NO_WORKER", { project_id: projectId, job_id: jobId, wait_s: Math.round(waitMs / 1000) }),
-    );
-  }, waitMs);
-  return { session: await first, done };
+    const waitS = Math.round(waits.firstSessionMs / 1000);
+    settle?.reject(fail("BATON_NO_WORKER", { project_id: projectId, job_id: jobId, wait_s: waitS }));
+  }, waits.firstSessionMs);
+  const session = await first;
+  if (session === null) clearTimeout(timer);
+  return { session, done, job_id: jobId };
 }

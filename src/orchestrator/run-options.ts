@@ -29,8 +29,13 @@ export interface QueuedRunControl {
 
 /** A run started in the background (`Orchestrator.start`). */
 export interface StartedRun {
-  /** The run's first session, created and started. */
-  session: Session;
+  /**
+   * The run's first session, created and started; null when the run waits in the job queue
+   * because every worker is busy (queued-start.ts).
+   */
+  session: Session | null;
+  /** The run's job, when it went through the queue. */
+  job_id?: string;
   /** Settles when the run ends. */
   done: Promise<RunResult>;
 }

@@ -28,7 +28,7 @@ it("runs a project with its own models and sandbox over the config's, and a run'
   expect(coding.session).toMatchObject({ number: 1, type: "coding", model: "claude-haiku-5" });
   await coding.done;
   const third = await h.orchestrator.start(h.project.id, { maxIterations: 1, model: "claude-sonnet-5" });
-  expect(third.session.model).toBe("claude-sonnet-5");
+  expect(third.session?.model).toBe("claude-sonnet-5");
   await third.done;
 });
 

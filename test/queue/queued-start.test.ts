@@ -19,6 +19,9 @@ import { newProject } from "../helpers/projects.ts";
 import { makeWorld } from "../helpers/world.ts";
 
 /** An orchestrator on `t` whose starts go to `queue` (a `--no-worker` server), or a worker's. */
+/** Waits short enough for a test: no worker ever shows up here. */
+const QUICK = { firstSessionMs: 200, queuedAnswerMs: 100 };
+
 function queueServer(t: TestDatabase, queue: RunQueue | undefined, config = Config.parse({})): Orchestrator {
   return new Orchestrator({
     stores: t.stores,
@@ -60,14 +63,14 @@ afterEach(async () => {
     const { project } = await newProject(t.stores);
 
     // The same checks as a start here: no plan, no coding.
-    const noPlan = await startQueued(deps, project.id, { codeOnly: true }, 200).catch((e: unknown) => e);
+    const noPlan = await startQueued(deps, project.id, { codeOnly: true }, QUICK).catch((e: unknown) => e);
     expect(isBatonError(noPlan, "BATON_PLAN_MISSING")).toBe(true);
 
     const epic = await t.stores.plan.createEpic(project.id, { name: "Core" });
     await t.stores.plan.expandEpic(project.id, epic.id, [
       { description: "Say hello", tests: [{ description: "runs" }] },
     ]);
-    const unclaimed = await startQueued(deps, project.id, { codeOnly: true }, 200).catch((e: unknown) => e);
+    const unclaimed = await startQueued(deps, project.id, { codeOnly: true }, QUICK).catch((e: unknown) => e);
     expect(isBatonError(unclaimed, "BATON_NO_WORKER")).toBe(true);
     expect((unclaimed as { status: number }).status).toBe(503);
     expect((unclaimed as Error).message).toMatch(
@@ -75,7 +78,7 @@ afterEach(async () => {
     );
 
     // Still queued: a second start of the project is busy, not a second job.
-    const again = await startQueued(deps, project.id, { codeOnly: true }, 200).catch((e: unknown) => e);
+    const again = await startQueued(deps, project.id, { codeOnly: true }, QUICK).catch((e: unknown) => e);
     expect(isBatonError(again, "BATON_PROJECT_BUSY")).toBe(true);
     // A server that queues its runs refuses a reset or a delete of a project whose run is queued.
     const orchestrator = queueServer(t, queue);

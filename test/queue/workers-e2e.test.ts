@@ -346,9 +346,16 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
     });
     expect(status).toMatch(/^1 session running, 1 run queued: at most 1 across all workers/);
     expect(status).toMatch(/queued:\n.*\ntwo /);
+    // The start answers that the run is queued (a worker is live; the limit holds it back).
+    const queuedAnswer = await second;
+    expect(queuedAnswer.status).toBe(202);
+    expect(await queuedAnswer.json()).toMatchObject({
+      project_id: two.id,
+      queued: true,
+      job_id: expect.any(String),
+    });
     held.release();
     held = null;
-    expect((await second).status).toBe(202);
     for (const p of projects) {
       await until(
         async () => (await t.stores.projects.get(p.id)).status === "complete",

@@ -1683,16 +1683,24 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            "application/json": {
-              project_id: number;
-              session_id: number;
-              session_number: number;
-              /** @enum {string} */
-              type: "initializer" | "coding" | "review";
-              model: string;
-              /** @enum {string} */
-              status: "pending" | "running" | "completed" | "error" | "interrupted";
-            };
+            "application/json":
+              | {
+                  project_id: number;
+                  session_id: number;
+                  session_number: number;
+                  /** @enum {string} */
+                  type: "initializer" | "coding" | "review";
+                  model: string;
+                  /** @enum {string} */
+                  status: "pending" | "running" | "completed" | "error" | "interrupted";
+                }
+              | {
+                  project_id: number;
+                  /** @enum {boolean} */
+                  queued: true;
+                  job_id: string;
+                  message: string;
+                };
           };
         };
         /** @description Default Response */
@@ -1742,6 +1750,21 @@ export interface paths {
         };
         /** @description Default Response */
         412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              code: string;
+              message: string;
+              data?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1890,16 +1913,24 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            "application/json": {
-              project_id: number;
-              session_id: number;
-              session_number: number;
-              /** @enum {string} */
-              type: "initializer" | "coding" | "review";
-              model: string;
-              /** @enum {string} */
-              status: "pending" | "running" | "completed" | "error" | "interrupted";
-            };
+            "application/json":
+              | {
+                  project_id: number;
+                  session_id: number;
+                  session_number: number;
+                  /** @enum {string} */
+                  type: "initializer" | "coding" | "review";
+                  model: string;
+                  /** @enum {string} */
+                  status: "pending" | "running" | "completed" | "error" | "interrupted";
+                }
+              | {
+                  project_id: number;
+                  /** @enum {boolean} */
+                  queued: true;
+                  job_id: string;
+                  message: string;
+                };
           };
         };
         /** @description Default Response */
@@ -1949,6 +1980,21 @@ export interface paths {
         };
         /** @description Default Response */
         412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              code: string;
+              message: string;
+              data?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };

@@ -9,7 +9,7 @@ import type { Routes, ServerDeps } from "../app.ts";
 import { projectOf, sessionOf } from "../lookup.ts";
 import { ProjectParams } from "../schemas/common.ts";
 import { errorResponses } from "../schemas/error.ts";
-import { SessionParams, StartedSession, StoppingSession } from "../schemas/session.ts";
+import { SessionParams, StartAnswer, StoppingSession } from "../schemas/session.ts";
 
 const Model = ModelName.describe("the model of this run's sessions instead of the configured one");
 
@@ -57,7 +57,7 @@ export const runsRoutes: Routes = (app, deps) => {
         summary: "Plan the project: start its initializer (session 0) in the background",
         params: ProjectParams,
         body: InitializeBody,
-        response: { 202: StartedSession, ...errorResponses(400, 404, 409, 412) },
+        response: { 202: StartAnswer, ...errorResponses(400, 404, 409, 412, 503) },
       },
     },
     async (request, reply) => {
@@ -105,7 +105,7 @@ export const runsRoutes: Routes = (app, deps) => {
         summary: "Start coding sessions in the background, one after another, until a stop condition",
         params: ProjectParams,
         body: CodingBody,
-        response: { 202: StartedSession, ...errorResponses(400, 404, 409, 412) },
+        response: { 202: StartAnswer, ...errorResponses(400, 404, 409, 412, 503) },
       },
     },
     async (request, reply) => {
@@ -184,7 +184,7 @@ async function startRun(
   log: FastifyBaseLogger,
   project: Project,
   options: RunOptions,
-): Promise<z.infer<typeof StartedSession>> {
+): Promise<z.infer<typeof StartAnswer>> {
   // `start` settles once a session exists; a run that ends before one (no task can be worked on,
   // …) is refused with BATON_RUN_NOT_STARTED, whose message says why.
   const started = await deps.orchestrator.start(project.id, options);
@@ -194,6 +194,14 @@ async function startRun(
     (error: unknown) => runLog.error({ err: error }, "run failed"),
   );
   const { session } = started;
+  if (session === null) {
+    return {
+      project_id: project.id,
+      queued: true as const,
+      job_id: started.job_id ?? "",
+      message: "queued: every worker is busy (their limits); the run starts when one has room",
+    };
+  }
   return {
     project_id: project.id,
     session_id: session.id,

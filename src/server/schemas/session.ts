@@ -80,6 +80,20 @@ export const StartedSession = z.object({
   status: SessionStatus,
 });
 
+/**
+ * What starting a run answers with when it waits in the job queue: the workers are busy (their own
+ * limits, `worker.max_sessions`), and it starts when one has room.
+ */
+export const QueuedStart = z.object({
+  project_id: z.number().int(),
+  queued: z.literal(true),
+  job_id: z.string(),
+  message: z.string(),
+});
+
+/** A start's answer: the first session, or (with the job queue) the run waiting for a worker. */
+export const StartAnswer = z.union([StartedSession, QueuedStart]);
+
 /** What a stop request answers with: the session being stopped (it ends `interrupted`). */
 export const StoppingSession = z.object({
   project_id: z.number().int(),
