@@ -260,13 +260,6 @@ export const ERROR_CATALOG = {
     ["model", "session", "reply"],
     (a) => a.reason,
   ),
-  BATON_NO_WORKER: entry<{ project_id: number; job_id: string; wait_s: number }>(
-    503,
-    1,
-    ["project_id", "job_id"],
-    (a) =>
-      `the run is queued (job ${a.job_id}), but no worker took it within ${a.wait_s} s: start \`baton worker\` on a machine that reaches the database; it runs as soon as one does`,
-  ),
   BATON_RUN_NOT_STARTED: entry<Reason & { end: string }>(
     409,
     1,

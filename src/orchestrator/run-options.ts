@@ -36,6 +36,8 @@ export interface StartedRun {
   session: Session | null;
   /** The run's job, when it went through the queue. */
   job_id?: string;
+  /** Why a queued run waits (no worker, or all busy), when `session` is null. */
+  waiting?: string;
   /** Settles when the run ends. */
   done: Promise<RunResult>;
 }

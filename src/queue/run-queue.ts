@@ -78,7 +78,8 @@ export interface QueueLog {
 export class RunQueue {
   private constructor(
     private readonly boss: PgBoss,
-    private readonly maxSessions: number | null,
+    /** `worker.max_sessions` of this process's configuration. */
+    readonly maxSessions: number | null,
   ) {}
 
   /** Opens the queue in `baton_jobs_<schema>` (created on first use) of the database at `url`. */
@@ -96,7 +97,8 @@ export class RunQueue {
       instanceName: options.name,
       // Its connections are named for the process in pg_stat_activity (an operator can tell whose).
       application_name: `baton-queue ${options.name}`.slice(0, 63),
-      instanceHeartbeatSeconds: 10,
+      // Its registry row (the workers and their runs, what capacity shows) is this fresh.
+      instanceHeartbeatSeconds: 5,
     });
     // A lost connection is reported here; pg-boss reconnects by itself.
     boss.on("error", (err: unknown) => log.warn({ err }, "job queue"));

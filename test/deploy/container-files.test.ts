@@ -131,16 +131,47 @@ describe("the compose file (deploy/compose.yaml)", () => {
     services: Record<string, Record<string, unknown>>;
   };
 
-  it("starts Baton once PostgreSQL is healthy, on it, with a password, from the image's Dockerfile", () => {
-    const { postgres, baton } = compose.services;
+  it("starts an API server once PostgreSQL is healthy, on it, with a password, from the image's Dockerfile", () => {
+    const { postgres, api } = compose.services;
     expect(postgres?.healthcheck).toBeDefined();
-    expect(baton?.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
-    expect(baton?.build).toEqual({ context: "..", dockerfile: "deploy/Dockerfile" });
+    expect(api?.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
+    expect(api?.build).toEqual({ context: "..", dockerfile: "deploy/Dockerfile" });
     expect(existsSync(path.join(ROOT, "deploy", "..", "deploy/Dockerfile"))).toBe(true);
-    const environment = baton?.environment as Record<string, string>;
+    expect(api?.command).toEqual(["node", "bin/baton.js", "serve", "--no-worker"]);
+    const environment = api?.environment as Record<string, string>;
     expect(new URL(environment.DATABASE_URL?.replace(/\$\{[^}]+\}/g, "x") ?? "").hostname).toBe("postgres");
     expect(environment.UI_PASSWORD).toMatch(/^\$\{UI_PASSWORD:\?/);
-    expect(baton?.ports).toEqual(["8000:8000"]);
-    expect(baton?.volumes).toEqual(["baton-data:/data"]);
+    expect(api?.ports).toEqual(["8000:8000"]);
+    expect(api?.volumes).toEqual(["baton-data:/data"]);
+  });
+
+  it("runs N workers of the same image on the same database and data volume, each a `baton worker`", () => {
+    const { api, worker } = compose.services;
+    expect(worker?.image).toBe(api?.image);
+    expect(worker?.command).toEqual(["node", "bin/baton.js", "worker"]);
+    expect(worker?.deploy).toEqual({ replicas: "${BATON_WORKERS:-2}" });
+    const environment = worker?.environment as Record<string, string>;
+    expect(environment.DATABASE_URL).toBe((api?.environment as Record<string, string>).DATABASE_URL);
+    expect(environment.BATON_WORKER_MAX_SESSIONS).toBe("${BATON_WORKER_MAX_SESSIONS:-null}");
+    expect(worker?.volumes).toEqual(api?.volumes);
+    // The sandbox needs user namespaces; sessions get time to end interrupted on SIGTERM.
+    expect(worker?.security_opt).toEqual(["seccomp=unconfined", "apparmor=unconfined"]);
+    expect(worker?.stop_grace_period).toBe("60s");
+  });
+
+  it("gives each service settings Baton reads, with compose's defaults filled in", () => {
+    for (const name of ["api", "worker"]) {
+      const environment = compose.services[name]?.environment as Record<string, string>;
+      // `${NAME:-default}` as compose fills it when NAME is unset; `${NAME:?…}` as a user sets it.
+      const filled = Object.fromEntries(
+        Object.entries(environment).map(([key, value]) => [
+          key,
+          value.replace(/\$\{(\w+):-([^}]*)\}/g, "$2").replace(/\$\{\w+:\?[^}]*\}/g, "set"),
+        ]),
+      );
+      const loaded = loadConfig({ cwd: makeWorld().cwd, env: filled });
+      expect(loaded.config.worker.max_sessions, name).toBeNull();
+      expect(loaded.config.database.url, name).toBe("postgres://baton:baton@postgres:5432/baton");
+    }
   });
 });

@@ -9,7 +9,7 @@ import { Config } from "../../src/config/schema.ts";
 import { isBatonError } from "../../src/errors.ts";
 import type { BatonEvent } from "../../src/events/catalog.ts";
 import { Orchestrator } from "../../src/orchestrator/orchestrator.ts";
-import { startQueued } from "../../src/orchestrator/queued-start.ts";
+import { startQueued, whyQueued } from "../../src/orchestrator/queued-start.ts";
 import { openRunQueue, type RunQueue } from "../../src/queue/run-queue.ts";
 import { runTaken } from "../../src/queue/take-run.ts";
 import { baton, batonEnv } from "../helpers/cli.ts";
@@ -20,7 +20,7 @@ import { makeWorld } from "../helpers/world.ts";
 
 /** An orchestrator on `t` whose starts go to `queue` (a `--no-worker` server), or a worker's. */
 /** Waits short enough for a test: no worker ever shows up here. */
-const QUICK = { firstSessionMs: 200, queuedAnswerMs: 100 };
+const QUICK = 100;
 
 function queueServer(t: TestDatabase, queue: RunQueue | undefined, config = Config.parse({})): Orchestrator {
   return new Orchestrator({
@@ -53,7 +53,7 @@ afterEach(async () => {
 });
 
 (TEST_DATABASE_URL ? describe : describe.skip)("a start through the queue [postgres]", () => {
-  it("checks the start, queues one job per project, and says so when no worker takes it", async () => {
+  it("checks the start, queues one job per project, and answers queued when no worker takes it", async () => {
     const t = await createTestDatabase("postgres");
     const entry: { t: TestDatabase; queue?: RunQueue } = { t };
     opened.push(entry);
@@ -70,12 +70,13 @@ afterEach(async () => {
     await t.stores.plan.expandEpic(project.id, epic.id, [
       { description: "Say hello", tests: [{ description: "runs" }] },
     ]);
-    const unclaimed = await startQueued(deps, project.id, { codeOnly: true }, QUICK).catch((e: unknown) => e);
-    expect(isBatonError(unclaimed, "BATON_NO_WORKER")).toBe(true);
-    expect((unclaimed as { status: number }).status).toBe(503);
-    expect((unclaimed as Error).message).toMatch(
-      /^the run is queued \(job [\w-]+\), but no worker took it within 0 s/,
-    );
+    const unclaimed = await startQueued(deps, project.id, { codeOnly: true }, QUICK);
+    expect(unclaimed).toMatchObject({
+      session: null,
+      job_id: expect.any(String),
+      waiting:
+        "no worker is live: start `baton worker` on a machine that reaches the database; the run starts as soon as one does",
+    });
 
     // Still queued: a second start of the project is busy, not a second job.
     const again = await startQueued(deps, project.id, { codeOnly: true }, QUICK).catch((e: unknown) => e);
@@ -156,5 +157,23 @@ describe("the queue on SQLite", () => {
         "baton: runs are queued for `baton worker` processes on PostgreSQL only: set DATABASE_URL (database.url) to postgres://…; with SQLite, `baton serve` runs everything in one process\n",
       ]);
     }
+  });
+});
+
+describe("why a queued run waits", () => {
+  const worker = (active: number, concurrency: number) => ({
+    id: `worker:h:${active}${concurrency}`,
+    active,
+    concurrency,
+    heartbeat_at: "2026-12-07T00:00:00.000Z",
+  });
+  it("names the limit that holds it: the workers' own, or worker.max_sessions", () => {
+    expect(whyQueued([worker(1, 1), worker(1, 1)], null)).toBe(
+      "every worker is busy (2 workers hold 2 of 2 runs); the run starts when one has room",
+    );
+    expect(whyQueued([worker(1, 3)], 1)).toBe(
+      "every worker is busy (worker.max_sessions is 1); the run starts when one has room",
+    );
+    expect(whyQueued([], 1)).toMatch(/^no worker is live: start `baton worker`/);
   });
 });

@@ -199,7 +199,7 @@ async function startRun(
       project_id: project.id,
       queued: true as const,
       job_id: started.job_id ?? "",
-      message: "queued: every worker is busy (their limits); the run starts when one has room",
+      message: `queued: ${started.waiting ?? "waiting for a worker"}`,
     };
   }
   return {

@@ -60,8 +60,11 @@ export function ProjectView({ id }: { id: number }) {
   const act = async (what: string, call: () => Promise<unknown>, then?: Tab) => {
     setBusy(true);
     try {
-      await call();
-      toast("success", what);
+      const result = (await call()) as { data?: { queued?: boolean; message?: string } } | undefined;
+      // A start through the job queue that no worker took yet says why it waits.
+      const queued = result?.data?.queued === true ? result.data.message : undefined;
+      toast("success", queued ?? what);
+      if (queued) await queries.invalidateQueries({ queryKey: keys.capacity });
       await queries.invalidateQueries({ queryKey: keys.project(id) });
       if (then) setTab(then);
     } catch (error) {
