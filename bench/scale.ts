@@ -213,7 +213,10 @@ async function scaling(model: ScriptedModel, shape: { apis: number; workers: num
 }
 
 /** Events seen by a project's WebSocket on `api`: their seqs. */
-function watch(api: string, projectId: number): { seqs: Set<number>; socket: WebSocket; ready: Promise<void> } {
+function watch(
+  api: string,
+  projectId: number,
+): { seqs: Set<number>; socket: WebSocket; ready: Promise<void> } {
   const seqs = new Set<number>();
   const socket = new WebSocket(`ws://${api}/api/ws?project=${projectId}`);
   const ready = new Promise<void>((resolve, reject) => {
@@ -332,10 +335,14 @@ try {
   for (let i = 0; i < RUNS; i++) {
     one.push(await scaling(model, { apis: 1, workers: 1 }));
     three.push(await scaling(model, { apis: 2, workers: 3 }));
-    console.log(`  run ${i + 1}: 1 worker ${one.at(-1)?.toFixed(1)}/min, 3 workers ${three.at(-1)?.toFixed(1)}/min`);
+    console.log(
+      `  run ${i + 1}: 1 worker ${one.at(-1)?.toFixed(1)}/min, 3 workers ${three.at(-1)?.toFixed(1)}/min`,
+    );
   }
   const ratios = three.map((v, i) => v / (one[i] ?? Number.NaN));
-  console.log(`\nscaling, ${PROJECTS} projects of 2 sessions each, coding sessions per minute (min / median / max):`);
+  console.log(
+    `\nscaling, ${PROJECTS} projects of 2 sessions each, coding sessions per minute (min / median / max):`,
+  );
   console.log(`  1 worker, 1 API server:   ${spread(one)}`);
   console.log(`  3 workers, 2 API servers: ${spread(three)}`);
   console.log(
@@ -350,13 +357,30 @@ try {
     `  until the project runs again, s: ${spread(seconds)} — goal ≤ 60 s: ${Math.max(...seconds) <= 60 ? "met" : "MISSED"}`,
   );
   console.log(`  duplicate sessions: ${takeOvers.map((t) => t.duplicates).join(", ")}`);
-  console.log(`  events lost through each of 2 API servers: ${takeOvers.map((t) => t.lost.join("+")).join(", ")}`);
+  console.log(
+    `  events lost through each of 2 API servers: ${takeOvers.map((t) => t.lost.join("+")).join(", ")}`,
+  );
 
   const overheads: Overhead[] = [];
   for (let i = 0; i < RUNS; i++) overheads.push(await startOverhead(model));
-  const queueP99 = overheads.map((o) => quantile([...o.queueMs].sort((a, b) => a - b), 0.99));
-  const queueP50 = overheads.map((o) => quantile([...o.queueMs].sort((a, b) => a - b), 0.5));
-  const answerP99 = overheads.map((o) => quantile([...o.answerMs].sort((a, b) => a - b), 0.99));
+  const queueP99 = overheads.map((o) =>
+    quantile(
+      [...o.queueMs].sort((a, b) => a - b),
+      0.99,
+    ),
+  );
+  const queueP50 = overheads.map((o) =>
+    quantile(
+      [...o.queueMs].sort((a, b) => a - b),
+      0.5,
+    ),
+  );
+  const answerP99 = overheads.map((o) =>
+    quantile(
+      [...o.answerMs].sort((a, b) => a - b),
+      0.99,
+    ),
+  );
   console.log("\nstart overhead with idle workers (10 starts a run):");
   console.log(`  job created → session running, p50 ms: ${spread(queueP50, 0)}`);
   console.log(

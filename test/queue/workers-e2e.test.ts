@@ -353,7 +353,9 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
       project_id: two.id,
       queued: true,
       job_id: expect.any(String),
-      message: expect.stringMatching(/^queued: every worker is busy \(.+\); the run starts when one has room$/),
+      message: expect.stringMatching(
+        /^queued: every worker is busy \(.+\); the run starts when one has room$/,
+      ),
     });
     held.release();
     held = null;
