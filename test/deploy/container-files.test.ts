@@ -18,7 +18,7 @@ import { makeWorld } from "../helpers/world.ts";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 /** A compose variable as the file spells it: `${NAME:-default}`. */
-const compose_ = (inner: string) => `\${${inner}}`;
+const composeVariable = (inner: string) => `\${${inner}}`;
 
 /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
 function instructions(text: string): { op: string; args: string }[] {
@@ -151,11 +151,11 @@ describe("the compose file (deploy/compose.yaml)", () => {
     const { api, worker } = compose.services;
     expect(worker?.image).toBe(api?.image);
     expect(worker?.command).toEqual(["node", "bin/baton.js", "worker"]);
-    expect(worker?.deploy).toEqual({ replicas: compose_("BATON_WORKERS:-2") });
+    expect(worker?.deploy).toEqual({ replicas: composeVariable("BATON_WORKERS:-2") });
     const environment = worker?.environment as Record<string, string>;
     const apiEnvironment = api?.environment as Record<string, string>;
     expect(environment.DATABASE_URL).toBe(apiEnvironment.DATABASE_URL);
-    expect(environment.BATON_WORKER_MAX_SESSIONS).toBe(compose_("BATON_WORKER_MAX_SESSIONS:-null"));
+    expect(environment.BATON_WORKER_MAX_SESSIONS).toBe(composeVariable("BATON_WORKER_MAX_SESSIONS:-null"));
     expect(worker?.volumes).toEqual(api?.volumes);
     // The sandbox needs user namespaces; sessions get time to end interrupted on SIGTERM.
     expect(worker?.security_opt).toEqual(["seccomp=unconfined", "apparmor=unconfined"]);
