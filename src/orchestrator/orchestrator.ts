@@ -55,6 +55,8 @@ interface ActiveRun {
   /** Called as each session of the run starts. */
   onSessionStarted?: (session: Session) => void;
   overrides: RunOverrides;
+  /** A run taken over from another worker: its coding sessions since this count toward its limit. */
+  countsSince?: Date;
 }
 
 /**
@@ -247,6 +249,7 @@ export class Orchestrator {
       stop: new AbortController(),
       ...(onSessionStarted ? { onSessionStarted } : {}),
       overrides: options,
+      ...(queued?.takeOver ? { countsSince: queued.queuedAt } : {}),
     };
     this.active.set(projectId, run);
     queued?.signal.addEventListener(
@@ -330,7 +333,8 @@ export class Orchestrator {
       max_iterations: maxIterations,
       sandbox,
     });
-    let iterations = 0;
+    // A run taken over from another worker goes on counting its sessions there.
+    let iterations = run.countsSince ? await this.codingSessionsSince(projectId, run.countsSince) : 0;
     let failuresInARow = 0;
     let waits = 0;
     for (;;) {
@@ -454,6 +458,11 @@ export class Orchestrator {
     // The quick check is awaited (no model); a deep review runs in the background. Neither throws.
     await this.reviews.afterSession(outcome.session, { deep: !run.stop.signal.aborted });
     return outcome;
+  }
+
+  private async codingSessionsSince(projectId: number, since: Date): Promise<number> {
+    const sessions = await this.deps.stores.sessions.list(projectId, { type: "coding" });
+    return sessions.filter((s) => Date.parse(s.created_at) >= since.getTime()).length;
   }
 
   /**

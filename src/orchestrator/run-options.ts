@@ -25,6 +25,8 @@ export interface QueuedRunControl {
    * that worker's session of the project ends interrupted now, whatever its last heartbeat says.
    */
   takeOver: boolean;
+  /** When the run was queued: taken over, its coding sessions since then count toward its limit. */
+  queuedAt: Date;
 }
 
 /** A run started in the background (`Orchestrator.start`). */

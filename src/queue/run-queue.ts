@@ -38,6 +38,8 @@ export interface TakenRun extends RunJob {
   job_id: string;
   /** 0 the first time; more when a worker took it over from one that stopped sending heartbeats. */
   attempt: number;
+  /** When the run was queued. */
+  queued_at: Date;
   /** Aborted when this worker has lost the job (its claim is gone) or is stopping. */
   signal: AbortSignal;
 }
@@ -198,19 +200,18 @@ export class RunQueue {
 
   /** Takes runs, at most `concurrency` at once, and hands each to `run` until `stop`. */
   async work(concurrency: number, run: (taken: TakenRun) => Promise<void>): Promise<void> {
-    await this.boss.work<RunJob>(
-      RUN_QUEUE,
-      {
-        localConcurrency: concurrency,
-        batchSize: 1,
-        pollingIntervalSeconds: 0.5,
-        ...(this.maxSessions === null ? {} : { groupConcurrency: this.maxSessions }),
-      },
-      async ([job]) => {
-        if (!job) return;
-        await run({ ...job.data, job_id: job.id, attempt: job.retryCount, signal: job.signal });
-      },
-    );
+    const options = {
+      localConcurrency: concurrency,
+      batchSize: 1,
+      pollingIntervalSeconds: 0.5,
+      includeMetadata: true,
+      groupConcurrency: this.maxSessions ?? undefined,
+    } as const;
+    await this.boss.work<RunJob, unknown, typeof options>(RUN_QUEUE, options, async ([job]) => {
+      if (!job) return;
+      const queued_at = job.createdOn;
+      await run({ ...job.data, job_id: job.id, attempt: job.retryCount, queued_at, signal: job.signal });
+    });
   }
 
   /** Closes a reader (no runs in hand). */

@@ -8,7 +8,7 @@ import type { Stores } from "../db/stores/index.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import type { Logger } from "../logs/process-log.ts";
 import type { Orchestrator } from "../orchestrator/orchestrator.ts";
-import type { TakenRun } from "./run-queue.ts";
+import type { RunQueue, TakenRun } from "./run-queue.ts";
 
 export async function runTaken(
   deps: { orchestrator: Orchestrator; stores: Stores; log: Logger },
@@ -25,7 +25,7 @@ export async function runTaken(
       () => {
         started = true;
       },
-      { signal: taken.signal, takeOver: taken.attempt > 0 },
+      { signal: taken.signal, takeOver: taken.attempt > 0, queuedAt: taken.queued_at },
     );
     log.info({ end: result.end, detail: result.message }, "run ended");
   } catch (error) {
@@ -36,4 +36,38 @@ export async function runTaken(
       message,
     }).catch((err: unknown) => log.error({ err }, "the run's end was not recorded"));
   }
+}
+
+/** A process taking runs from the queue (`baton worker`, `baton serve` on PostgreSQL). */
+export interface RunTaker {
+  /** What it says as it starts: how many runs it takes at once. */
+  readonly note: string;
+  /**
+   * Stops taking runs and ends the sessions of those it holds as interrupted; their jobs go back
+   * to the queue (failed, so retried) for another process to take the runs up.
+   */
+  stop(reason: string): Promise<void>;
+}
+
+export async function takeRuns(
+  deps: { orchestrator: Orchestrator; stores: Stores; log: Logger; queue: RunQueue },
+  concurrency: number,
+  name: string,
+): Promise<RunTaker> {
+  const { orchestrator, queue } = deps;
+  let stopping = false;
+  await queue.work(concurrency, async (taken) => {
+    await runTaken(deps, taken);
+    if (stopping) throw new Error(`${name} stopped: the run goes on elsewhere`);
+  });
+  const total = queue.maxSessions;
+  return {
+    note: `${name}: taking runs from the queue, at most ${concurrency} at once${total === null ? "" : ` (${total} across all workers)`}`,
+    async stop(reason) {
+      stopping = true;
+      orchestrator.stopAll(reason);
+      await queue.stop();
+      await orchestrator.idle();
+    },
+  };
 }

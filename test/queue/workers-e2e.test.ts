@@ -8,6 +8,7 @@
  * run back in the queue, and the next worker finishes it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -379,4 +380,40 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
     for (const child of [...workers, api]) child.process.kill("SIGTERM");
     for (const child of [...workers, api]) expect(await child.exited).toBe(0);
   }, 300_000);
+
+  it("a plain baton serve on PostgreSQL queues its runs and takes them itself, as a worker does", async () => {
+    const w = makeWorld();
+    const env = {
+      ...batonEnv(t, model, w.home),
+      BATON_WORKER_LEASE_S: String(LEASE_S),
+      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
+    };
+    const port = await freePort();
+    const server = baton(["serve", "--port", String(port)], env);
+    await until(() => server.output().includes("taking runs from the queue"), "the server");
+    const { project } = await newProject(t.stores, { name: "solo", spec: "# solo\n- greet\n" });
+    await seedPlan(t.stores, project);
+    const started = await fetch(`http://127.0.0.1:${port}/api/projects/${project.id}/coding/start`, {
+      method: "POST",
+    });
+    expect(started.status).toBe(202);
+    const { session_id } = (await started.json()) as { session_id: number };
+    expect((await t.stores.sessions.get(session_id)).worker_id).toBe(
+      `server:${hostname()}:${server.process.pid}`,
+    );
+    await until(
+      async () => (await t.stores.projects.get(project.id)).status === "complete",
+      "solo to complete",
+    );
+    const capacity = (await (await fetch(`http://127.0.0.1:${port}/api/capacity`)).json()) as {
+      queue: boolean;
+      workers: { id: string }[];
+    };
+    expect(capacity.queue).toBe(true);
+    expect(capacity.workers.map((worker) => worker.id)).toContain(
+      `server:${hostname()}:${server.process.pid}`,
+    );
+    server.process.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }, 180_000);
 });

@@ -4,6 +4,7 @@ import { createStores } from "../../db/stores/index.ts";
 import { fail } from "../../errors.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { openRunQueue } from "../../queue/run-queue.ts";
+import { takeRuns } from "../../queue/take-run.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { buildServer } from "../../server/app.ts";
 import { Auth } from "../../server/auth.ts";
@@ -64,9 +65,10 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
       const stores = createStores(database.db);
       const bus = stores.bus;
       const log = fileLogger(processLogPath(home, "serve"));
-      const queue =
-        flags.worker === false ? await openRunQueue(database, config, processName("server"), log) : undefined;
-      const { orchestrator, chromium } = processOrchestrator("server", {
+      // On PostgreSQL runs are jobs in the queue, which this server also takes (unless --no-worker).
+      const queued = flags.worker === false || database.dialect === "postgres";
+      const queue = queued ? await openRunQueue(database, config, processName("server"), log) : undefined;
+      const { orchestrator, chromium, workerId } = processOrchestrator("server", {
         stores,
         config,
         env: io.env,
@@ -86,14 +88,28 @@ async function serve(program: Command, io: CliIo, flags: ServeFlags): Promise<vo
           ? "auth: password (auth.ui_password); log in at POST /api/auth/login\n"
           : `auth: none (development mode${LOOPBACK.has(host) ? ": listening on this machine only" : ", --insecure"})\n`,
       );
+      const taker =
+        queue && flags.worker !== false
+          ? await takeRuns(
+              { orchestrator, stores, log, queue },
+              config.orchestrator.max_concurrent_projects,
+              `server ${workerId}`,
+            )
+          : undefined;
+      if (taker) io.out(`${taker.note}\n`);
+      else if (queue) io.out("runs are queued for `baton worker` processes (--no-worker)\n");
       startNotes(io, recovered.length, chromium);
 
       const signal = await stopSignal();
       io.out(`${signal}: stopping; running sessions are being finished\n`);
-      orchestrator.stopAll(`the server stopped (${signal})`);
-      await orchestrator.idle();
+      const reason = `the server stopped (${signal})`;
+      if (taker) await taker.stop(reason);
+      else {
+        orchestrator.stopAll(reason);
+        await orchestrator.idle();
+        await queue?.stop();
+      }
       await app.close();
-      await queue?.stop();
       io.out("stopped\n");
     },
     loaded,

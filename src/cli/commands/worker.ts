@@ -8,7 +8,7 @@ import { createStores } from "../../db/stores/index.ts";
 import { createEventFeed } from "../../events/feed.ts";
 import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { openRunQueue } from "../../queue/run-queue.ts";
-import { runTaken } from "../../queue/take-run.ts";
+import { takeRuns } from "../../queue/take-run.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
@@ -45,28 +45,16 @@ async function work(program: Command, io: CliIo): Promise<void> {
       await feed.start();
       const recovered = await orchestrator.recover();
       const queue = await openRunQueue(database, config, workerId, log);
-      let stopping = false;
       const concurrency = config.orchestrator.max_concurrent_projects;
-      await queue.work(concurrency, async (taken) => {
-        await runTaken({ orchestrator, stores, log }, taken);
-        // Stopping this worker ends its runs' sessions as interrupted; the job goes back to the
-        // queue (failed, so retried) for another worker to take the run up.
-        if (stopping) throw new Error(`worker ${workerId} stopped: the run goes on elsewhere`);
-      });
-      const total = config.worker.max_sessions;
-      io.out(
-        `worker ${workerId}: taking runs from the queue, at most ${concurrency} at once${total === null ? "" : ` (${total} across all workers)`}\n`,
-      );
+      const taker = await takeRuns({ orchestrator, stores, log, queue }, concurrency, `worker ${workerId}`);
+      io.out(`${taker.note}\n`);
       startNotes(io, recovered.length, chromium);
 
       const signal = await stopSignal();
       io.out(
         `${signal}: stopping; running sessions are being finished and their runs put back in the queue\n`,
       );
-      stopping = true;
-      orchestrator.stopAll(`the worker stopped (${signal})`);
-      await queue.stop();
-      await orchestrator.idle();
+      await taker.stop(`the worker stopped (${signal})`);
       await feed.stop();
       io.out("stopped\n");
     },
