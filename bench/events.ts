@@ -12,21 +12,19 @@
  * a fresh schema each run); min/median/max and the machine's load are printed.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import WebSocket from "ws";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
 import { freePort } from "../test/helpers/ports.ts";
+import { freshSchema } from "./pg-schema.ts";
 import { quantile } from "./server.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RUNS = 3;
 
 interface Run {
@@ -49,22 +47,7 @@ async function freshDatabase(
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const schema = `baton_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.searchParams.set("options", `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    },
-  };
+  return freshSchema();
 }
 
 /** `baton serve` in its own process group; resolves once it listens. */

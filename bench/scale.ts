@@ -18,7 +18,6 @@
  *   the start request's answer time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,16 +33,18 @@ import type { Project } from "../src/projects/model.ts";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../src/scripted-model/index.ts";
 import { toEnvelope } from "../src/server/ws/map-event.ts";
 import { freePort } from "../test/helpers/ports.ts";
+import { freshSchema } from "./pg-schema.ts";
 import { quantile } from "./server.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROJECTS = 12;
 
 /** One bench run's world: a fresh schema, a Baton home, its processes; `close` removes it all. */
 interface Cluster {
   stores: Stores;
+  /** Baton's schema; the job queue's is `baton_jobs_<schema>`. */
+  schema: string;
   root: string;
   env: Record<string, string | undefined>;
   apis: string[];
@@ -90,13 +91,8 @@ async function cluster(
   shape: { apis: number; workers: number },
   extra: Record<string, string> = {},
 ): Promise<Cluster> {
-  const schema = `baton_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.searchParams.set("options", `-c search_path=${schema}`);
+  const db = await freshSchema();
+  const url = new URL(db.url);
   const root = mkdtempSync(join(tmpdir(), "baton-bench-scale-"));
   const home = join(root, "home");
   const env = {
@@ -133,6 +129,7 @@ async function cluster(
   }
   return {
     stores,
+    schema: db.schema,
     root,
     env,
     apis,
@@ -159,11 +156,7 @@ async function cluster(
     async close() {
       for (const p of procs) kill(p);
       await database.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.query(`drop schema if exists "${`baton_jobs_${schema}`.slice(0, 50)}" cascade`);
-      await c.end();
+      await db.drop();
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -294,7 +287,6 @@ async function startOverhead(model: ScriptedModel): Promise<Overhead> {
   const client = new pg.Client({ connectionString: c.env.DATABASE_URL });
   await client.connect();
   try {
-    const schema = new URL(c.env.DATABASE_URL ?? "").searchParams.get("options")?.split("=")[1] ?? "";
     for (let i = 0; i < 10; i++) {
       const project = await c.project(`s${i}`, 1);
       const answer = await post(c.apis[0] ?? "", `/api/projects/${project.id}/coding/start`);
@@ -303,7 +295,7 @@ async function startOverhead(model: ScriptedModel): Promise<Overhead> {
       const { session_id } = answer.body as { session_id: number };
       const session = await c.stores.sessions.get(session_id);
       const { rows } = await client.query<{ created_on: Date }>(
-        `select created_on from "${`baton_jobs_${schema}`.slice(0, 50)}".job where singleton_key = $1`,
+        `select created_on from "${`baton_jobs_${c.schema}`.slice(0, 50)}".job where singleton_key = $1`,
         [String(project.id)],
       );
       const created = rows[0]?.created_on.getTime() ?? Number.NaN;

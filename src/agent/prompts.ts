@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isUniqueViolation } from "../db/sql-errors.ts";
 import type { PromptStore } from "../db/stores/prompt-store.ts";
 import type { Project } from "../projects/model.ts";
 import { SPEC_DIR } from "../projects/spec.ts";
@@ -28,7 +29,14 @@ export async function activePrompt(prompts: PromptStore, name: PromptName): Prom
     const chosenByPerson = active.source !== "builtin" || active.version !== newest;
     if (chosenByPerson || active.sha256 === sha256(builtin)) return active;
   }
-  return prompts.createVersion({ name, content: builtin, source: "builtin", activate: true });
+  try {
+    return await prompts.activateBuiltin(name, builtin);
+  } catch (error) {
+    // Another process stored the same version number at the same moment (two workers starting
+    // sessions at once on a new database): the version it stored is the one.
+    if (!isUniqueViolation(error)) throw error;
+    return activePrompt(prompts, name);
+  }
 }
 
 function sha256(text: string): string {

@@ -21,6 +21,15 @@ describeEachDatabase("prompt versions", (db) => {
     expect((await activePrompt(t.stores.prompts, "coding")).id).toBe(first.id);
   });
 
+  it("stores version 1 once when several processes' first sessions start at the same moment", async () => {
+    const t = db();
+    // Eight first uses at once, on the pool's separate connections (PostgreSQL): one stores it,
+    // the others find it — none fails (seen as a refused run when three workers started at once).
+    const all = await Promise.all(Array.from({ length: 8 }, () => activePrompt(t.stores.prompts, "coding")));
+    expect(new Set(all.map((v) => v.id)).size).toBe(1);
+    expect(await t.stores.prompts.listVersions("coding")).toHaveLength(1);
+  });
+
   it("stores a changed built-in prompt as a new version, but never replaces one a person chose", async () => {
     const t = db();
     // An older built-in text is active: the current file is newer, so it becomes version 2.

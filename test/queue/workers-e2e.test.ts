@@ -93,6 +93,39 @@ async function seedPlan(stores: Stores, project: Project): Promise<void> {
   ]);
 }
 
+/** The environment of the processes of one test: its database, the model, a 10 s lease. */
+function processEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const w = makeWorld();
+  return {
+    ...batonEnv(t, model, w.home),
+    BATON_WORKER_LEASE_S: String(LEASE_S),
+    BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
+    ...extra,
+  };
+}
+
+/** Holds the first model call of the next coding session of `project` until `releaseHeld()`. */
+function hold(project: string): void {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  held = { project, release: () => release(), released };
+}
+
+/** Lets the held model call go on. */
+function releaseHeld(): void {
+  held?.release();
+  held = null;
+}
+
+/** A project with the plan of seedPlan. */
+async function plannedProject(name: string): Promise<Project> {
+  const { project } = await newProject(t.stores, { name, spec: `# ${name}\n- greet\n` });
+  await seedPlan(t.stores, project);
+  return project;
+}
+
 let model: ScriptedModel;
 let t: TestDatabase;
 /** While set, the first model call of a coding session of the project named here waits. */
@@ -143,12 +176,7 @@ afterAll(async () => {
 
 pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
   it("runs projects started through an API server on two workers; a killed worker's run finishes on the other", async () => {
-    const w = makeWorld();
-    const env = {
-      ...batonEnv(t, model, w.home),
-      BATON_WORKER_LEASE_S: String(LEASE_S),
-      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
-    };
+    const env = processEnv();
     const port = await freePort();
     const api = baton(["serve", "--no-worker", "--port", String(port)], env);
     await until(() => api.output().includes("auth: "), "the API server");
@@ -161,8 +189,7 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
 
     const projects: Project[] = [];
     for (const name of ["alpha", "beta", "gamma"]) {
-      const { project } = await newProject(t.stores, { name, spec: `# ${name}\n- greet\n` });
-      await seedPlan(t.stores, project);
+      const project = await plannedProject(name);
       projects.push(project);
     }
     const [alpha, beta, gamma] = projects as [Project, Project, Project];
@@ -170,8 +197,7 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
     // One worker first: alpha's first session runs there, and waits on the model.
     const first = baton(["worker"], env);
     await until(() => first.output().includes("taking runs"), "the first worker");
-    let release = () => {};
-    held = { project: "alpha", release: () => release(), released: new Promise<void>((r) => (release = r)) };
+    hold("alpha");
     const started = await post(`/api/projects/${alpha.id}/coding/start`);
     expect(started.status, await started.clone().text()).toBe(202);
     const session = (await started.json()) as { session_id: number };
@@ -189,8 +215,7 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
     // kill -9 of the worker holding alpha, in the middle of its session.
     first.process.kill("SIGKILL");
     const killedAt = Date.now();
-    held.release();
-    held = null;
+    releaseHeld();
 
     await until(
       async () => (await t.stores.sessions.get(killedSession.id)).status !== "running",
@@ -234,21 +259,14 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
 
     // A worker stopped with SIGTERM in the middle of a session: the session ends interrupted, and
     // the run goes back to the queue for the next worker, which finishes it.
-    const { project: delta } = await newProject(t.stores, { name: "delta", spec: "# delta\n- greet\n" });
-    await seedPlan(t.stores, delta);
-    let releaseDelta = () => {};
-    held = {
-      project: "delta",
-      release: () => releaseDelta(),
-      released: new Promise<void>((r) => (releaseDelta = r)),
-    };
+    const delta = await plannedProject("delta");
+    hold("delta");
     const deltaStart = await post(`/api/projects/${delta.id}/coding/start`);
     expect(deltaStart.status).toBe(202);
     const deltaSession = ((await deltaStart.json()) as { session_id: number }).session_id;
     second.process.kill("SIGTERM");
     expect(await second.exited).toBe(0);
-    held.release();
-    held = null;
+    releaseHeld();
     expect(await t.stores.sessions.get(deltaSession)).toMatchObject({ status: "interrupted" });
     const thirdAppName = `worker-test-${process.pid}-3`;
     const third = baton(["worker"], { ...env, PGAPPNAME: thirdAppName });
@@ -265,22 +283,12 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
 
     // A worker that loses the database (every connection it has ended by the server) in the middle
     // of a session does not crash: it reconnects, and the project completes.
-    const { project: epsilon } = await newProject(t.stores, {
-      name: "epsilon",
-      spec: "# epsilon\n- greet\n",
-    });
-    await seedPlan(t.stores, epsilon);
-    let releaseEpsilon = () => {};
-    held = {
-      project: "epsilon",
-      release: () => releaseEpsilon(),
-      released: new Promise<void>((r) => (releaseEpsilon = r)),
-    };
+    const epsilon = await plannedProject("epsilon");
+    hold("epsilon");
     expect((await post(`/api/projects/${epsilon.id}/coding/start`)).status).toBe(202);
     const cut = await terminateConnections(`baton-queue worker:%:${third.process.pid}`, thirdAppName);
     expect(cut).toBeGreaterThanOrEqual(2); // its pool, its event feed and the queue's
-    held.release();
-    held = null;
+    releaseHeld();
     await until(
       async () => (await t.stores.projects.get(epsilon.id)).status === "complete",
       "epsilon to complete on the worker that lost the database",
@@ -297,13 +305,7 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
   }, 420_000);
 
   it("holds to worker.max_sessions across workers: the runs beyond it wait, shown as queued", async () => {
-    const w = makeWorld();
-    const env = {
-      ...batonEnv(t, model, w.home),
-      BATON_WORKER_LEASE_S: String(LEASE_S),
-      BATON_WORKER_MAX_SESSIONS: "1",
-      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
-    };
+    const env = processEnv({ BATON_WORKER_MAX_SESSIONS: "1" });
     const port = await freePort();
     const api = baton(["serve", "--no-worker", "--port", String(port)], env);
     await until(() => api.output().includes("auth: "), "the API server");
@@ -320,13 +322,11 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
 
     const projects: Project[] = [];
     for (const name of ["one", "two"]) {
-      const { project } = await newProject(t.stores, { name, spec: `# ${name}\n- greet\n` });
-      await seedPlan(t.stores, project);
+      const project = await plannedProject(name);
       projects.push(project);
     }
     const [one, two] = projects as [Project, Project];
-    let release = () => {};
-    held = { project: "one", release: () => release(), released: new Promise<void>((r) => (release = r)) };
+    hold("one");
     const started = await fetch(`http://127.0.0.1:${port}/api/projects/${one.id}/coding/start`, {
       method: "POST",
     });
@@ -358,8 +358,7 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
         /^queued: every worker is busy \(.+\); the run starts when one has room$/,
       ),
     });
-    held.release();
-    held = null;
+    releaseHeld();
     for (const p of projects) {
       await until(
         async () => (await t.stores.projects.get(p.id)).status === "complete",
@@ -382,17 +381,11 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
   }, 300_000);
 
   it("a plain baton serve on PostgreSQL queues its runs and takes them itself, as a worker does", async () => {
-    const w = makeWorld();
-    const env = {
-      ...batonEnv(t, model, w.home),
-      BATON_WORKER_LEASE_S: String(LEASE_S),
-      BATON_PROJECT_GENERATIONS_DIR: join(w.root, "generations"),
-    };
+    const env = processEnv();
     const port = await freePort();
     const server = baton(["serve", "--port", String(port)], env);
     await until(() => server.output().includes("taking runs from the queue"), "the server");
-    const { project } = await newProject(t.stores, { name: "solo", spec: "# solo\n- greet\n" });
-    await seedPlan(t.stores, project);
+    const project = await plannedProject("solo");
     const started = await fetch(`http://127.0.0.1:${port}/api/projects/${project.id}/coding/start`, {
       method: "POST",
     });

@@ -18,6 +18,8 @@ import { PromptReader, toVersion } from "./prompt-reader.ts";
 
 type Executor = Transaction<DatabaseSchema>;
 
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
 function toAnalysis(row: Selectable<PromptAnalysesTable>): PromptAnalysis {
   return {
     ...row,
@@ -63,6 +65,24 @@ export class PromptStore extends PromptReader {
     });
   }
 
+  /**
+   * Stores a built-in prompt's text as its new active version — unless the active version has
+   * this text already (another process stored it a moment ago): then that one.
+   */
+  async activateBuiltin(name: PromptName, content: string): Promise<PromptVersion> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const active = await trx
+        .selectFrom("prompt_versions")
+        .selectAll()
+        .where("name", "=", name)
+        .where("active", "=", 1)
+        .executeTakeFirst();
+      if (active && active.sha256 === sha256(content)) return toVersion(active);
+      const created = await this.insertVersion(trx, { name, content, source: "builtin" });
+      return this.activateIn(trx, created.id);
+    });
+  }
+
   /** Makes one version the active one for its prompt (rolling back is activating an older one). */
   async activate(versionId: number): Promise<PromptVersion> {
     return this.deps.db.transaction().execute((trx) => this.activateIn(trx, versionId));
@@ -80,7 +100,7 @@ export class PromptStore extends PromptReader {
         name: input.name,
         version: max === null ? 1 : Number(max) + 1,
         content: input.content,
-        sha256: createHash("sha256").update(input.content).digest("hex"),
+        sha256: sha256(input.content),
         source: input.source,
         notes: input.notes ?? null,
         created_at: isoNow(this.deps.clock),
