@@ -18,8 +18,8 @@
  *   the start request's answer time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import WebSocket from "ws";
@@ -38,6 +38,8 @@ import { quantile } from "./server.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Which figures to measure (all by default): BENCH_PARTS=scaling,takeover,overhead. */
+const PARTS = (process.env.BENCH_PARTS ?? "scaling,takeover,overhead").split(",");
 const PROJECTS = 12;
 
 /** One bench run's world: a fresh schema, a Baton home, its processes; `close` removes it all. */
@@ -183,13 +185,32 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60
 const complete = (stores: Stores, p: Project) => async () =>
   (await stores.projects.get(p.id)).status === "complete";
 
+/** The machine's CPU time so far (all cores), busy and in all, from /proc/stat, in ticks. */
+function cpuTicks(): { busy: number; total: number } {
+  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+interface Scaling {
+  perMinute: number;
+  /** Share of the machine's CPU time that was busy during the run, 0 to 1. */
+  busy: number;
+}
+
 /** Coding sessions per minute: 12 projects through the API, on `shape`. */
-async function scaling(model: ScriptedModel, shape: { apis: number; workers: number }): Promise<number> {
+async function scaling(model: ScriptedModel, shape: { apis: number; workers: number }): Promise<Scaling> {
   const c = await cluster(model, shape);
   try {
     const projects: Project[] = [];
     for (let i = 0; i < PROJECTS; i++) projects.push(await c.project(`p${i}`, 2));
     const at = performance.now();
+    const cpu = cpuTicks();
     const answers = await Promise.all(
       projects.map((p, i) => post(c.apis[i % c.apis.length] ?? "", `/api/projects/${p.id}/coding/start`)),
     );
@@ -197,9 +218,10 @@ async function scaling(model: ScriptedModel, shape: { apis: number; workers: num
     if (refused.length > 0) throw new Error(`starts refused: ${JSON.stringify(refused)}`);
     for (const p of projects) await until(complete(c.stores, p), `${p.name} to complete`);
     const minutes = (performance.now() - at) / 60_000;
+    const after = cpuTicks();
     let sessions = 0;
     for (const p of projects) sessions += (await c.stores.sessions.list(p.id, { type: "coding" })).length;
-    return sessions / minutes;
+    return { perMinute: sessions / minutes, busy: (after.busy - cpu.busy) / (after.total - cpu.total) };
   } finally {
     await c.close();
   }
@@ -318,19 +340,20 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
-mkdirSync(tmpdir(), { recursive: true });
 const model = await startScriptedModel(batonScript);
-try {
-  console.log(`load before: ${load()} (${RUNS} runs of each figure)`);
-  const one: number[] = [];
-  const three: number[] = [];
+/** Scaling: 1 worker and 1 API server, then 3 workers and 2 API servers, RUNS times. */
+async function reportScaling(model: ScriptedModel): Promise<void> {
+  const oneRuns: Scaling[] = [];
+  const threeRuns: Scaling[] = [];
   for (let i = 0; i < RUNS; i++) {
-    one.push(await scaling(model, { apis: 1, workers: 1 }));
-    three.push(await scaling(model, { apis: 2, workers: 3 }));
+    oneRuns.push(await scaling(model, { apis: 1, workers: 1 }));
+    threeRuns.push(await scaling(model, { apis: 2, workers: 3 }));
     console.log(
-      `  run ${i + 1}: 1 worker ${one.at(-1)?.toFixed(1)}/min, 3 workers ${three.at(-1)?.toFixed(1)}/min`,
+      `  run ${i + 1}: 1 worker ${oneRuns.at(-1)?.perMinute.toFixed(1)}/min, 3 workers ${threeRuns.at(-1)?.perMinute.toFixed(1)}/min`,
     );
   }
+  const one = oneRuns.map((r) => r.perMinute);
+  const three = threeRuns.map((r) => r.perMinute);
   const ratios = three.map((v, i) => v / (one[i] ?? Number.NaN));
   console.log(
     `\nscaling, ${PROJECTS} projects of 2 sessions each, coding sessions per minute (min / median / max):`,
@@ -340,7 +363,13 @@ try {
   console.log(
     `  ratio: ${spread(ratios, 2)} — goal ≥ 2.5×: ${Math.min(...ratios) >= 2.5 ? "met" : "MISSED (see docs/deploy.md)"}`,
   );
+  const percent = (runs: Scaling[]) => runs.map((r) => r.busy * 100);
+  console.log(
+    `  the machine's CPU busy, %: 1 worker ${spread(percent(oneRuns), 0)}, 3 workers ${spread(percent(threeRuns), 0)} (${cpus().length} cores)`,
+  );
+}
 
+async function reportTakeOver(model: ScriptedModel): Promise<void> {
   const takeOvers: TakeOver[] = [];
   for (let i = 0; i < RUNS; i++) takeOvers.push(await takeOver(model));
   const seconds = takeOvers.map((t) => t.seconds);
@@ -352,33 +381,50 @@ try {
   console.log(
     `  events lost through each of 2 API servers: ${takeOvers.map((t) => t.lost.join("+")).join(", ")}`,
   );
+}
 
+async function reportOverhead(model: ScriptedModel): Promise<void> {
   const overheads: Overhead[] = [];
   for (let i = 0; i < RUNS; i++) overheads.push(await startOverhead(model));
-  const queueP99 = overheads.map((o) =>
-    quantile(
-      [...o.queueMs].sort((a, b) => a - b),
-      0.99,
-    ),
-  );
-  const queueP50 = overheads.map((o) =>
-    quantile(
-      [...o.queueMs].sort((a, b) => a - b),
-      0.5,
-    ),
-  );
-  const answerP99 = overheads.map((o) =>
-    quantile(
-      [...o.answerMs].sort((a, b) => a - b),
-      0.99,
-    ),
-  );
+  const at = (q: number, pick: (o: Overhead) => number[]) =>
+    overheads.map((o) =>
+      quantile(
+        [...pick(o)].sort((a, b) => a - b),
+        q,
+      ),
+    );
+  const queueP99 = at(0.99, (o) => o.queueMs);
   console.log("\nstart overhead with idle workers (10 starts a run):");
-  console.log(`  job created → session running, p50 ms: ${spread(queueP50, 0)}`);
+  console.log(
+    `  job created → session running, p50 ms: ${spread(
+      at(0.5, (o) => o.queueMs),
+      0,
+    )}`,
+  );
   console.log(
     `  job created → session running, p99 ms: ${spread(queueP99, 0)} — goal < 500 ms: ${Math.max(...queueP99) < 500 ? "met" : "MISSED"}`,
   );
-  console.log(`  the start request's answer, p99 ms: ${spread(answerP99, 0)}`);
+  console.log(
+    `  the start request's answer, p99 ms: ${spread(
+      at(0.99, (o) => o.answerMs),
+      0,
+    )}`,
+  );
+}
+
+const REPORTS: Record<string, (model: ScriptedModel) => Promise<void>> = {
+  scaling: reportScaling,
+  takeover: reportTakeOver,
+  overhead: reportOverhead,
+};
+
+try {
+  console.log(`load before: ${load()} (${RUNS} runs of each figure)`);
+  for (const part of PARTS) {
+    const report = REPORTS[part];
+    if (!report) throw new Error(`BENCH_PARTS: no part ${part} (${Object.keys(REPORTS).join(", ")})`);
+    await report(model);
+  }
   console.log(`\nload after: ${load()}`);
 } finally {
   await model.close();

@@ -101,14 +101,20 @@ export class RunQueue {
       application_name: `baton-queue ${options.name}`.slice(0, 63),
       // Its registry row (the workers and their runs, what capacity shows) is this fresh.
       instanceHeartbeatSeconds: 5,
+      // A queued run wakes the workers at once (LISTEN/NOTIFY on one connection), not at their next poll.
+      useListenNotify: true,
     });
     // A lost connection is reported here; pg-boss reconnects by itself.
     boss.on("error", (err: unknown) => log.warn({ err }, "job queue"));
     await boss.start();
-    if ((await boss.getQueue(RUN_QUEUE)) === null) {
+    const existing = await boss.getQueue(RUN_QUEUE);
+    // A queue made before runs woke the workers.
+    if (existing && existing.notify !== true) await boss.updateQueue(RUN_QUEUE, { notify: true });
+    if (existing === null) {
       await boss
         .createQueue(RUN_QUEUE, {
           policy: "exclusive",
+          notify: true,
           heartbeatSeconds: Math.max(10, leaseS - check),
           expireInSeconds: MAX_RUN_S,
           // A job is retried only when its worker died (a run's own failure ends it normally).
@@ -203,6 +209,9 @@ export class RunQueue {
     const options = {
       localConcurrency: concurrency,
       batchSize: 1,
+      // Woken at once by a queued run; every second they look anyway (a slot freed elsewhere
+      // under worker.max_sessions wakes no one), every half second when LISTEN is unavailable.
+      notifyPollingIntervalSeconds: 1,
       pollingIntervalSeconds: 0.5,
       includeMetadata: true,
       groupConcurrency: this.maxSessions ?? undefined,
