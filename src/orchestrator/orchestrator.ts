@@ -38,8 +38,9 @@ export interface OrchestratorDeps {
   /** Where failures the run survives are logged (the process log of `baton serve` / `baton run`). */
   log: Logger;
   /**
-   * The job queue, in an API server that runs no sessions (`baton serve --no-worker`): `start`
-   * queues the run for a `baton worker` (queued-start.ts) instead of running it here.
+   * The job queue, in `baton serve` on PostgreSQL: `start` queues the run (queued-start.ts) for
+   * whichever process takes it — this one, another server, a `baton worker` — instead of running
+   * it here.
    */
   queue?: RunQueue;
 }
@@ -103,7 +104,7 @@ export class Orchestrator {
     });
   }
 
-  /** Whether this process's runs go through the job queue (`baton serve --no-worker`). */
+  /** Whether the runs this process starts go through the job queue (`baton serve` on PostgreSQL). */
   get hasQueue(): boolean {
     return this.deps.queue !== undefined;
   }

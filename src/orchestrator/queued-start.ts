@@ -1,5 +1,5 @@
 /**
- * Starting a run through the job queue (an API server started with `baton serve --no-worker`):
+ * Starting a run through the job queue (`baton serve` on PostgreSQL):
  * the same checks as a run started here, then a job that a `baton worker` takes. The answer is
  * the same as for a run started here — its first session — once a worker has started it; when
  * none has within a few seconds, the answer is that the run is queued, and why it waits.

@@ -1,6 +1,7 @@
 /**
  * Runs as durable jobs on PostgreSQL (pg-boss; docs/deploy.md says why this library): starting a
- * project's run puts a job in the queue, and `baton worker` processes take jobs and run them.
+ * project's run puts a job in the queue, and `baton worker` processes (and every `baton serve` but
+ * a `--no-worker` one) take jobs and run them.
  *
  * - One job per project at a time, queued or running (the queue's `exclusive` policy keyed by
  *   project): a second start of the same project finds it there and is refused as busy, and two

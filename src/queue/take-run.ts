@@ -1,5 +1,5 @@
 /**
- * What a process that takes runs from the queue (`baton worker`) does with each one: runs it
+ * What a process that takes runs from the queue (`baton worker`, `baton serve` on PostgreSQL) does with each one: runs it
  * with the job's lease, and — when the run is refused (another process runs the project, nothing
  * is left to do, …) or fails before its end is recorded — says so in the project's events, so the
  * server that queued it answers at once (queued-start.ts) instead of waiting for a session.

@@ -1,7 +1,7 @@
 /**
  * `baton worker`: takes runs from the job queue on PostgreSQL (src/queue/run-queue.ts) and runs
  * them, at most `orchestrator.max_concurrent_projects` at once, until SIGTERM or SIGINT. Runs are
- * queued by API servers started with `baton serve --no-worker`. See docs/deploy.md.
+ * queued by `baton serve` on PostgreSQL (which takes runs too, unless --no-worker). See docs/deploy.md.
  */
 import type { Command } from "commander";
 import { createStores } from "../../db/stores/index.ts";
