@@ -12,6 +12,10 @@
  *    BENCH_DURATION_S, each with an increasing id and the time it was published; per client and
  *    message, receive time − publish time. Goal: p99 under 50 ms.
  *
+ * 3. The read cache under cache-busting reads: 2,000 reads of `/tasks`, each with a new query
+ *    string (as a client adding a timestamp does); the server's heap after a GC before and after.
+ *    Goal: bounded (the cache keeps at most READ_CACHE_LIMITS).
+ *
  * The clients (autocannon, the WebSocket clients) run in child processes, so they do not share
  * the server's event loop; times are wall-clock times with sub-millisecond precision
  * (performance.timeOrigin + performance.now()), comparable across processes.
@@ -23,6 +27,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import type { EventBus } from "../src/events/bus.ts";
+import { READ_CACHE_LIMITS } from "../src/server/read-cache.ts";
 import { EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
 import { quantile, startBenchServer } from "./server.ts";
 
@@ -168,6 +173,29 @@ async function benchHttp(base: string, path: string, connections = CONNECTIONS):
   };
 }
 
+const CACHE_BUSTING_READS = 2_000;
+
+/** Reads of ever new URLs, 10 at a time: the heap (after a GC) before and after. */
+async function cacheBusting(base: string, projectId: number): Promise<string> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heapMb = () => {
+    gc?.();
+    return process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const before = heapMb();
+  let next = 0;
+  const reader = async () => {
+    while (next < CACHE_BUSTING_READS) {
+      const response = await fetch(`${base}/api/projects/${projectId}/tasks?n=${next++}`);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, reader));
+  const after = heapMb();
+  const bound = READ_CACHE_LIMITS.bytes / 2 ** 20;
+  return `\ncache-busting reads: ${CACHE_BUSTING_READS} of /tasks, each a new URL: the server's heap ${before.toFixed(0)} → ${after.toFixed(0)} MB${gc ? " (after a GC)" : " (no --expose-gc: not collected)"}; the read cache holds at most ${READ_CACHE_LIMITS.entries} answers and ${bound} MB`;
+}
+
 function request<T>(child: ChildProcess, message: object | null): Promise<T> {
   return new Promise((resolve, reject) => {
     child.once("message", (m) => resolve(m as T));
@@ -275,6 +303,7 @@ async function main(): Promise<void> {
       rows.push(await benchHttp(base, `/api/projects/${projectId}/tasks`, 1));
     }
     report(rows);
+    console.log(await cacheBusting(base, projectId));
   } finally {
     await close();
   }

@@ -46,6 +46,33 @@ it("answers repeated reads of a project from memory until its project changes or
   await app.close();
 });
 
+it("holds a bounded number of answers and bytes however many distinct URLs are read", async () => {
+  const cache = new ReadCache(60_000, Date.now, { entries: 50, bytes: 40_000 });
+  const app = Fastify();
+  cache.register(app, new EventBus());
+  app.get("/api/projects/:id/tasks", async (request) => ({ url: request.url, pad: "x".repeat(500) }));
+  // A cache-busting client: every read a new query string.
+  for (let i = 0; i < 400; i++) await app.inject({ url: `/api/projects/1/tasks?status=pending&n=${i}` });
+  expect(cache.size.entries).toBe(50);
+  expect(cache.size.bytes).toBeLessThanOrEqual(40_000);
+  // The most recent reads are the ones kept.
+  const recent = await app.inject({ url: "/api/projects/1/tasks?status=pending&n=399" });
+  expect(recent.headers[CACHE_HEADER]).toBe("hit");
+  const old = await app.inject({ url: "/api/projects/1/tasks?status=pending&n=0" });
+  expect(old.headers[CACHE_HEADER]).toBeUndefined();
+
+  // Bytes bound it too: big answers push out older ones before the count does.
+  const small = new ReadCache(60_000, Date.now, { entries: 1_000, bytes: 5_000 });
+  const app2 = Fastify();
+  small.register(app2, new EventBus());
+  app2.get("/api/projects/:id", async (request) => ({ url: request.url, pad: "y".repeat(1_000) }));
+  for (let i = 0; i < 30; i++) await app2.inject({ url: `/api/projects/${i}` });
+  expect(small.size.bytes).toBeLessThanOrEqual(5_000);
+  expect(small.size.entries).toBe(4);
+  await app.close();
+  await app2.close();
+});
+
 it("caches only successful answers of the read routes, in the real server", async () => {
   const t = await createTestDatabase("sqlite");
   try {
