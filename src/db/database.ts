@@ -107,8 +107,11 @@ async function openPostgres(
           : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // A client losing its connection must not crash the process: an idle one (the pool's event), or
+  // one checked out between two statements (a transaction), which the pool does not listen to.
+  // The statement in flight, or the next one, reports it; the pool replaces the client.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   try {
     const client = await pool.connect();
     client.release();

@@ -4,6 +4,7 @@
  * is left to do, …) or fails before its end is recorded — says so in the project's events, so the
  * server that queued it answers at once (queued-start.ts) instead of waiting for a session.
  */
+import { isConnectionLost } from "../db/sql-errors.ts";
 import type { Stores } from "../db/stores/index.ts";
 import { recordProjectEvent } from "../events/project-events.ts";
 import type { Logger } from "../logs/process-log.ts";
@@ -29,6 +30,12 @@ export async function runTaken(
     );
     log.info({ end: result.end, detail: result.message }, "run ended");
   } catch (error) {
+    if (isConnectionLost(error) && !taken.signal.aborted) {
+      // The database went away under the run: the job goes back to the queue (failed, so
+      // retried) and is taken up again once the database is back, as after a lost lease.
+      log.warn({ err: error }, "the database connection was lost: the run is taken up again");
+      throw error;
+    }
     log.warn({ err: error }, started ? "run failed" : "run refused");
     const message = error instanceof Error ? error.message : String(error);
     await recordProjectEvent(stores, taken.project_id, "run_stopped", {

@@ -76,10 +76,12 @@ async function until(
   check: () => Promise<boolean> | boolean,
   what: string,
   timeoutMs = 120_000,
+  /** What to say besides, on a timeout (the state the wait saw). */
+  explain: () => Promise<string> | string = () => "",
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}. ${await explain()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -293,6 +295,16 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
       async () => (await t.stores.projects.get(epsilon.id)).status === "complete",
       "epsilon to complete on the worker that lost the database",
       180_000,
+      async () => {
+        const project = await t.stores.projects.get(epsilon.id);
+        const sessions = await t.stores.sessions.list(epsilon.id);
+        const events = await t.stores.sessions.listProjectEvents(epsilon.id);
+        return [
+          `epsilon is ${project.status}; sessions ${JSON.stringify(sessions.map((s) => [s.number, s.type, s.status, s.error]))}`,
+          `project events ${JSON.stringify(events.filter((e) => e.session_id === null).map((e) => [e.type, e.payload]))}`,
+          `worker output:\n${third.output().slice(-3_000)}`,
+        ].join("\n");
+      },
     );
     expect(third.process.exitCode).toBeNull();
     expect(third.output()).not.toMatch(/Unhandled|uncaught/i);

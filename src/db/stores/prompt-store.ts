@@ -66,19 +66,23 @@ export class PromptStore extends PromptReader {
   }
 
   /**
-   * Stores a built-in prompt's text as its new active version — unless the active version has
-   * this text already (another process stored it a moment ago): then that one.
+   * Stores a built-in prompt's text as its new active version — unless the newest version is this
+   * text, active (another process stored it a moment ago): then that one. The newest version is
+   * read once, and the new one numbered after it: a process that stored one in between makes
+   * this insert a unique violation, never a second copy.
    */
   async activateBuiltin(name: PromptName, content: string): Promise<PromptVersion> {
     return this.deps.db.transaction().execute(async (trx) => {
-      const active = await trx
+      const newest = await trx
         .selectFrom("prompt_versions")
         .selectAll()
         .where("name", "=", name)
-        .where("active", "=", 1)
+        .orderBy("version", "desc")
+        .limit(1)
         .executeTakeFirst();
-      if (active && active.sha256 === sha256(content)) return toVersion(active);
-      const created = await this.insertVersion(trx, { name, content, source: "builtin" });
+      if (newest && newest.active === 1 && newest.sha256 === sha256(content)) return toVersion(newest);
+      const input = { name, content, source: "builtin" as const };
+      const created = await this.insertVersion(trx, input, newest?.version ?? 0);
       return this.activateIn(trx, created.id);
     });
   }
@@ -88,12 +92,17 @@ export class PromptStore extends PromptReader {
     return this.deps.db.transaction().execute((trx) => this.activateIn(trx, versionId));
   }
 
-  private async insertVersion(trx: Executor, input: NewVersion): Promise<PromptVersion> {
-    const { max } = await trx
-      .selectFrom("prompt_versions")
-      .select((eb) => eb.fn.max<number | null>("version").as("max"))
-      .where("name", "=", input.name)
-      .executeTakeFirstOrThrow();
+  /** Inserts `input` as the version after `after` (by default, after the newest one). */
+  private async insertVersion(trx: Executor, input: NewVersion, after?: number): Promise<PromptVersion> {
+    const max =
+      after ??
+      (
+        await trx
+          .selectFrom("prompt_versions")
+          .select((eb) => eb.fn.max<number | null>("version").as("max"))
+          .where("name", "=", input.name)
+          .executeTakeFirstOrThrow()
+      ).max;
     const row = await trx
       .insertInto("prompt_versions")
       .values({
