@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentDeps, SessionOutcome, WorkSessionType } from "../agent/run-session.ts";
-import { type SessionSecurity, sessionSecurity } from "../agent/session-security.ts";
 import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
@@ -19,10 +18,10 @@ import { ProjectState, waitUnlessStopped } from "./project-state.ts";
 import { startQueued } from "./queued-start.ts";
 import { failedEnd, isSuccessfulEnd, type RunEnd, type RunResult, retryable } from "./run-end.ts";
 import type { QueuedRunControl, RunOptions, StartedRun } from "./run-options.ts";
-import { type RunOverrides, resolveRunSettings, type SandboxType } from "./run-settings.ts";
+import { type RunOfSession, RunSessions } from "./run-sessions.ts";
+import { resolveRunSettings } from "./run-settings.ts";
 import { recoverStale } from "./session-lifecycle.ts";
 import { assertCanStart, startKind } from "./start-checks.ts";
-import { runWorkSession } from "./work-session.ts";
 
 export interface OrchestratorDeps {
   stores: Stores;
@@ -50,12 +49,8 @@ const FAILURES_BEFORE_STOP = 2;
 /** Waiting on a rate limit without a reset time: start here, double, cap. */
 const RATE_LIMIT_BACKOFF_MS = { first: 60_000, max: 30 * 60_000 };
 
-interface ActiveRun {
-  /** Aborted to stop now: ends the running session and any wait. */
-  stop: AbortController;
-  /** Called as each session of the run starts. */
-  onSessionStarted?: (session: Session) => void;
-  overrides: RunOverrides;
+/** A run this process holds: what its sessions take (run-sessions.ts), and its count after a take-over. */
+interface ActiveRun extends RunOfSession {
   /** A run taken over from another worker: its coding sessions since this count toward its limit. */
   countsSince?: Date;
 }
@@ -66,8 +61,9 @@ interface ActiveRun {
  * limits; recover sessions whose worker died; delete. The CLI and the API server call it; the
  * rules it applies each live in one file beside it: start-checks.ts (what a start needs),
  * run-settings.ts (run > project > config), session-lifecycle.ts (create, start, heartbeat,
- * finish, recover — for coding, planning and review sessions alike), work-session.ts (a planning
- * or coding session: started, its SDK query run by the agent, finished), reset.ts,
+ * finish, recover — for coding, planning and review sessions alike), run-sessions.ts (each session
+ * of a run: its settings, its security, its review), work-session.ts (a planning or coding
+ * session: started, its SDK query run by the agent, finished), capacity.ts, reset.ts,
  * delete-project.ts.
  */
 export type { QueuedRunControl, RunOptions, StartedRun };
@@ -76,11 +72,12 @@ export class Orchestrator {
   private readonly active = new Map<number, ActiveRun>();
   /** Set by `stopAll` (shutdown): no run starts here any more; the readiness route says so. */
   stopping = false;
-  private security: Promise<SessionSecurity> | undefined;
   private readonly clock: Clock;
   /** The quick check after every coding session, and the deep reviews running in the background. */
   readonly reviews: SessionReviews;
   private readonly state: ProjectState;
+  /** Runs each session of a run (run-sessions.ts). */
+  private readonly runner: RunSessions;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -102,6 +99,7 @@ export class Orchestrator {
       clock: this.clock,
       log: deps.log,
     });
+    this.runner = new RunSessions({ ...deps, clock: this.clock, state: this.state, reviews: this.reviews });
   }
 
   /** Whether the runs this process starts go through the job queue (`baton serve` on PostgreSQL). */
@@ -416,6 +414,7 @@ export class Orchestrator {
     }
   }
 
+  /** The run's next session (run-sessions.ts), kept with the run's others. */
   private async session(
     projectId: number,
     type: WorkSessionType,
@@ -423,56 +422,13 @@ export class Orchestrator {
     sessions: SessionOutcome[],
     budgetLeft: number | null = null,
   ): Promise<SessionOutcome> {
-    const { stores, config } = this.deps;
-    // Read again for every session: a change to the project's settings applies from the next one.
-    const project = await stores.projects.get(projectId);
-    const settings = resolveRunSettings(project, config, run.overrides);
-    const outcome = await runWorkSession(
-      {
-        stores,
-        bus: this.deps.bus,
-        env: this.deps.env,
-        workerId: this.deps.workerId,
-        log: this.deps.log,
-        home: this.deps.batonHome,
-        browser: this.deps.browser,
-        security: await this.sessionSecurity(settings.sandbox),
-        clock: this.clock,
-        heartbeatMs: config.timing.heartbeat_interval_s * 1000,
-      },
-      {
-        project,
-        type,
-        model: type === "initializer" ? settings.initializerModel : settings.codingModel,
-        onStarted: run.onSessionStarted,
-        signal: run.stop.signal,
-        maxCostUsd: budgetLeft,
-        limits: {
-          repeatedFailures: config.stuck.repeated_failures,
-          noProgressMs: config.stuck.no_progress_minutes * 60_000,
-        },
-        onWait: (until, reason) => this.state.paused(projectId, until, reason),
-        onResume: () => this.state.resumed(projectId, "the model service answered again"),
-      },
-    );
+    const outcome = await this.runner.next(projectId, type, run, budgetLeft);
     sessions.push(outcome);
-    // The quick check is awaited (no model); a deep review runs in the background. Neither throws.
-    await this.reviews.afterSession(outcome.session, { deep: !run.stop.signal.aborted });
     return outcome;
   }
 
   private async codingSessionsSince(projectId: number, since: Date): Promise<number> {
     const sessions = await this.deps.stores.sessions.list(projectId, { type: "coding" });
     return sessions.filter((s) => Date.parse(s.created_at) >= since.getTime()).length;
-  }
-
-  /**
-   * The security of a session: built once from `security.*` and `sandbox.*` (it loads the bash
-   * grammar), with the project's own sandbox type when it sets one.
-   */
-  private async sessionSecurity(sandbox: SandboxType): Promise<SessionSecurity> {
-    this.security ??= sessionSecurity(this.deps.config, this.deps.batonHome);
-    const base = await this.security;
-    return { ...base, sandbox: { ...base.sandbox, type: sandbox } };
   }
 }
