@@ -2,20 +2,22 @@
  * npm run bench:agent — two figures for the agent runtime, with the real Claude Agent SDK and its
  * Claude Code binary against Baton's scripted model (offline):
  *
- * 1. Overhead: one scripted coding session of 200 tool calls run through Baton (events stored,
- *    logged and published, usage counted) against the same script through a bare SDK `query()`
- *    loop with the same tools and the same OS sandbox (Claude Code's sandbox costs its own time
- *    per tool call, in both). Goal: wall-time ratio ≤ 1.10. Reports the added ms per tool call.
- * 2. Context: the tokens Baton itself puts in a coding session's first model request (its system
- *    prompt, the session prompt and the task tool definitions), for plans of 10 and 900 tests.
- *    Goal: ≤ 4,000 and the same for both. Tokens are the scripted model's estimate (JSON chars / 4).
+ * 1. Tokens: what Baton adds to a coding session's first model request, counted from the request
+ *    the model server receives (system, every tool definition, messages), as the difference from
+ *    a bare SDK `query()` with the same Claude Code preset; for plans of 10, 900 and 5,000 tests.
+ *    Goal: ≤ 4,000 and the same for all three. Tokens are the scripted model's estimate (JSON
+ *    characters / 4). Also what a session pays once it opens the browser.
+ * 2. Overhead: one scripted coding session of 200 tool calls run through Baton (events stored,
+ *    logged and published, usage counted, hooks) against the same script through a bare SDK
+ *    `query()` loop with the same tools and the same OS sandbox. Goal: wall-time ratio ≤ 1.10.
  *
- * BENCH_ROUNDS (default 7) sets how many times each variant of (1) runs; the median is reported.
+ * BENCH_PARTS (default "tokens,overhead") picks the parts; BENCH_RUNS (default 3) the rounds of (2).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { query } from "@anthropic-ai/claude-agent-sdk";
+import { findChromium } from "../src/agent/browser.ts";
 import { withoutCredentials } from "../src/agent/credentials.ts";
 import { sessionOptions } from "../src/agent/options.ts";
 import { readBuiltinPrompt } from "../src/agent/prompts.ts";
@@ -29,8 +31,10 @@ import { createProject } from "../src/projects/create-project.ts";
 import type { Project } from "../src/projects/model.ts";
 import {
   assistantTurns,
+  estimateInputTokens,
   estimateTokens,
   type MessagesRequest,
+  type Script,
   type ScriptedModel,
   startScriptedModel,
   textReply,
@@ -39,9 +43,12 @@ import {
 } from "../src/scripted-model/index.ts";
 import { osSandboxSettings } from "../src/security/sandbox.ts";
 import { testLog } from "../test/helpers/log.ts";
+import { load, median, spread } from "./figures.ts";
 
 const TOOL_CALLS = 200;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 3);
+const PARTS = (process.env.BENCH_PARTS ?? "tokens,overhead").split(",");
+const chromium = findChromium();
 const env = () => withoutCredentials(process.env);
 
 /** 200 turns, each reading a small file, then a final answer. */
@@ -51,9 +58,10 @@ function readLoop(request: MessagesRequest) {
     : textReply("done");
 }
 
-async function workspace(
-  name: string,
-): Promise<{ dir: string; stores: Stores; project: Project; close: () => Promise<void> }> {
+type Workspace = { dir: string; stores: Stores; project: Project; close: () => Promise<void> };
+
+/** A project in a fresh temp folder with its own SQLite database; `close` deletes the folder. */
+async function workspace(name: string): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), `baton-bench-${name}-`));
   const database = await openDatabase(
     resolveDatabaseTarget(`sqlite:${join(dir, "baton.db")}`, { home: dir, cwd: dir }),
@@ -66,7 +74,61 @@ async function workspace(
     spec: join(dir, "spec.md"),
   });
   writeFileSync(join(project.directory, "note.txt"), "a small file\n");
-  return { dir, stores, project, close: () => database.close() };
+  return {
+    dir,
+    stores,
+    project,
+    close: async () => {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sessions carry the security of `baton run` (policy, file hooks, OS sandbox). */
+const BENCH_HOME = mkdtempSync(join(tmpdir(), "baton-bench-home-"));
+const security = await sessionSecurity(Config.parse({}), BENCH_HOME);
+
+/** One coding session of the workspace's project against the scripted model, as `baton run` runs it. */
+function codingSession(w: Workspace, model: ScriptedModel) {
+  return runWorkSession(
+    {
+      stores: w.stores,
+      bus: w.stores.bus,
+      env: { ...env(), ...model.env() },
+      workerId: "bench",
+      log: testLog(),
+      home: w.dir,
+      browser: chromium === null ? null : { executablePath: chromium },
+      security,
+    },
+    { project: w.project, type: "coding", model: "sonnet" },
+  );
+}
+
+/** The same model loop through a bare SDK `query()`: the Claude Code preset, the built-in tools, the same OS sandbox. */
+async function bareQuery(w: Workspace, model: ScriptedModel, prompt: string, systemPrompt: string) {
+  const options = sessionOptions({
+    cwd: w.project.directory,
+    model: "sonnet",
+    systemPrompt,
+    env: { ...env(), ...model.env() },
+    mcpServers: {},
+    abortController: new AbortController(),
+    sandbox: osSandboxSettings({
+      projectDir: w.project.directory,
+      home: homedir(),
+      batonHome: BENCH_HOME,
+      allowedDomains: Config.parse({}).sandbox.allowed_domains,
+    }),
+  });
+  let calls = 0;
+  for await (const message of query({ prompt, options })) {
+    if (message.type === "assistant") {
+      for (const block of message.message.content) if (block.type === "tool_use") calls++;
+    }
+  }
+  return calls;
 }
 
 async function throughBaton(model: ScriptedModel): Promise<number> {
@@ -89,28 +151,8 @@ async function throughBaton(model: ScriptedModel): Promise<number> {
 async function throughBareSdk(model: ScriptedModel): Promise<number> {
   const w = await workspace("bare");
   try {
-    const options = sessionOptions({
-      cwd: w.project.directory,
-      model: "sonnet",
-      systemPrompt: readBuiltinPrompt("system"),
-      env: { ...env(), ...model.env() },
-      mcpServers: {},
-      abortController: new AbortController(),
-      // The same OS sandbox as Baton's sessions, so the ratio is Baton's own overhead.
-      sandbox: osSandboxSettings({
-        projectDir: w.project.directory,
-        home: homedir(),
-        batonHome: BENCH_HOME,
-        allowedDomains: Config.parse({}).sandbox.allowed_domains,
-      }),
-    });
     const t0 = performance.now();
-    let calls = 0;
-    for await (const message of query({ prompt: "Read note.txt 200 times.", options })) {
-      if (message.type === "assistant") {
-        for (const block of message.message.content) if (block.type === "tool_use") calls++;
-      }
-    }
+    const calls = await bareQuery(w, model, "Read note.txt 200 times.", readBuiltinPrompt("system"));
     const ms = performance.now() - t0;
     if (calls !== TOOL_CALLS) throw new Error(`bare run made ${calls} tool calls`);
     return ms;
@@ -119,88 +161,153 @@ async function throughBareSdk(model: ScriptedModel): Promise<number> {
   }
 }
 
-/** One coding session of the workspace's project against the scripted model. */
-function codingSession(w: Awaited<ReturnType<typeof workspace>>, model: ScriptedModel) {
-  return runWorkSession(
-    {
-      stores: w.stores,
-      bus: w.stores.bus,
-      env: { ...env(), ...model.env() },
-      workerId: "bench",
-      log: testLog(),
-      home: w.dir,
-      browser: null,
-      security,
-    },
-    { project: w.project, type: "coding", model: "sonnet" },
-  );
+/** Adds a plan of `tests` tests (epics of 10 tasks of 3 tests) to the workspace's project. */
+async function addPlan(w: Workspace, tests: number): Promise<void> {
+  const tasksPerEpic = 10;
+  const testsPerTask = 3;
+  const epics = Math.max(1, Math.ceil(tests / (tasksPerEpic * testsPerTask)));
+  let left = tests;
+  for (let e = 0; e < epics; e++) {
+    const epic = await w.stores.plan.createEpic(w.project.id, { name: `Epic ${e}`, priority: e });
+    const tasks = [];
+    for (let t = 0; t < tasksPerEpic && left > 0; t++) {
+      const n = Math.min(testsPerTask, left);
+      left -= n;
+      tasks.push({
+        description: `Task ${e}.${t}`,
+        action: "Build it.",
+        tests: Array.from({ length: n }, (_, k) => ({ description: `check ${k}`, steps: ["open", "see"] })),
+      });
+    }
+    await w.stores.plan.expandEpic(w.project.id, epic.id, tasks);
+  }
+  const progress = await w.stores.plan.progress(w.project.id);
+  if (progress.tests_total !== tests) throw new Error(`plan has ${progress.tests_total} tests`);
 }
 
-/** Sessions carry the security of `baton run` (policy and file hooks; the loop's Read calls pass the file hook). */
-const BENCH_HOME = join(tmpdir(), "baton-bench-home");
-const security = await sessionSecurity(Config.parse({}), BENCH_HOME);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
-/** Baton's share of a coding session's first request, for a plan of `tests` tests. */
-async function platformTokens(
-  tests: number,
-): Promise<{ system: number; prompt: number; tools: number; total: number }> {
-  let first: MessagesRequest | undefined;
-  const model = await startScriptedModel((request) => {
-    first ??= request;
-    return textReply("ok");
-  });
-  const w = await workspace(`ctx${tests}`);
+/** The main requests the scripted model receives while `run` talks to it with `script`. */
+async function mainRequests(script: Script, run: (model: ScriptedModel) => Promise<unknown>) {
+  const model = await startScriptedModel(script);
   try {
-    const tasksPerEpic = 10;
-    const testsPerTask = 3;
-    const epics = Math.max(1, Math.ceil(tests / (tasksPerEpic * testsPerTask)));
-    let left = tests;
-    for (let e = 0; e < epics; e++) {
-      const epic = await w.stores.plan.createEpic(w.project.id, { name: `Epic ${e}`, priority: e });
-      const tasks = [];
-      for (let t = 0; t < tasksPerEpic && left > 0; t++) {
-        const n = Math.min(testsPerTask, left);
-        left -= n;
-        tasks.push({
-          description: `Task ${e}.${t}`,
-          action: "Build it.",
-          tests: Array.from({ length: n }, (_, k) => ({ description: `check ${k}`, steps: ["open", "see"] })),
-        });
-      }
-      await w.stores.plan.expandEpic(w.project.id, epic.id, tasks);
-    }
-    const progress = await w.stores.plan.progress(w.project.id);
-    if (progress.tests_total !== tests) throw new Error(`plan has ${progress.tests_total} tests`);
-    await codingSession(w, model);
-    if (!first) throw new Error("the scripted model saw no request");
-    const systemAppend = readBuiltinPrompt("system").trim();
-    const systemText = JSON.stringify(first.system ?? "");
-    if (!systemText.includes(JSON.stringify(systemAppend).slice(1, 60)))
-      throw new Error("Baton's system prompt is missing");
-    const promptMessage = first.messages.find((m) => /Session \d+ — build/.test(JSON.stringify(m.content)));
-    if (!promptMessage) throw new Error("Baton's session prompt is missing");
-    const promptBlock = (
-      Array.isArray(promptMessage.content) ? promptMessage.content : [promptMessage.content]
-    ).find((b) => /Session \d+ — build/.test(JSON.stringify(b)));
-    const taskTools = (first.tools ?? []).filter((t) => t.name.startsWith("mcp__tasks__"));
-    const system = estimateTokens(systemAppend);
-    const prompt = estimateTokens(promptBlock);
-    const tools = estimateTokens(taskTools);
-    return { system, prompt, tools, total: system + prompt + tools };
+    await run(model);
+    return model.requests.filter((r) => r.kind === "main").map((r) => r.request as MessagesRequest);
   } finally {
-    await w.close();
     await model.close();
   }
 }
 
-async function main(): Promise<void> {
+interface Tokens {
+  /** Baton's request minus the bare query's: everything Baton adds. */
+  added: number;
+  /** The whole first request of Baton's session, and of the bare query. */
+  baton: number;
+  bare: number;
+  /** Baton's parts: its system-prompt addition, its session prompt, tool definitions per server. */
+  parts: Record<string, number>;
+}
+
+/** Every tool definition of a request, as tokens per MCP server (`built-in` for Claude Code's own). */
+function toolTokens(request: MessagesRequest): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of request.tools ?? []) {
+    const server = /^mcp__([^_]+)__/.exec(t.name)?.[1] ?? "built-in";
+    out[server] = (out[server] ?? 0) + estimateTokens(t);
+  }
+  return out;
+}
+
+/** What Baton adds to a coding session's first request, for a plan of `tests` tests. */
+async function sessionTokens(tests: number): Promise<Tokens> {
+  const w = await workspace(`ctx${tests}`);
+  try {
+    await addPlan(w, tests);
+    const [first] = await mainRequests(
+      () => textReply("ok"),
+      (model) => codingSession(w, model),
+    );
+    const [bare] = await mainRequests(
+      () => textReply("ok"),
+      (model) => bareQuery(w, model, "go", ""),
+    );
+    if (!first || !bare) throw new Error("the scripted model saw no request");
+    const promptMessage = first.messages.find((m) => /Session \d+ — build/.test(JSON.stringify(m.content)));
+    const promptBlock = (
+      Array.isArray(promptMessage?.content) ? promptMessage.content : [promptMessage?.content]
+    ).find((b) => /Session \d+ — build/.test(JSON.stringify(b)));
+    if (promptBlock === undefined) throw new Error("Baton's session prompt is missing");
+    const { ["built-in"]: builtIn, ...mcp } = toolTokens(first);
+    const bareBuiltIn = toolTokens(bare)["built-in"] ?? 0;
+    const baton = estimateInputTokens(first).total;
+    const bareTotal = estimateInputTokens(bare).total;
+    return {
+      added: baton - bareTotal,
+      baton,
+      bare: bareTotal,
+      parts: {
+        "system addition": estimateTokens(readBuiltinPrompt("system").trim()),
+        prompt: estimateTokens(promptBlock),
+        ...Object.fromEntries(Object.entries(mcp).map(([k, v]) => [`${k} tools`, v])),
+        "built-in tools vs bare": (builtIn ?? 0) - bareBuiltIn,
+      },
+    };
+  } finally {
+    await w.close();
+  }
+}
+
+/** The tokens the browser's tools add to each request once a session calls `mcp__browser__open`. */
+async function browserTokens(): Promise<number> {
+  const w = await workspace("browser");
+  try {
+    const requests = await mainRequests(
+      (request) =>
+        assistantTurns(request) === 0
+          ? toolUseReply({ name: "mcp__browser__open", input: {} })
+          : textReply("ok"),
+      (model) => codingSession(w, model),
+    );
+    const after = requests.at(-1);
+    if (requests.length < 2 || after === undefined) throw new Error("the session did not open the browser");
+    return toolTokens(after).playwright ?? 0;
+  } finally {
+    await w.close();
+  }
+}
+
+async function reportTokens(): Promise<void> {
+  console.log(
+    "\n1. Tokens Baton adds to a coding session's first model request (request as received, minus a bare query())",
+  );
+  const sizes = [10, 900, 5000];
+  const all: Tokens[] = [];
+  for (const tests of sizes) {
+    const t = await sessionTokens(tests);
+    all.push(t);
+    const parts = Object.entries(t.parts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    console.log(
+      `   plan of ${String(tests).padStart(4)} tests: ${String(t.added).padStart(5)} added (request ${t.baton}, bare ${t.bare}; ${parts})`,
+    );
+  }
+  const ok = all.every((t) => t.added <= 4000 && t.added === all[0]?.added);
+  console.log(`   goal ≤ 4,000 and the same for every plan: ${ok ? "met" : "MISSED"}`);
+  if (chromium !== null) {
+    console.log(
+      `   after mcp__browser__open, every later request also carries the browser's tools: +${await browserTokens()}`,
+    );
+  } else {
+    console.log("   (no Chromium: sessions get no browser, and the figures above leave its opener out)");
+  }
+  console.log(JSON.stringify({ bench: "agent", part: "tokens", sizes, tokens: all }));
+}
+
+async function reportOverhead(): Promise<void> {
   const model = await startScriptedModel(readLoop);
   const baton: number[] = [];
   const bare: number[] = [];
   try {
-    await throughBareSdk(model); // warm-up: first binary start is slower
+    await throughBareSdk(model); // warm-up: the binary's first start is slower
     for (let i = 0; i < ROUNDS; i++) {
       bare.push(await throughBareSdk(model));
       baton.push(await throughBaton(model));
@@ -208,47 +315,36 @@ async function main(): Promise<void> {
   } finally {
     await model.close();
   }
-  const b = median(baton);
-  const s = median(bare);
-  const ratio = b / s;
-  const perCall = (b - s) / TOOL_CALLS;
-  console.log(`\n1. ${TOOL_CALLS}-tool-call scripted session, median of ${ROUNDS} rounds`);
+  const ratios = baton.map((b, i) => b / (bare[i] ?? Number.NaN));
+  const perCall = baton.map((b, i) => (b - (bare[i] ?? Number.NaN)) / TOOL_CALLS);
+  console.log(`\n2. ${TOOL_CALLS}-tool-call scripted session, ${ROUNDS} rounds (min / median / max)`);
+  console.log(`   bare SDK query() loop, ms   ${spread(bare, 0)}`);
+  console.log(`   through Baton, ms           ${spread(baton, 0)}`);
   console.log(
-    `   bare SDK query() loop   ${s.toFixed(0).padStart(7)} ms   (runs: ${bare.map((x) => x.toFixed(0)).join(", ")})`,
+    `   ratio ${spread(ratios, 2)} (goal ≤ 1.10: ${median(ratios) <= 1.1 ? "met" : "MISSED"}); added ms per tool call ${spread(perCall, 1)}`,
   );
-  console.log(
-    `   through Baton           ${b.toFixed(0).padStart(7)} ms   (runs: ${baton.map((x) => x.toFixed(0)).join(", ")})`,
-  );
-  console.log(
-    `   ratio ${ratio.toFixed(3)} (goal ≤ 1.10: ${ratio <= 1.1 ? "met" : "MISSED"}); added ${perCall.toFixed(2)} ms per tool call`,
-  );
-
-  const small = await platformTokens(10);
-  const large = await platformTokens(900);
-  console.log(
-    "\n2. Baton's tokens in a coding session's first request (system prompt + session prompt + task tools)",
-  );
-  for (const [label, t] of [
-    ["plan of 10 tests ", small],
-    ["plan of 900 tests", large],
-  ] as const) {
-    console.log(
-      `   ${label}  ${String(t.total).padStart(5)}  (system ${t.system}, prompt ${t.prompt}, task tools ${t.tools})`,
-    );
-  }
-  const ok = large.total <= 4000 && small.total === large.total;
-  console.log(`   goal ≤ 4,000 and equal for both: ${ok ? "met" : "MISSED"}`);
   console.log(
     JSON.stringify({
       bench: "agent",
+      part: "overhead",
       tool_calls: TOOL_CALLS,
       bare_ms: bare,
       baton_ms: baton,
-      ratio,
-      added_ms_per_call: perCall,
-      tokens: { small, large },
+      ratios,
     }),
   );
 }
 
-await main();
+const REPORTS: Record<string, () => Promise<void>> = { tokens: reportTokens, overhead: reportOverhead };
+
+try {
+  console.log(`load before: ${load()}`);
+  for (const part of PARTS) {
+    const report = REPORTS[part];
+    if (!report) throw new Error(`BENCH_PARTS: no part ${part} (${Object.keys(REPORTS).join(", ")})`);
+    await report();
+  }
+  console.log(`\nload after: ${load()}`);
+} finally {
+  rmSync(BENCH_HOME, { recursive: true, force: true });
+}

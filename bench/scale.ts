@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import WebSocket from "ws";
@@ -33,6 +33,7 @@ import type { Project } from "../src/projects/model.ts";
 import { batonScript, type ScriptedModel, startScriptedModel } from "../src/scripted-model/index.ts";
 import { toEnvelope } from "../src/server/ws/map-event.ts";
 import { freePort } from "../test/helpers/ports.ts";
+import { load, spread } from "./figures.ts";
 import { freshSchema } from "./pg-schema.ts";
 import { quantile } from "./server.ts";
 
@@ -330,15 +331,6 @@ async function startOverhead(model: ScriptedModel): Promise<Overhead> {
     await c.close();
   }
 }
-
-const spread = (values: number[], digits = 1) => {
-  const s = [...values].sort((a, b) => a - b);
-  return `${s[0]?.toFixed(digits)} / ${quantile(s, 0.5).toFixed(digits)} / ${s.at(-1)?.toFixed(digits)}`;
-};
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
 
 const model = await startScriptedModel(batonScript);
 /** Scaling: 1 worker and 1 API server, then 3 workers and 2 API servers, RUNS times. */

@@ -169,17 +169,20 @@ export async function runSession(
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
 
-    const tools = await runtime.toolServers();
+    const tools = runtime.toolServers(
+      { [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }) },
+      (servers) => {
+        if (running === undefined) throw new Error("the session has not started");
+        return running.setMcpServers(servers);
+      },
+    );
     const mapper = new MessageMapper(() => clock().getTime());
     const options = sessionOptions({
       cwd: project.directory,
       model: request.model,
       systemPrompt: readBuiltinPrompt("system"),
       env: environment.env,
-      mcpServers: {
-        [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }),
-        ...tools.servers,
-      },
+      mcpServers: tools.servers,
       extraAllowedTools: tools.allowedTools,
       withheldTools: BROWSER_WITHHELD_TOOLS,
       abortController: abort,

@@ -5,13 +5,14 @@
  * closed after it: every process the session started ends with it.
  */
 import { join } from "node:path";
-import type { McpServerConfig } from "@anthropic-ai/claude-agent-sdk";
+import type { McpServerConfig, McpSetServersResult } from "@anthropic-ai/claude-agent-sdk";
 import type { SessionRecorder } from "../events/recorder.ts";
 import { browserLogDir } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import { DockerSessionProcesses } from "../security/docker-processes.ts";
 import { dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
 import { BROWSER_ALLOWED_TOOLS, BROWSER_SERVER, browserServer } from "./browser.ts";
+import { BROWSER_OPENER_SERVER, browserOpener, OPEN_BROWSER_TOOL, type Opened } from "./browser-opener.ts";
 import { BrowserProxy } from "./browser-proxy.ts";
 import { DEV_SERVER_ALLOWED_TOOLS, DEV_SERVER_NAME, DevServers, devServerMcp } from "./dev-servers.ts";
 import { SESSION_MARK_VARIABLE, SessionProcesses } from "./process-group.ts";
@@ -35,6 +36,9 @@ export class SessionRuntime {
   /** Where the session's logs go: the browser's screenshots go beside them. */
   private readonly logDir: string;
   private readonly stem: string;
+  /** The browser's start, once asked for (a failed start may be asked for again). */
+  private opening: Promise<Opened> | null = null;
+  private proxyUrl: Promise<string> | null = null;
 
   constructor(
     deps: AgentDeps,
@@ -107,25 +111,64 @@ export class SessionRuntime {
     return this.stderrLines;
   }
 
-  /** The MCP servers of the browser and the dev servers, and the tools they add (starts the browser's proxy). */
-  async toolServers(): Promise<{ servers: Record<string, McpServerConfig>; allowedTools: string[] }> {
-    const proxyServer = this.browserProxy === null ? null : await this.browserProxy.start();
-    const servers: Record<string, McpServerConfig> = {};
-    if (this.browser !== null && proxyServer !== null) {
-      servers[BROWSER_SERVER] = browserServer({
-        executablePath: this.browser.executablePath,
-        outputDir: join(this.logDir, browserLogDir(this.stem)),
-        proxyServer,
-      });
-    }
+  /**
+   * The session's MCP servers: `base` (the task server), the dev servers and the browser's opener,
+   * with the tools they add. The browser itself starts only when the session calls
+   * `mcp__browser__open`: then `connect` hands Claude Code the whole set plus the browser server
+   * (the SDK's setMcpServers replaces every in-process server, so the set must be complete).
+   */
+  toolServers(
+    base: Record<string, McpServerConfig>,
+    connect: (servers: Record<string, McpServerConfig>) => Promise<McpSetServersResult>,
+  ): { servers: Record<string, McpServerConfig>; allowedTools: string[] } {
+    const servers: Record<string, McpServerConfig> = { ...base };
     if (this.devServers !== null) servers[DEV_SERVER_NAME] = devServerMcp(this.devServers);
+    if (this.browser !== null) {
+      servers[BROWSER_OPENER_SERVER] = browserOpener(() => this.openBrowser(servers, connect));
+    }
     return {
       servers,
       allowedTools: [
-        ...(this.browser === null ? [] : BROWSER_ALLOWED_TOOLS),
+        ...(this.browser === null ? [] : [OPEN_BROWSER_TOOL, ...BROWSER_ALLOWED_TOOLS]),
         ...(this.devServers === null ? [] : DEV_SERVER_ALLOWED_TOOLS),
       ],
     };
+  }
+
+  private openBrowser(
+    servers: Record<string, McpServerConfig>,
+    connect: (servers: Record<string, McpServerConfig>) => Promise<McpSetServersResult>,
+  ): Promise<Opened> {
+    this.opening ??= (async (): Promise<Opened> => {
+      const { browser, browserProxy } = this;
+      if (browser === null || browserProxy === null)
+        return { ok: false, text: "This session has no browser." };
+      let error: string | undefined;
+      try {
+        this.proxyUrl ??= browserProxy.start();
+        const proxyServer = await this.proxyUrl;
+        const result = await connect({
+          ...servers,
+          [BROWSER_SERVER]: browserServer({
+            executablePath: browser.executablePath,
+            outputDir: join(this.logDir, browserLogDir(this.stem)),
+            proxyServer,
+          }),
+        });
+        error = result.errors[BROWSER_SERVER];
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+      if (error !== undefined) {
+        this.opening = null;
+        return { ok: false, text: `The browser did not start: ${error}. Try again, or verify without it.` };
+      }
+      return {
+        ok: true,
+        text: "The browser is open: the mcp__playwright__browser_* tools are available. Pages reach the internet and this session's dev servers (http://127.0.0.1:PORT/).",
+      };
+    })();
+    return this.opening;
   }
 
   /** Ends every process the session started, its dev servers and the browser's proxy. */

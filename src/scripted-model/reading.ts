@@ -10,9 +10,12 @@ export interface ToolResult {
   isError: boolean;
 }
 
-/** The tool results in the request's last user message, in order (empty when it holds none). */
+/**
+ * The tool results in the request's last user message, in order (empty when it holds none). A
+ * system message after it (Claude Code's "tools just became available" note) is passed over.
+ */
 export function lastToolResults(request: MessagesRequest): ToolResult[] {
-  const last = request.messages.at(-1);
+  const last = request.messages.findLast((m) => m.role !== "system");
   if (last === undefined || last.role !== "user") return [];
   return toolResultsOf(request, [last]);
 }

@@ -39,12 +39,13 @@ afterAll(async () => {
 });
 
 it.skipIf(chromium === null)(
-  "lets a session check its dev server's page in the system Chromium, counts each browser call, and keeps the browser off other local servers",
+  "starts the browser only when the session opens it, lets it check its dev server's page in the system Chromium, counts each browser call, and keeps it off other local servers",
   async () => {
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}/`;
     let seenPage = "";
     let refusedPage = "";
+    let opened = "";
     model = await startScriptedModel(
       sequence([
         toolUseReply({
@@ -54,7 +55,11 @@ it.skipIf(chromium === null)(
             port,
           },
         }),
-        toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url: appUrl } }),
+        toolUseReply({ name: "mcp__browser__open", input: {} }),
+        (request) => {
+          opened = lastToolResult(request)?.text ?? "";
+          return toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url: appUrl } });
+        },
         toolUseReply({ name: "mcp__playwright__browser_snapshot", input: {} }),
         (request) => {
           seenPage = lastToolResult(request)?.text ?? "";
@@ -74,6 +79,7 @@ it.skipIf(chromium === null)(
       security: await sessionSecurity(Config.parse({}), w.home),
     });
     expect(outcome.error).toBeNull();
+    expect(opened).toMatch(/The browser is open/);
     expect(seenPage).toContain("My todos");
     expect(seenPage).toMatch(/button "Add"/);
     // Another server of this machine is out of the browser's reach, and the refusal is on record.
@@ -88,12 +94,15 @@ it.skipIf(chromium === null)(
         reason: expect.stringMatching(/not one of the session's dev servers/),
       }),
     ]);
-    expect(outcome.session).toMatchObject({ tool_calls: 5, browser_verifications: 4 });
+    expect(outcome.session).toMatchObject({ tool_calls: 6, browser_verifications: 4 });
     // Screenshots go with the session's logs, in Baton's data directory, not in the project.
     const shots = readdirSync(join(dirname(outcome.logs.txt), "browser", `${outcome.session.log_path}`));
     expect(shots.some((f) => f.endsWith(".png"))).toBe(true);
-    const main = model.requests.find((r) => r.kind === "main");
-    expect(main?.toolNames).toEqual(
+    // Until it is opened the browser's ~25 tools are not in the requests: one small tool stands in.
+    const [first, ...later] = model.requests.filter((r) => r.kind === "main");
+    expect(first?.toolNames).toContain("mcp__browser__open");
+    expect(first?.toolNames.filter((n) => n.startsWith("mcp__playwright__"))).toEqual([]);
+    expect(later.at(-1)?.toolNames).toEqual(
       expect.arrayContaining(["mcp__playwright__browser_navigate", "mcp__playwright__browser_click"]),
     );
   },
@@ -120,6 +129,7 @@ it.skipIf(chromium === null)(
     };
     const probe = await startScriptedModel(
       sequence([
+        toolUseReply({ name: "mcp__browser__open", input: {} }),
         toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url: "about:blank" } }),
         next(runCode),
         // A link in the project to a file outside, then that link handed to the page.
@@ -147,7 +157,7 @@ it.skipIf(chromium === null)(
       });
       expect(outcome.error).toBeNull();
       // The code runner (JavaScript in the browser server, on the host) is not there to call.
-      const offered = probe.requests.find((r) => r.kind === "main")?.toolNames ?? [];
+      const offered = probe.requests.filter((r) => r.kind === "main").at(-1)?.toolNames ?? [];
       const browserTools = offered.filter((n) => n.startsWith("mcp__playwright__"));
       expect(browserTools).not.toContain(runCode.name);
       // Every browser tool offered was reviewed: a new one in a newer Playwright fails here.

@@ -62,6 +62,7 @@ it("runs shell commands in the OS sandbox: damage fails and is recorded, develop
         },
       }),
       bash(`curl -sS -m 5 ${url}`),
+      toolUseReply({ name: "mcp__browser__open", input: {} }),
       toolUseReply({ name: "mcp__playwright__browser_navigate", input: { url } }),
       toolUseReply({ name: "mcp__playwright__browser_snapshot", input: {} }),
       (request) => {
