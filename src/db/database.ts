@@ -9,7 +9,7 @@ import {
   SqliteDialect,
   SqliteDriver,
 } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { fail } from "../errors.ts";
 import type { Dialect } from "./dialect.ts";
 import { migrateToLatest } from "./migrate.ts";
@@ -96,6 +96,8 @@ async function openPostgres(
   target: Extract<DatabaseTarget, { dialect: "postgres" }>,
   options: OpenOptions,
 ): Promise<Database> {
+  // Loaded only for PostgreSQL, so commands on SQLite start without it.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: target.url,
     max: options.poolSize ?? 10,

@@ -4,7 +4,6 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import packageJson from "../../package.json" with { type: "json" };
 import { findChromium } from "../agent/browser.ts";
 import { describeCredentials, detectCredentials } from "../agent/credentials.ts";
 import { displayPath } from "../config/format.ts";
@@ -12,6 +11,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import { isBatonError } from "../errors.ts";
 import { findOnPath } from "../security/sandbox.ts";
 import { maskUrl } from "../util/mask.ts";
+import { PACKAGE_JSON } from "../version.ts";
 import { type BinaryLookup, binaryPackages, findClaudeBinary, localBinaryLookup } from "./claude-binary.ts";
 import { checkDatabase } from "./database-check.ts";
 import { directoryState } from "./directories.ts";
@@ -20,7 +20,7 @@ import { runProgram } from "./run-program.ts";
 import { checkSandbox } from "./sandbox-check.ts";
 
 /** package.json's `engines.node`, e.g. ">=20.19". */
-export const NODE_REQUIREMENT: string = packageJson.engines.node;
+export const NODE_REQUIREMENT: string = PACKAGE_JSON.engines.node;
 export const CLAUDE_VERSION_TIMEOUT_MS = 15_000;
 const GIT_TIMEOUT_MS = 15_000;
 

@@ -13,8 +13,7 @@
  *   is aborted (`signal`).
  */
 import { sql } from "kysely";
-import pg from "pg";
-import { PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { fail } from "../errors.ts";
@@ -92,6 +91,7 @@ export class RunQueue {
     // `leaseS - check` without a heartbeat: another worker has it within the lease (pg-boss
     // wants at least 10 s without a heartbeat).
     const check = Math.max(1, Math.min(10, Math.floor(leaseS / 4)));
+    const { PgBoss } = await loadQueueLibraries();
     const boss = new PgBoss({
       connectionString: url,
       schema: queueSchema(schema),
@@ -136,6 +136,7 @@ export class RunQueue {
    */
   static async reader(url: string, schema: string, maxSessions: number | null): Promise<RunQueue | null> {
     const name = queueSchema(schema);
+    const { PgBoss, pg } = await loadQueueLibraries();
     const boss = new PgBoss({
       connectionString: url,
       schema: name,
@@ -250,6 +251,12 @@ export async function openRunQueue(
   }
   const options = { name, leaseS: config.worker.lease_s, maxSessions: config.worker.max_sessions };
   return RunQueue.open(database.target.url, await currentSchema(database), options, log);
+}
+
+/** pg-boss and pg, loaded only where a queue is used (they slow every command's start by ~90 ms). */
+async function loadQueueLibraries() {
+  const [{ PgBoss }, { default: pg }] = await Promise.all([import("pg-boss"), import("pg")]);
+  return { PgBoss, pg };
 }
 
 /** The run queue of Baton's database, to read; null on SQLite or when no queue was ever opened. */

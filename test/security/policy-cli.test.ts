@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POLICY_DENIED_EXIT } from "../../src/cli/commands/policy.ts";
+import { POLICY_DENIED_EXIT } from "../../src/cli/denied-exit.ts";
 import { baton } from "../helpers/cli.ts";
 import { makePolicyWorld, type PolicyWorld } from "./fixture.ts";
 

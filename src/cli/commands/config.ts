@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { formatConfigJson, formatConfigText } from "../../config/format.ts";
 import { type LoadedConfig, loadConfig } from "../../config/load.ts";
 import type { LeafPath } from "../../config/schema.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 
 /** Warnings already printed by this program (a command may load its config more than once). */
@@ -47,7 +48,7 @@ export function loadCliConfig(
 export function registerConfigCommand(program: Command, io: CliIo): void {
   program
     .command("config")
-    .description("show the merged configuration: every key, its value and where it came from")
+    .description(SUMMARY.config)
     .option("--json", "print { config, origins, files, home } as JSON")
     .action((options: { json?: boolean }) => {
       const loaded = loadCliConfig(program, io);

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { readPlanCoverage } from "../../plan/coverage.ts";
 import { formatCoverageText } from "../../views/coverage-view.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { PROJECT_ARGUMENT, withProject } from "../project-arg.ts";
 
 export function registerCoverageCommand(program: Command, io: CliIo): void {
   program
     .command("coverage")
-    .description("how well the plan's tests cover its tasks and epics, with a verdict: good, fair or poor")
+    .description(SUMMARY.coverage)
     .argument(...PROJECT_ARGUMENT)
     .option("--json", "print JSON")
     .action(async (arg: string | undefined, options: { json?: boolean }) => {

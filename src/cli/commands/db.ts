@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { migrateToLatest, migrationStatus } from "../../db/migrate.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 
 export function registerDbCommands(program: Command, io: CliIo): void {
-  const db = program.command("db").description("manage Baton's database (embedded SQLite or PostgreSQL)");
+  const db = program.command("db").description(SUMMARY.db);
 
   db.command("migrate")
     .description("apply pending migrations (Baton also does this whenever it starts)")

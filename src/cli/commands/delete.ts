@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { fail } from "../../errors.ts";
 import { silentLogger } from "../../logs/process-log.ts";
 import { Orchestrator } from "../../orchestrator/orchestrator.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { withProject } from "../project-arg.ts";
 
@@ -14,7 +15,7 @@ interface DeleteFlags {
 export function registerDeleteCommand(program: Command, io: CliIo): void {
   program
     .command("delete")
-    .description("delete a project's rows (its plan, sessions, events, reviews), and with --files its folder")
+    .description(SUMMARY.delete)
     .argument("<project>", "the project: a name or id, or its directory")
     .option("--files", "remove the project's folder too")
     .requiredOption("--yes <name>", "confirm by naming the project again")

@@ -1,15 +1,14 @@
 import type { Command } from "commander";
 import { findChromium } from "../../agent/browser.ts";
 import { runDemo } from "../../demo/run-demo.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command("demo")
-    .description(
-      "watch Baton build a small app end to end offline, with a scripted model (no credentials needed)",
-    )
+    .description(SUMMARY.demo)
     .option("--dir <dir>", "keep the demo's database and app here (default: a new temp dir)")
     .option("--max-sessions <n>", "stop after this many sessions", "20")
     .action(async (options: { dir?: string; maxSessions: string }) => {

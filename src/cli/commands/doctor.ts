@@ -5,15 +5,14 @@ import { DOCTOR_CHECKS } from "../../doctor/checks.ts";
 import { doctorReport, formatDoctorJson, formatDoctorText } from "../../doctor/report.ts";
 import { type DoctorContext, runChecks } from "../../doctor/result.ts";
 import { fail, isBatonError } from "../../errors.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { loadCliConfig } from "./config.ts";
 
 export function registerDoctorCommand(program: Command, io: CliIo): void {
   program
     .command("doctor")
-    .description(
-      "check everything a run needs (Node, Claude Code, credentials, sandbox, database, …) and say what to fix",
-    )
+    .description(SUMMARY.doctor)
     .option("--json", "print { checks, ok } as JSON")
     .action(async (options: { json?: boolean }) => {
       const report = doctorReport(await runChecks(doctorContext(program, io), DOCTOR_CHECKS));

@@ -4,6 +4,7 @@ import { fail, isBatonError } from "../../errors.ts";
 import { type AnalysisOutcome, analyzePrompts } from "../../review/analysis.ts";
 import { applyProposal } from "../../review/proposals.ts";
 import { formatAnalysisOutcome, versionTitle } from "../../views/prompt-view.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
 import { withStores } from "../prompt-args.ts";
@@ -22,9 +23,7 @@ const DAY_MS = 86_400_000;
 export function registerImproveCommand(program: Command, io: CliIo): void {
   program
     .command("improve")
-    .description(
-      "analyse recent sessions' reviews and propose edits to the coding and initializer prompts (a model call)",
-    )
+    .description(SUMMARY.improve)
     .option("--projects <names>", "comma-separated project names or ids (default: every project)")
     .option("--days <n>", "look at sessions of the last N days", "30")
     .option("--model <model>", "the model that analyses (default: models.review)")

@@ -5,6 +5,7 @@ import { LogTail, sessionLogFile } from "../../logs/log-reader.ts";
 import type { Project } from "../../projects/model.ts";
 import type { Session } from "../../sessions/model.ts";
 import { numberRanges } from "../../views/text.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
 import { PROJECT_ARGUMENT, withProject } from "../project-arg.ts";
@@ -22,7 +23,7 @@ interface LogsOptions {
 export function registerLogsCommand(program: Command, io: CliIo): void {
   program
     .command("logs")
-    .description("print a session's log (default: the latest session)")
+    .description(SUMMARY.logs)
     .argument(...PROJECT_ARGUMENT)
     .option("--session <n>", "the session's number (0 is the initializer)")
     .option("--follow", "keep printing what the session logs until it ends")

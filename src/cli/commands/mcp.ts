@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { createStores } from "../../db/stores/index.ts";
 import { serveTaskToolsOverStdio, TASK_SERVER_NAME } from "../../tasks/stdio-server.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 
@@ -13,9 +14,7 @@ const STOP_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 export function registerMcpCommand(program: Command, io: CliIo): void {
   program
     .command("mcp")
-    .description(
-      "serve a project's task tools over stdio as an MCP server (for Claude Code or another client)",
-    )
+    .description(SUMMARY.mcp)
     .requiredOption("--project <name>", "the project, by name or id")
     .action(async (options: { project: string }) => {
       await withDatabase(program, io, {}, async (database) => {

@@ -9,6 +9,7 @@ import { silentLogger } from "../../logs/process-log.ts";
 import { Orchestrator } from "../../orchestrator/orchestrator.ts";
 import { buildServer } from "../../server/app.ts";
 import { Auth } from "../../server/auth.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 
 /**
@@ -21,7 +22,7 @@ import type { CliIo } from "../io.ts";
 export function registerOpenapiCommand(program: Command, io: CliIo): void {
   program
     .command("openapi")
-    .description("print the API's OpenAPI 3 document (what /api/openapi.json serves) without a server")
+    .description(SUMMARY.openapi)
     .option("--output <file>", "write the document to this file instead of printing it")
     .action(async (options: { output?: string }) => {
       const json = `${JSON.stringify(await openapiDocument(), null, 2)}\n`;

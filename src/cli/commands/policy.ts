@@ -4,26 +4,13 @@ import type { Command } from "commander";
 import { policyContext } from "../../agent/command-policy.ts";
 import { decideCommand } from "../../security/command-policy.ts";
 import { secretPaths } from "../../security/secret-paths.ts";
+import { SUMMARY } from "../command-summaries.ts";
+import { CommandDeniedExit } from "../denied-exit.ts";
 import type { CliIo } from "../io.ts";
 import { loadCliConfig } from "./config.ts";
 
-/** Exit code of `baton policy check` when the command is denied. */
-export const POLICY_DENIED_EXIT = 3;
-
-/**
- * Thrown by `baton policy check` after it has printed `denied: …`: not a failure of Baton, so
- * the CLI entry point should return `exitCode` without printing anything more.
- */
-export class CommandDeniedExit extends Error {
-  override readonly name = "CommandDeniedExit";
-  readonly exitCode = POLICY_DENIED_EXIT;
-  constructor(readonly reason: string) {
-    super(`denied: ${reason}`);
-  }
-}
-
 export function registerPolicyCommand(program: Command, io: CliIo): void {
-  const policy = program.command("policy").description("the shell command policy that sessions run under");
+  const policy = program.command("policy").description(SUMMARY.policy);
 
   policy
     .command("check")

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { createStores } from "../../db/stores/index.ts";
 import { formatProjectsText, projectLine } from "../../views/projects-view.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 
 export function registerProjectsCommand(program: Command, io: CliIo): void {
   program
     .command("projects")
-    .description("list every project with its progress, cost and running session")
+    .description(SUMMARY.projects)
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       await withDatabase(program, io, {}, async (database) => {

@@ -16,6 +16,7 @@ import {
   formatVersionsText,
   versionTitle,
 } from "../../views/prompt-view.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
 import { promptNameArg, proposalStatusArg, withStores } from "../prompt-args.ts";
@@ -34,9 +35,7 @@ function withVersions(program: Command, io: CliIo, use: (stores: Stores) => Prom
 }
 
 export function registerPromptsCommand(program: Command, io: CliIo): void {
-  const prompts = program
-    .command("prompts")
-    .description("prompt versions (list, show, diff, activate to roll back) and improvement proposals");
+  const prompts = program.command("prompts").description(SUMMARY.prompts);
 
   prompts
     .command("list")

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { fail } from "../../errors.ts";
 import { applyReset, planReset, type ResetPlan } from "../../orchestrator/reset.ts";
 import { resolveRunSettings } from "../../orchestrator/run-settings.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { withProject } from "../project-arg.ts";
 
@@ -15,9 +16,7 @@ interface ResetFlags {
 export function registerResetCommand(program: Command, io: CliIo): void {
   program
     .command("reset")
-    .description(
-      "take a project back to right after its planning session: the init commit, the plan with no progress, session 0 only",
-    )
+    .description(SUMMARY.reset)
     .argument("[project]", "the same as --project-dir")
     .option(
       "--project-dir <dir>",

@@ -7,6 +7,7 @@ import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { type ReviewSelection, reviewEntries } from "../../review/review-entries.ts";
 import { finalMarkdown, sessionReviewMarkdown, trendsMarkdown } from "../../review/review-report.ts";
 import { SessionReviews } from "../../review/session-reviews.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
 import { withProject } from "../project-arg.ts";
@@ -68,9 +69,7 @@ function parseOptions(options: ReviewOptions): ReviewRequest {
 export function registerReviewCommand(program: Command, io: CliIo): void {
   program
     .command("review")
-    .description(
-      "the quality of a project's coding sessions: quick checks, deep reviews, trends, a final report",
-    )
+    .description(SUMMARY.review)
     .requiredOption(
       "--project <project>",
       "the project: a directory, a name under project.generations_dir, or a project name or id",

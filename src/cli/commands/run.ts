@@ -14,6 +14,7 @@ import { type RunOverrides, resolveRunSettings } from "../../orchestrator/run-se
 import { createProject } from "../../projects/create-project.ts";
 import { projectDirectory, projectNameFor } from "../../projects/locate.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
@@ -57,13 +58,13 @@ export function registerRunCommands(program: Command, io: CliIo): void {
       .option("--initializer-model <model>", "the model of the planning session")
       .option("--verbose", "show every tool call");
   common(program.command("run"))
-    .description("create or resume a project: plan it if needed, then code session after session")
+    .description(SUMMARY.run)
     .option("--max-iterations <n>", "stop after this many coding sessions")
     .option("--coding-model <model>", "the model of coding sessions")
     .option("--auto", "after planning, go straight on into coding (no stop for review)")
     .action((flags: RunFlags) => runCommand(program, io, flags, {}));
   common(program.command("init"))
-    .description("create a project and run only its planning session (session 0)")
+    .description(SUMMARY.init)
     .action((flags: RunFlags) => runCommand(program, io, flags, { initializeOnly: true }));
 }
 

@@ -8,6 +8,7 @@ import { takeRuns } from "../../queue/take-run.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
 import { buildServer } from "../../server/app.ts";
 import { Auth } from "../../server/auth.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { wholeNumber } from "../parse-args.ts";
@@ -29,7 +30,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command("serve")
     .alias("start")
-    .description("run Baton's server: the API, the web UI and the orchestrator, on one port")
+    .description(SUMMARY.serve)
     .option("--host <host>", "address to listen on (server.host; default 127.0.0.1)")
     .option("--port <port>", "port to listen on (server.port; default 8000)", (v: string) =>
       wholeNumber("--port", v, 1),

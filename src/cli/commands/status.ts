@@ -7,6 +7,7 @@ import { readRunQueue } from "../../queue/run-queue.ts";
 import { formatCapacityText } from "../../views/capacity-view.ts";
 import { formatStatusText } from "../../views/status-view.ts";
 import { utc } from "../../views/text.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { positiveSeconds, wholeNumber } from "../parse-args.ts";
@@ -35,7 +36,7 @@ interface StatusOptions {
 export function registerStatusCommand(program: Command, io: CliIo): void {
   program
     .command("status")
-    .description("show a project's progress, cost, running session and next task")
+    .description(SUMMARY.status)
     .argument(...PROJECT_ARGUMENT)
     .option("--epics", "each epic with its progress")
     .option("--epic <id>", "one epic's tasks with their test counts")

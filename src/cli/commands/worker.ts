@@ -10,6 +10,7 @@ import { fileLogger, processLogPath } from "../../logs/process-log.ts";
 import { openRunQueue } from "../../queue/run-queue.ts";
 import { takeRuns } from "../../queue/take-run.ts";
 import { requireSandbox } from "../../security/sandbox.ts";
+import { SUMMARY } from "../command-summaries.ts";
 import { withDatabase } from "../database.ts";
 import type { CliIo } from "../io.ts";
 import { processOrchestrator, startNotes, stopSignal } from "../process-orchestrator.ts";
@@ -18,7 +19,7 @@ import { loadCliConfig } from "./config.ts";
 export function registerWorkerCommand(program: Command, io: CliIo): void {
   program
     .command("worker")
-    .description("take runs from the job queue (PostgreSQL) and run them, until SIGTERM")
+    .description(SUMMARY.worker)
     .action(() => work(program, io));
 }
 
