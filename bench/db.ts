@@ -18,6 +18,7 @@ import { createStores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
 import { maskUrl } from "../src/util/mask.ts";
 import { buildPlan, EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
+import { LARGE_EPICS } from "./server.ts";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
 const WARMUP = 300;
@@ -33,6 +34,8 @@ interface Row {
   p50: number;
   p99: number;
   max: number;
+  /** Another goal than the dialect's p99 (the large plan's: p50 < 5 ms). */
+  goal?: { q: "p50" | "p99"; ms: number };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -40,10 +43,13 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.max(0, i)] ?? Number.NaN;
 }
 
-async function time(fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
-  for (let i = 0; i < WARMUP; i++) await fn(i);
+async function time(
+  fn: (i: number) => Promise<unknown>,
+  { iterations = ITERATIONS } = {},
+): Promise<{ p50: number; p99: number; max: number }> {
+  for (let i = 0; i < Math.min(WARMUP, iterations); i++) await fn(i);
   const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
+  for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();
     await fn(i);
     samples.push(performance.now() - t0);
@@ -67,6 +73,26 @@ async function bench(dialect: Row["dialect"], database: Database): Promise<Row[]
         evidence: "bench",
       }),
     )),
+  });
+  // A large plan (139 epics, 5,004 tests): a page of tasks, as GET /tasks and list_tasks read it, and every task.
+  const large = await buildPlan(
+    stores,
+    `/tmp/bench-${randomBytes(4).toString("hex")}`,
+    LARGE_EPICS,
+    "bench-large",
+  );
+  const few = { iterations: 300 };
+  rows.push({
+    dialect,
+    operation: "5k: page of 200 tasks",
+    goal: { q: "p50", ms: 5 },
+    ...(await time(() => stores.plan.pageTasks(large.projectId, { limit: 200 }), few)),
+  });
+  rows.push({
+    dialect,
+    operation: "5k: every task (1,668)",
+    goal: { q: "p50", ms: 5 },
+    ...(await time(() => stores.plan.listTasks(large.projectId), few)),
   });
   return rows;
 }
@@ -113,15 +139,15 @@ function report(rows: Row[]): void {
     `\nplan: ${EPICS} epics × ${TASKS_PER_EPIC} tasks × ${TESTS_PER_TASK} tests; ${ITERATIONS} timed calls per operation (after ${WARMUP} warm-up)\n`,
   );
   console.log(
-    `${"database".padEnd(10)}${"operation".padEnd(20)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"max ms".padStart(8)}  goal`,
+    `${"database".padEnd(10)}${"operation".padEnd(26)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"max ms".padStart(8)}  goal`,
   );
   let allMet = true;
   for (const r of rows) {
-    const goal = GOALS_MS[r.dialect];
-    const met = r.p99 < goal;
+    const { q, ms: goal } = r.goal ?? { q: "p99" as const, ms: GOALS_MS[r.dialect] };
+    const met = r[q] < goal;
     allMet &&= met;
     console.log(
-      `${r.dialect.padEnd(10)}${r.operation.padEnd(20)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}  p99 < ${goal} ms: ${met ? "met" : "MISSED"}`,
+      `${r.dialect.padEnd(10)}${r.operation.padEnd(26)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}  ${q} < ${goal} ms: ${met ? "met" : "MISSED"}`,
     );
   }
   console.log(`\n${allMet ? "all goals met" : "some goals missed"}`);

@@ -5,15 +5,20 @@ export const EPICS = 25;
 export const TASKS_PER_EPIC = 12;
 export const TESTS_PER_TASK = 3;
 
-/** Creates the project and its plan; returns its id and the tests of the tasks left open. */
+/**
+ * Creates the project and its plan of `epics` epics (900 tests by default; 139 epics make 5,004);
+ * returns its id and the tests of the tasks left open.
+ */
 export async function buildPlan(
   stores: Stores,
   directory: string,
+  epics = EPICS,
+  name = "bench",
 ): Promise<{ projectId: number; openTestIds: number[] }> {
-  const project = await stores.projects.create({ name: "bench", directory });
+  const project = await stores.projects.create({ name, directory });
   const openTestIds: number[] = [];
   let taskIndex = 0;
-  for (let e = 0; e < EPICS; e++) {
+  for (let e = 0; e < epics; e++) {
     const epic = await stores.plan.createEpic(project.id, { name: `Epic ${e + 1}`, priority: e });
     const tasks = await stores.plan.expandEpic(
       project.id,
@@ -30,7 +35,7 @@ export async function buildPlan(
       })),
     );
     for (const task of tasks) {
-      if (++taskIndex > (EPICS * TASKS_PER_EPIC) / 3) {
+      if (++taskIndex > (epics * TASKS_PER_EPIC) / 3) {
         openTestIds.push(...task.tests.map((t) => t.id));
         continue;
       }
@@ -40,6 +45,6 @@ export async function buildPlan(
     }
   }
   const progress = await stores.plan.progress(project.id);
-  if (progress.tests_total !== EPICS * TASKS_PER_EPIC * TESTS_PER_TASK) throw new Error("plan was not built");
+  if (progress.tests_total !== epics * TASKS_PER_EPIC * TESTS_PER_TASK) throw new Error("plan was not built");
   return { projectId: project.id, openTestIds };
 }

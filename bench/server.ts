@@ -24,10 +24,17 @@ export interface BenchServer {
   stores: Stores;
   bus: EventBus;
   projectId: number;
+  /** With `large`: a second project, of 5,004 tests. */
+  largeProjectId: number | null;
   close(): Promise<void>;
 }
 
-export async function startBenchServer(name: string): Promise<BenchServer> {
+export const LARGE_EPICS = 139;
+
+export async function startBenchServer(
+  name: string,
+  options: { readCacheTtlMs?: number; large?: boolean } = {},
+): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), `baton-bench-${name}-`));
   const home = join(dir, "home");
   mkdirSync(home);
@@ -48,16 +55,19 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     browser: null,
     batonHome: home,
   });
-  const app = await buildServer({
-    database,
-    stores,
-    bus,
-    orchestrator,
-    config,
-    home,
-    env,
-    auth: Auth.fromConfig(config.auth, home),
-  });
+  const app = await buildServer(
+    {
+      database,
+      stores,
+      bus,
+      orchestrator,
+      config,
+      home,
+      env,
+      auth: Auth.fromConfig(config.auth, home),
+    },
+    options.readCacheTtlMs === undefined ? {} : { readCacheTtlMs: options.readCacheTtlMs },
+  );
   const close = async () => {
     await app.close();
     await database.close();
@@ -65,8 +75,11 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
   };
   try {
     const { projectId } = await buildPlan(stores, join(dir, `app-${randomBytes(3).toString("hex")}`));
+    const large = options.large
+      ? await buildPlan(stores, join(dir, "app-large"), LARGE_EPICS, "bench-large")
+      : null;
     const base = await app.listen({ port: 0, host: "127.0.0.1" });
-    return { base, stores, bus, projectId, close };
+    return { base, stores, bus, projectId, largeProjectId: large?.projectId ?? null, close };
   } catch (error) {
     await close();
     throw error;

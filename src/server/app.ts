@@ -25,6 +25,7 @@ import type { Orchestrator } from "../orchestrator/orchestrator.ts";
 import { BATON_VERSION } from "../version.ts";
 import type { Auth } from "./auth.ts";
 import { registerErrorHandling } from "./errors.ts";
+import { registerEtags } from "./etag.ts";
 import { ReadCache } from "./read-cache.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { logsRoutes } from "./routes/logs.ts";
@@ -88,6 +89,8 @@ export async function buildServer(
     extraRoutes?: Routes[];
     /** How the server follows events other processes write (false: it does not; see events/feed.ts). */
     feed?: FeedOptions | false;
+    /** How long a read's answer is reused (default READ_CACHE_TTL_MS; 0: only identical reads in flight share one). */
+    readCacheTtlMs?: number;
   } = {},
 ): Promise<ApiApp> {
   const app = Fastify({
@@ -125,7 +128,9 @@ export async function buildServer(
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   deps.auth.register(app);
-  new ReadCache().register(app, deps.bus);
+  // In this order: the cache keeps the whole answer, then a client holding it gets a 304.
+  new ReadCache(options.readCacheTtlMs).register(app, deps.bus);
+  registerEtags(app);
   for (const routes of [...ROUTES, ...(options.extraRoutes ?? [])]) routes(app, deps);
   uiRoutes(app, deps); // the web UI: every path outside /api (after the API's routes)
   if (options.feed !== false) {

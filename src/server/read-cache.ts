@@ -26,9 +26,21 @@ interface Entry {
   projectId: number | null;
 }
 
+/** A read another request of the same URL waits for: its answer, or null when it was not one to share. */
+type Inflight = {
+  answer: Promise<Entry | null>;
+  resolve: (entry: Entry | null) => void;
+  projectId: number | null;
+};
+
 export class ReadCache {
   private readonly entries: LRUCache<string, Entry>;
+  /** Reads under way, by URL: identical reads arriving meanwhile get the same answer (one query). */
+  private readonly inflight = new Map<string, Inflight>();
+  /** The in-flight read each request leads. */
+  private readonly leading = new WeakMap<object, { url: string; read: Inflight }>();
 
+  /** `ttlMs` 0: answers are not kept, only identical reads in flight share one. */
   constructor(
     private readonly ttlMs = READ_CACHE_TTL_MS,
     private readonly now: () => number = Date.now,
@@ -48,14 +60,16 @@ export class ReadCache {
 
   /** Drops what a change to `projectId` (undefined: any project) may have made stale. */
   invalidate(projectId?: number): void {
+    const stale = (entry: { projectId: number | null }) =>
+      projectId === undefined || entry.projectId === null || entry.projectId === projectId;
+    // A read under way may have read before the change: later requests do not join it.
+    for (const [url, read] of this.inflight) if (stale(read)) this.inflight.delete(url);
     if (projectId === undefined) {
       this.entries.clear();
       return;
     }
-    const stale = [...this.entries.entries()].filter(
-      ([, entry]) => entry.projectId === null || entry.projectId === projectId,
-    );
-    for (const [key] of stale) this.entries.delete(key);
+    for (const [key] of [...this.entries.entries()].filter(([, entry]) => stale(entry)))
+      this.entries.delete(key);
   }
 
   register(app: FastifyInstance, bus: EventBus): void {
@@ -63,14 +77,28 @@ export class ReadCache {
     app.addHook("onClose", async () => unsubscribe());
     app.addHook("onRequest", async (request, reply) => {
       if (request.method !== "GET") return;
+      const match = CACHEABLE.exec(request.url);
+      if (match === null) return;
       const hit = this.entries.get(request.url);
-      if (hit === undefined) return;
-      if (this.now() - hit.at > this.ttlMs) {
-        this.entries.delete(request.url);
-        return;
+      if (hit !== undefined && this.now() - hit.at <= this.ttlMs) {
+        reply.header(CACHE_HEADER, "hit").type(hit.contentType).send(hit.body);
+        return reply;
       }
-      reply.header(CACHE_HEADER, "hit").type(hit.contentType).send(hit.body);
-      return reply;
+      if (hit !== undefined) this.entries.delete(request.url);
+      const under = this.inflight.get(request.url);
+      if (under !== undefined) {
+        const shared = await under.answer;
+        if (shared === null) return; // the first read failed or was not a 200: read for itself
+        reply.header(CACHE_HEADER, "shared").type(shared.contentType).send(shared.body);
+        return reply;
+      }
+      let resolve: (entry: Entry | null) => void = () => {};
+      const answer = new Promise<Entry | null>((r) => {
+        resolve = r;
+      });
+      const read = { answer, resolve, projectId: match[1] === undefined ? null : Number(match[1]) };
+      this.inflight.set(request.url, read);
+      this.leading.set(request, { url: request.url, read });
     });
     app.addHook("onSend", async (request, reply, payload) => {
       if (request.method !== "GET") {
@@ -78,22 +106,32 @@ export class ReadCache {
         if (request.url.startsWith("/api/")) this.invalidate();
         return payload;
       }
-      const match = CACHEABLE.exec(request.url);
-      if (
-        match === null ||
-        reply.statusCode !== 200 ||
-        typeof payload !== "string" ||
-        reply.hasHeader(CACHE_HEADER)
-      ) {
-        return payload;
-      }
-      this.entries.set(request.url, {
-        at: this.now(),
-        body: payload,
-        contentType: String(reply.getHeader("content-type") ?? "application/json; charset=utf-8"),
-        projectId: match[1] === undefined ? null : Number(match[1]),
-      });
+      const led = this.leading.get(request);
+      if (led === undefined || reply.hasHeader(CACHE_HEADER)) return payload;
+      const entry =
+        reply.statusCode === 200 && typeof payload === "string"
+          ? {
+              at: this.now(),
+              body: payload,
+              contentType: String(reply.getHeader("content-type") ?? "application/json; charset=utf-8"),
+              projectId: led.read.projectId,
+            }
+          : null;
+      this.settle(request, entry);
+      if (entry !== null && this.ttlMs > 0) this.entries.set(request.url, entry);
       return payload;
     });
+    // A read that ends without an answer (aborted, failed before onSend) lets its waiters read.
+    app.addHook("onResponse", async (request) => this.settle(request, null));
+    app.addHook("onRequestAbort", async (request) => this.settle(request, null));
+  }
+
+  /** Ends the read `request` leads: its waiters get `entry` (null: read for themselves). */
+  private settle(request: object, entry: Entry | null): void {
+    const led = this.leading.get(request);
+    if (led === undefined) return;
+    this.leading.delete(request);
+    if (this.inflight.get(led.url) === led.read) this.inflight.delete(led.url);
+    led.read.resolve(entry);
   }
 }

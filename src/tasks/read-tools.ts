@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Progress } from "../plan/progress.ts";
-import { DEFAULT_LIMIT, defineTool, IdArg, LimitArg, OffsetArg, page, type TaskToolContext } from "./tool.ts";
+import { decodeTaskCursor, encodeTaskCursor } from "../plan/task-cursor.ts";
+import { DEFAULT_LIMIT, defineTool, IdArg, LimitArg, page, type TaskToolContext } from "./tool.ts";
 import {
   epicLineView,
   progressView,
@@ -68,27 +69,24 @@ export const getEpic = defineTool({
 
 export const listTasks = defineTool({
   name: "list_tasks",
-  description: `Tasks in plan order, paged (limit default ${DEFAULT_LIMIT}); more: true when there are more. only_pending: tasks not done.`,
+  description: `Tasks in plan order, paged (limit default ${DEFAULT_LIMIT}); next: pass it as after for the next page. only_pending: tasks not done.`,
   input: {
     epic_id: IdArg.optional(),
     only_pending: z.boolean().optional(),
     limit: LimitArg,
-    offset: OffsetArg,
+    after: z.string().optional(),
   },
   async run(args, ctx) {
-    const limit = args.limit ?? DEFAULT_LIMIT;
-    const offset = args.offset ?? 0;
-    const rows = await ctx.stores.plan.listTasks(ctx.projectId, {
+    const { tasks, next } = await ctx.stores.plan.pageTasks(ctx.projectId, {
       ...(args.epic_id === undefined ? {} : { epic_id: args.epic_id }),
       ...(args.only_pending ? { status: "open" as const } : {}),
-      limit: limit + 1,
-      offset,
+      ...(args.after === undefined ? {} : { after: decodeTaskCursor(args.after) }),
+      limit: args.limit ?? DEFAULT_LIMIT,
     });
     // An empty list for an epic id: make sure the epic exists in this project (else "not found").
-    if (rows.length === 0 && args.epic_id !== undefined)
+    if (tasks.length === 0 && args.epic_id !== undefined)
       await ctx.stores.plan.getEpic(ctx.projectId, args.epic_id);
-    const { items, more } = page(rows, limit);
-    return { tasks: items.map(taskLineView), ...(more ? { more, next_offset: offset + limit } : {}) };
+    return { tasks: tasks.map(taskLineView), ...(next ? { next: encodeTaskCursor(next) } : {}) };
   },
 });
 

@@ -43,7 +43,6 @@ export const IdArg = numeric(z.number().int().positive().max(MAX_ID));
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
 export const LimitArg = numeric(z.number().int().min(1).max(MAX_LIMIT)).optional();
-export const OffsetArg = numeric(z.number().int().min(0)).optional();
 
 /** A page of a list: the items, and `more: true` when the list goes on past them. */
 export function page<T>(rows: T[], limit: number): { items: T[]; more?: true } {

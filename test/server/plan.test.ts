@@ -105,8 +105,25 @@ describeEachDatabase("API plan", (db) => {
     expect(await ids("?status=blocked")).toEqual([exportTask.id]);
     expect(await ids("?status=open")).toEqual([logIn.id, darkMode.id, exportTask.id]);
     expect(await ids(`?epic_id=${extras.id}`)).toEqual([darkMode.id, exportTask.id]);
-    expect(await ids("?limit=2&offset=1")).toEqual([logIn.id, darkMode.id]);
+    // Keyset pages: each answer's `next` is the `after` of the page after it; null on the last.
+    const page = async (query: string) =>
+      (await s.app.inject({ url: `/api/projects/${project.id}/tasks${query}` })).json() as {
+        tasks: { id: number }[];
+        next: string | null;
+      };
+    const first = await page("?limit=3");
+    expect(first.tasks.map((t) => t.id)).toEqual([signUp.id, logIn.id, darkMode.id]);
+    const second = await page(`?limit=3&after=${first.next}`);
+    expect(second).toEqual({ tasks: [expect.objectContaining({ id: exportTask.id })], next: null });
+    // A filtered list pages the same way.
+    const open = await page(`?status=open&limit=1`);
+    expect(open.tasks.map((t) => t.id)).toEqual([logIn.id]);
+    expect((await page(`?status=open&limit=5&after=${open.next}`)).tasks.map((t) => t.id)).toEqual([
+      darkMode.id,
+      exportTask.id,
+    ]);
     const all = await s.app.inject({ url: `/api/projects/${project.id}/tasks` });
+    expect(all.json().next).toBeNull();
     expect(all.json().tasks[2]).toEqual({
       id: darkMode.id,
       epic_id: extras.id,
@@ -126,7 +143,8 @@ describeEachDatabase("API plan", (db) => {
       "?limit=0",
       "?limit=abc",
       "?epic_id=x",
-      "?offset=-1",
+      "?limit=1001",
+      "?after=not-a-cursor",
     ]) {
       const res = await s.app.inject({ url: `/api/projects/${project.id}/tasks${query}` });
       expect(res.statusCode, query).toBe(400);

@@ -92,3 +92,86 @@ it("caches only successful answers of the read routes, in the real server", asyn
     await t.cleanup();
   }
 });
+
+it("gives identical reads in flight one answer (one read), and lets them read for themselves when it fails", async () => {
+  const bus = new EventBus();
+  const app = Fastify();
+  new ReadCache(0).register(app, bus);
+  let reads = 0;
+  let release: () => void = () => {};
+  let gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let fail = false;
+  app.get("/api/projects/:id/tasks", async (request, reply) => {
+    const read = ++reads;
+    const failing = fail;
+    await gate;
+    if (failing) return reply.code(503).send({ code: "X", message: "down" });
+    return { read, url: request.url };
+  });
+  const read = (url = "/api/projects/1/tasks") => app.inject({ url });
+  // Five identical reads while the first is under way: one read, five equal answers.
+  const answers = Promise.all([read(), read(), read(), read(), read()]);
+  await new Promise((r) => setTimeout(r, 20));
+  const other = read("/api/projects/1/tasks?limit=5"); // another URL reads for itself
+  await new Promise((r) => setTimeout(r, 20));
+  expect(reads).toBe(2);
+  release();
+  const done = await answers;
+  expect(done.map((r) => r.json().read)).toEqual([1, 1, 1, 1, 1]);
+  expect(done.map((r) => r.headers[CACHE_HEADER] ?? "led")).toEqual([
+    "led",
+    "shared",
+    "shared",
+    "shared",
+    "shared",
+  ]);
+  expect((await other).json().url).toBe("/api/projects/1/tasks?limit=5");
+  // With the TTL 0 nothing is kept: the next read reads again.
+  expect((await read()).json().read).toBe(3);
+
+  // A read that fails does not hand its failure on: the waiters read for themselves.
+  gate = new Promise<void>((r) => {
+    release = r;
+  });
+  fail = true;
+  const failing = Promise.all([read(), read()]);
+  await new Promise((r) => setTimeout(r, 20));
+  fail = false;
+  release();
+  const [first, second] = await failing;
+  expect(first?.statusCode).toBe(503);
+  expect(second?.statusCode).toBe(200);
+  expect(second?.json().read).toBe(5);
+  await app.close();
+});
+
+it("answers 304 with no body to a client that holds the current answer (ETag), and 200 once it changed", async () => {
+  const t = await createTestDatabase("sqlite");
+  try {
+    const s = await testServer(t);
+    const project = await makeProject(t);
+    const url = `/api/projects/${project.id}/tasks`;
+    const first = await s.app.inject({ url });
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^W\/".+"$/);
+    expect(first.headers["cache-control"]).toBe("no-cache");
+    const again = await s.app.inject({ url, headers: { "if-none-match": etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe("");
+    // Another tag, or a list holding this one.
+    expect((await s.app.inject({ url, headers: { "if-none-match": 'W/"other"' } })).statusCode).toBe(200);
+    expect((await s.app.inject({ url, headers: { "if-none-match": `"x", ${etag}` } })).statusCode).toBe(304);
+    // The plan changes: the old tag gets the new answer.
+    const epic = await t.stores.plan.createEpic(project.id, { name: "New", priority: 1 });
+    await t.stores.plan.expandEpic(project.id, epic.id, [
+      { description: "A task", action: "Do it.", tests: [] },
+    ]);
+    const changed = await s.app.inject({ url, headers: { "if-none-match": etag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().tasks).toHaveLength(1);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -232,10 +232,13 @@ describeEachDatabase("plan store", (db) => {
     expect((await t.stores.plan.listTasks(p.id, { status: "done" })).map((x) => x.description)).toEqual([
       "a",
     ]);
-    expect((await t.stores.plan.listTasks(p.id, { limit: 2, offset: 1 })).map((x) => x.description)).toEqual([
-      "b",
-      "c",
-    ]);
+    const first = await t.stores.plan.pageTasks(p.id, { limit: 1 });
+    expect(first.tasks.map((x) => x.description)).toEqual(["a"]);
+    const second = await t.stores.plan.pageTasks(p.id, { limit: 2, after: first.next ?? undefined });
+    expect(second.tasks.map((x) => x.description)).toEqual(["b", "c"]);
+    expect(second.tasks[0]).toMatchObject({ tests_total: expect.any(Number), tests_passing: 0 });
+    const last = await t.stores.plan.pageTasks(p.id, { limit: 2, after: second.next ?? undefined });
+    expect(last).toEqual({ tasks: [expect.objectContaining({ description: "d" })], next: null });
     expect(await t.stores.plan.listTests(p.id, { status: "passing" })).toHaveLength(1);
     expect(await t.stores.plan.listTests(p.id, { task_id: tasks[1]?.id ?? 0 })).toHaveLength(1);
   });

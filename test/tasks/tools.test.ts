@@ -235,7 +235,7 @@ describeEachDatabase("task tools", (db) => {
     expect((await t.stores.plan.getTask(theirs.projectId, taskId)).tests[0]?.status).toBe("unknown");
   });
 
-  it("pages task lists and says more: true until the last page", async () => {
+  it("pages task lists by cursor and gives the next page's cursor until the last page", async () => {
     const ctx = await projectContext(db());
     const epic = await ok(ctx, "create_epic", { name: "Big" });
     await ok(ctx, "expand_epic", {
@@ -244,7 +244,7 @@ describeEachDatabase("task tools", (db) => {
     });
     const first = await ok(ctx, "list_tasks", { limit: 2 });
     expect(first.tasks.map((x: { description: string }) => x.description)).toEqual(["a", "b"]);
-    expect(first).toMatchObject({ more: true, next_offset: 2 });
+    expect(first.next).toEqual(expect.any(String));
     expect(first.tasks[0]).toEqual({
       id: expect.any(Number),
       epic_id: epic.id,
@@ -253,9 +253,15 @@ describeEachDatabase("task tools", (db) => {
       priority: 0,
       tests: "0/1",
     });
-    const last = await ok(ctx, "list_tasks", { limit: "2", offset: "4" });
+    const second = await ok(ctx, "list_tasks", { limit: "2", after: first.next });
+    expect(second.tasks.map((x: { description: string }) => x.description)).toEqual(["c", "d"]);
+    const last = await ok(ctx, "list_tasks", { limit: "2", after: second.next });
     expect(last.tasks.map((x: { description: string }) => x.description)).toEqual(["e"]);
-    expect(last.more).toBeUndefined();
+    expect(last.next).toBeUndefined();
+    // A cursor that is not one of ours is refused with the field named.
+    expect(await refused(ctx, "list_tasks", { after: "page-2" })).toMatch(
+      /after is not a cursor of this list/,
+    );
 
     await ok(ctx, "update_task_status", { task_id: first.tasks[0].id, done: false });
     const firstTest = (await ok(ctx, "list_tests", { task_id: first.tasks[0].id })).tests[0];

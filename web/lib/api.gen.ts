@@ -1358,7 +1358,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Tasks in plan order with their test counts, by status or epic */
+    /** Tasks in plan order with their test counts, by status or epic, a page at a time */
     get: {
       parameters: {
         query?: {
@@ -1366,8 +1366,10 @@ export interface paths {
           status?: ("pending" | "in_progress" | "done" | "blocked") | "open";
           /** @description only the tasks of this epic */
           epic_id?: number;
+          /** @description tasks per page (default 200, at most 1000) */
           limit?: number;
-          offset?: number;
+          /** @description the `next` of the previous page: the page after it */
+          after?: string;
         };
         header?: never;
         path: {
@@ -1398,6 +1400,8 @@ export interface paths {
                   total: number;
                 };
               }[];
+              /** @description pass as `after` for the next page; null on the last */
+              next: string | null;
             };
           };
         };

@@ -83,21 +83,23 @@ export const useEpics = (id: number) =>
       data(client.GET("/api/projects/{id}/epics", { params: { path: { id } }, signal })).then((r) => r.epics),
   });
 
-/** Every task of the plan, read a page of 1,000 at a time. */
+/** Every task of the plan, read a page of 1,000 at a time (each page's `next` is the `after` of the one after it). */
 export const useTasks = (id: number) =>
   useQuery({
     queryKey: keys.tasks(id),
     queryFn: async ({ signal }) => {
       const all: TaskSummary[] = [];
-      for (let offset = 0; ; offset += 1000) {
-        const { tasks } = await data(
+      let after: string | undefined;
+      for (;;) {
+        const { tasks, next } = await data(
           client.GET("/api/projects/{id}/tasks", {
-            params: { path: { id }, query: { limit: 1000, offset } },
+            params: { path: { id }, query: { limit: 1000, ...(after === undefined ? {} : { after }) } },
             signal,
           }),
         );
         all.push(...tasks);
-        if (tasks.length < 1000) return all;
+        if (next === null) return all;
+        after = next;
       }
     },
   });

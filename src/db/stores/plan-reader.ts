@@ -10,6 +10,7 @@ import type {
 } from "../../plan/model.ts";
 import { isOpenTask, TASK_STATUSES } from "../../plan/model.ts";
 import { type PlanCounts, type Progress, percent, toProgress } from "../../plan/progress.ts";
+import type { TaskCursor } from "../../plan/task-cursor.ts";
 import type { DatabaseSchema } from "../schema.ts";
 import type { StoreDeps } from "./event-log.ts";
 import { epicIn, taskIn, testsOfTask, toTest } from "./plan-rows.ts";
@@ -52,8 +53,6 @@ export interface TaskFilter {
   epic_id?: number;
   /** A status, or "open" for every status but done. */
   status?: TaskStatus | "open";
-  limit?: number;
-  offset?: number;
 }
 
 // What progress counts in each table; shared by one project's progress and every project's.
@@ -255,30 +254,26 @@ export class PlanReader {
   }
 
   /** Tasks in plan order (epic priority, task priority, id), with their test counts. */
+  /** Every task matching `filter`, in plan order. */
   async listTasks(projectId: number, filter: TaskFilter = {}): Promise<TaskSummary[]> {
-    let query = this.deps.db
+    return (await this.pageTasks(projectId, filter)).tasks;
+  }
+
+  /**
+   * Tasks matching `filter` in plan order, at most `limit` after `after` (keyset paging), with
+   * the cursor of the next page (null on the last). Two queries whatever the page: the tasks,
+   * then their test counts.
+   */
+  async pageTasks(
+    projectId: number,
+    filter: TaskFilter & { limit?: number; after?: TaskCursor } = {},
+  ): Promise<{ tasks: TaskSummary[]; next: TaskCursor | null }> {
+    const { db } = this.deps;
+    let query = db
       .selectFrom("tasks as t")
       .innerJoin("epics as e", "e.id", "t.epic_id")
       .selectAll("t")
-      .select((eb) => [
-        eb
-          .selectFrom("tests")
-          .select(eb.fn.countAll<number>().as("n"))
-          .whereRef("tests.task_id", "=", "t.id")
-          .as("tests_total"),
-        eb
-          .selectFrom("tests")
-          .select(eb.fn.countAll<number>().as("n"))
-          .whereRef("tests.task_id", "=", "t.id")
-          .where("tests.status", "=", "passing")
-          .as("tests_passing"),
-        eb
-          .selectFrom("tests")
-          .select(eb.fn.countAll<number>().as("n"))
-          .whereRef("tests.task_id", "=", "t.id")
-          .where("tests.status", "=", "failing")
-          .as("tests_failing"),
-      ])
+      .select("e.priority as epic_priority")
       .where("t.project_id", "=", projectId)
       .orderBy("e.priority")
       .orderBy("e.id")
@@ -287,14 +282,61 @@ export class PlanReader {
     if (filter.epic_id !== undefined) query = query.where("t.epic_id", "=", filter.epic_id);
     if (filter.status === "open") query = query.where("t.status", "in", OPEN_TASK_STATUSES);
     else if (filter.status !== undefined) query = query.where("t.status", "=", filter.status);
-    if (filter.limit !== undefined) query = query.limit(filter.limit).offset(filter.offset ?? 0);
+    const { after, limit } = filter;
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb(eb.refTuple("e.priority", "e.id", "t.priority", "t.id"), ">", eb.tuple(...after)),
+      );
+    }
+    if (limit !== undefined) query = query.limit(limit + 1);
     const rows = await query.execute();
-    return rows.map((r) => ({
-      ...r,
-      tests_total: Number(r.tests_total ?? 0),
-      tests_passing: Number(r.tests_passing ?? 0),
-      tests_failing: Number(r.tests_failing ?? 0),
-    }));
+    const more = limit !== undefined && rows.length > limit;
+    if (more) rows.length = limit;
+    const counts = new Map<number, { total: number; passing: number; failing: number }>();
+    const countTests = db
+      .selectFrom("tests")
+      .select((eb) => [
+        "task_id",
+        eb.fn.countAll<number>().as("total"),
+        eb.fn.sum<number>(eb.case().when("status", "=", "passing").then(1).else(0).end()).as("passing"),
+        eb.fn.sum<number>(eb.case().when("status", "=", "failing").then(1).else(0).end()).as("failing"),
+      ])
+      .groupBy("task_id");
+    // A page: the tests of its tasks; the whole list (or a page too long for one statement's
+    // parameters): every test of the project.
+    const found =
+      limit === undefined || rows.length > 1_000
+        ? await countTests.where("project_id", "=", projectId).execute()
+        : rows.length === 0
+          ? []
+          : await countTests
+              .where(
+                "task_id",
+                "in",
+                rows.map((r) => r.id),
+              )
+              .execute();
+    for (const c of found) {
+      counts.set(c.task_id, {
+        total: Number(c.total),
+        passing: Number(c.passing),
+        failing: Number(c.failing),
+      });
+    }
+    const tasks = rows.map(({ epic_priority: _, ...task }) => {
+      const c = counts.get(task.id);
+      return {
+        ...task,
+        tests_total: c?.total ?? 0,
+        tests_passing: c?.passing ?? 0,
+        tests_failing: c?.failing ?? 0,
+      };
+    });
+    const last = rows.at(-1);
+    return {
+      tasks,
+      next: more && last ? [last.epic_priority, last.epic_id, last.priority, last.id] : null,
+    };
   }
 
   async getTask(projectId: number, taskId: number | string): Promise<TaskWithTests> {

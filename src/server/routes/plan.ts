@@ -3,11 +3,16 @@ import { fail, isBatonError } from "../../errors.ts";
 import { readPlanCoverage } from "../../plan/coverage.ts";
 import { TaskStatus, TaskWithTests } from "../../plan/model.ts";
 import { progressSummary } from "../../plan/progress.ts";
+import { decodeTaskCursor, encodeTaskCursor } from "../../plan/task-cursor.ts";
 import { epicLine, taskLine } from "../../projects/status-report.ts";
 import type { Routes } from "../app.ts";
 import { PathId, ProjectParams } from "../schemas/common.ts";
 import { errorResponses } from "../schemas/error.ts";
 import { Coverage, EpicDetail, EpicLine, ProgressSummary, TaskLine } from "../schemas/plan.ts";
+
+/** Tasks per page of GET /tasks by default, and at most. */
+export const TASK_PAGE = 200;
+export const MAX_TASK_PAGE = 1000;
 
 const TasksQuery = z.object({
   status: z
@@ -15,8 +20,14 @@ const TasksQuery = z.object({
     .optional()
     .describe("only tasks with this status; open: every status but done"),
   epic_id: PathId.optional().describe("only the tasks of this epic"),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TASK_PAGE)
+    .default(TASK_PAGE)
+    .describe(`tasks per page (default ${TASK_PAGE}, at most ${MAX_TASK_PAGE})`),
+  after: z.string().optional().describe("the `next` of the previous page: the page after it"),
 });
 
 /** Read-only views of a project's plan: progress, epics, tasks (with their tests), coverage. */
@@ -88,21 +99,28 @@ export const planRoutes: Routes = (app, deps) => {
     {
       schema: {
         tags: ["plan"],
-        summary: "Tasks in plan order with their test counts, by status or epic",
+        summary: "Tasks in plan order with their test counts, by status or epic, a page at a time",
         params: ProjectParams,
         querystring: TasksQuery,
-        response: { 200: z.object({ tasks: z.array(TaskLine) }), ...errorResponses(400, 404) },
+        response: {
+          200: z.object({
+            tasks: z.array(TaskLine),
+            next: z.string().nullable().describe("pass as `after` for the next page; null on the last"),
+          }),
+          ...errorResponses(400, 404),
+        },
       },
     },
     async (request) => {
       const p = await project(request.params.id);
-      const { status, epic_id, limit, offset } = request.query;
-      const tasks = await stores.plan.listTasks(p.id, {
+      const { status, epic_id, limit, after } = request.query;
+      const page = await stores.plan.pageTasks(p.id, {
         ...(status === undefined ? {} : { status }),
         ...(epic_id === undefined ? {} : { epic_id }),
-        ...(limit === undefined ? {} : { limit, offset }),
+        ...(after === undefined ? {} : { after: decodeTaskCursor(after) }),
+        limit,
       });
-      return { tasks: tasks.map(taskLine) };
+      return { tasks: page.tasks.map(taskLine), next: page.next && encodeTaskCursor(page.next) };
     },
   );
 
