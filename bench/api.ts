@@ -28,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import type { EventBus } from "../src/events/bus.ts";
 import { READ_CACHE_LIMITS } from "../src/server/read-cache.ts";
+import { TASK_PAGE } from "../src/server/routes/plan.ts";
 import { load } from "./figures.ts";
 import { EPICS, TASKS_PER_EPIC, TESTS_PER_TASK } from "./plan.ts";
 import { LARGE_EPICS, quantile, startBenchServer } from "./server.ts";
@@ -261,7 +262,7 @@ async function benchWebSocket(
 function report(rows: Row[]): void {
   const ms = (n: number | null) => (n === null ? "-" : n.toFixed(2)).padStart(9);
   console.log(
-    `\nplans: GET project on ${EPICS * TASKS_PER_EPIC * TESTS_PER_TASK} tests, /tasks on ${LARGE_EPICS * TASKS_PER_EPIC * TESTS_PER_TASK} (default page of 200); SQLite; read cache off; ${DURATION_S} s per measurement; HTTP at ${CONNECTIONS} connections\n`,
+    `\nplans: GET project on ${EPICS * TASKS_PER_EPIC * TESTS_PER_TASK} tests, /tasks on ${LARGE_EPICS * TASKS_PER_EPIC * TESTS_PER_TASK} (default page of ${TASK_PAGE}); SQLite; read cache off; ${DURATION_S} s per measurement; HTTP at ${CONNECTIONS} connections\n`,
   );
   console.log(
     `${"measurement".padEnd(44)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"max ms".padStart(9)}  goal`,

@@ -28,7 +28,8 @@ export function registerEtags(app: FastifyInstance): void {
     ) {
       return payload;
     }
-    const etag = etagOf(payload);
+    // The read cache sets the tag of the answers it keeps or shares (hashed once, not per request).
+    const etag = String(reply.getHeader("etag") ?? etagOf(payload));
     reply.header("etag", etag).header("cache-control", "no-cache");
     if (!noneMatch(request.headers["if-none-match"], etag)) return payload;
     reply.code(304).removeHeader("content-type").removeHeader("content-length");

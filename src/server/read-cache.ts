@@ -9,6 +9,7 @@
 import type { FastifyInstance } from "fastify";
 import { LRUCache } from "lru-cache";
 import type { EventBus } from "../events/bus.ts";
+import { etagOf } from "./etag.ts";
 
 /** GET routes whose answers are cached: the project list, a project, and its plan views. */
 const CACHEABLE =
@@ -21,6 +22,8 @@ export const CACHE_HEADER = "x-baton-cache";
 interface Entry {
   at: number;
   body: string;
+  /** The body's ETag, computed once for every request it answers. */
+  etag: string;
   contentType: string;
   /** null: the project list (changes with any project). */
   projectId: number | null;
@@ -81,7 +84,7 @@ export class ReadCache {
       if (match === null) return;
       const hit = this.entries.get(request.url);
       if (hit !== undefined && this.now() - hit.at <= this.ttlMs) {
-        reply.header(CACHE_HEADER, "hit").type(hit.contentType).send(hit.body);
+        reply.header(CACHE_HEADER, "hit").header("etag", hit.etag).type(hit.contentType).send(hit.body);
         return reply;
       }
       if (hit !== undefined) this.entries.delete(request.url);
@@ -89,7 +92,11 @@ export class ReadCache {
       if (under !== undefined) {
         const shared = await under.answer;
         if (shared === null) return; // the first read failed or was not a 200: read for itself
-        reply.header(CACHE_HEADER, "shared").type(shared.contentType).send(shared.body);
+        reply
+          .header(CACHE_HEADER, "shared")
+          .header("etag", shared.etag)
+          .type(shared.contentType)
+          .send(shared.body);
         return reply;
       }
       let resolve: (entry: Entry | null) => void = () => {};
@@ -99,6 +106,10 @@ export class ReadCache {
       const read = { answer, resolve, projectId: match[1] === undefined ? null : Number(match[1]) };
       this.inflight.set(request.url, read);
       this.leading.set(request, { url: request.url, read });
+      // Let the requests that arrived with this one join it before it reads (the database answers
+      // SQLite reads synchronously, so without this turn no read is ever "in flight"): each of
+      // them gets an answer read after it arrived.
+      await new Promise((resolve) => setImmediate(resolve));
     });
     app.addHook("onSend", async (request, reply, payload) => {
       if (request.method !== "GET") {
@@ -113,10 +124,12 @@ export class ReadCache {
           ? {
               at: this.now(),
               body: payload,
+              etag: etagOf(payload),
               contentType: String(reply.getHeader("content-type") ?? "application/json; charset=utf-8"),
               projectId: led.read.projectId,
             }
           : null;
+      if (entry !== null) reply.header("etag", entry.etag);
       this.settle(request, entry);
       if (entry !== null && this.ttlMs > 0) this.entries.set(request.url, entry);
       return payload;

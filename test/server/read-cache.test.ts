@@ -175,3 +175,16 @@ it("answers 304 with no body to a client that holds the current answer (ETag), a
     await t.cleanup();
   }
 });
+
+it("lets reads that arrive together share one read even when the read itself never waits (SQLite)", async () => {
+  const app = Fastify();
+  new ReadCache(0).register(app, new EventBus());
+  let reads = 0;
+  app.get("/api/projects/:id", async () => ({ read: ++reads })); // answers at once, as better-sqlite3 does
+  const answers = await Promise.all(Array.from({ length: 8 }, () => app.inject({ url: "/api/projects/3" })));
+  expect(answers.map((r) => r.json().read)).toEqual(Array(8).fill(1));
+  expect(reads).toBe(1);
+  // One arriving later reads again: nothing is kept with the TTL 0.
+  expect((await app.inject({ url: "/api/projects/3" })).json().read).toBe(2);
+  await app.close();
+});

@@ -1366,7 +1366,7 @@ export interface paths {
           status?: ("pending" | "in_progress" | "done" | "blocked") | "open";
           /** @description only the tasks of this epic */
           epic_id?: number;
-          /** @description tasks per page (default 200, at most 1000) */
+          /** @description tasks per page (default 100, at most 1000) */
           limit?: number;
           /** @description the `next` of the previous page: the page after it */
           after?: string;

@@ -11,7 +11,7 @@ import { errorResponses } from "../schemas/error.ts";
 import { Coverage, EpicDetail, EpicLine, ProgressSummary, TaskLine } from "../schemas/plan.ts";
 
 /** Tasks per page of GET /tasks by default, and at most. */
-export const TASK_PAGE = 200;
+export const TASK_PAGE = 100;
 export const MAX_TASK_PAGE = 1000;
 
 const TasksQuery = z.object({
