@@ -90,6 +90,17 @@ it("compiles src/ to lib/ at install, runs the compiled code from it, and runs t
     summaries,
     readFileSync(summaries, "utf8").replace("show a project's", "CHANGED: show a project's"),
   );
+  // While lib/ counts as current it is what runs (the old text); BATON_FROM_SOURCE=1 runs the sources.
+  const future = new Date(Date.now() + 60_000);
+  utimesSync(join(root, "lib", ".built"), future, future);
+  expect(libIsCurrent(root)).toBe(true);
+  expect(run("--help").stdout).not.toContain("CHANGED");
+  const fromSource = spawnSync(process.execPath, [join(root, "bin", "baton.js"), "--help"], {
+    cwd: w.cwd,
+    env: { ...env, BATON_FROM_SOURCE: "1" },
+    encoding: "utf8",
+  });
+  expect(fromSource.stdout).toContain("CHANGED: show a project's");
   const past = new Date(Date.now() - 60_000);
   utimesSync(join(root, "lib", ".built"), past, past);
   expect(libIsCurrent(root)).toBe(false);
