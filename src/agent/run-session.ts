@@ -1,4 +1,4 @@
-import { type Query, query, type SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
+import type { Query, SDKResultMessage } from "@anthropic-ai/claude-agent-sdk";
 import { type Clock, systemClock } from "../db/clock.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -7,20 +7,15 @@ import type { Logger } from "../logs/process-log.ts";
 import type { LiveSession } from "../orchestrator/session-lifecycle.ts";
 import type { Project } from "../projects/model.ts";
 import type { Session, TerminalSessionStatus } from "../sessions/model.ts";
-import { TASK_SERVER_NAME } from "../tasks/tools.ts";
-import { BROWSER_WITHHELD_TOOLS } from "./browser.ts";
 import type { Credentials } from "./credentials.ts";
 import { MessageMapper } from "./message-mapper.ts";
 import { classifyModelError } from "./model-errors.ts";
-import { sessionOptions } from "./options.ts";
+import { PreparedSession } from "./prepared-session.ts";
 import { estimateCostUsd } from "./pricing.ts";
 import { boundProgressNote } from "./progress-note.ts";
-import { promptValues, readBuiltinPrompt, renderPrompt } from "./prompts.ts";
-import { SessionRuntime } from "./session-runtime.ts";
+import { promptValues, renderPrompt } from "./prompts.ts";
 import type { SessionSecurity } from "./session-security.ts";
 import { SessionWatch, type StopCause, type WatchLimits } from "./session-watch.ts";
-import { taskServer } from "./task-server.ts";
-import { UsageBuffer } from "./usage-buffer.ts";
 
 export interface AgentDeps {
   stores: Stores;
@@ -59,6 +54,8 @@ export interface SessionRequest {
   onResume?: () => void | Promise<void>;
   /** Called once the session exists and is running (its id and number are final). */
   onStarted?: (session: Session) => void;
+  /** Claude Code started ahead for this session (during the delay before it); used when it serves it. */
+  prepared?: Promise<PreparedSession>;
 }
 
 export interface SessionOutcome {
@@ -99,7 +96,9 @@ export async function runSession(
   const { live, credentials } = started;
   const { session, recorder } = live;
 
-  const abort = new AbortController();
+  const prepared = await preparedFor(deps, request);
+  if ("failed" in prepared) return { status: "error", error: prepared.failed, reason: null, stop: null };
+  const { runtime, usage, abort } = prepared;
 
   let final: SDKResultMessage | undefined;
   let failure: string | null = null;
@@ -108,11 +107,6 @@ export async function runSession(
   let waiting = false;
   let estimatedCost = 0;
   const inputs = new Map<string, unknown>();
-  const usage = new UsageBuffer(
-    (delta) => stores.sessions.addUsage(session.id, delta),
-    (err) => deps.log.warn({ err, session_id: session.id }, "session usage not stored"),
-  );
-  const runtime = new SessionRuntime(deps, project, { id: session.id, ...live }, usage);
   const { guard, environment } = runtime;
   const watch = new SessionWatch(request.limits ?? {}, credentials, request.model, () => clock().getTime());
   // Progress is any change to the plan (or the project's completion), whichever tool made it.
@@ -161,7 +155,8 @@ export async function runSession(
           : "no browser: install Chromium (apt-get install chromium) so sessions can verify UI work",
       });
     }
-    await guard.prepare();
+    // Who the session is, for its tools and hooks (and what was refused as Claude Code was prepared).
+    await prepared.slot.fill({ id: session.id, recorder, stem: live.stem });
     for (const warning of guard.warnings()) {
       await recorder.record("system", { subtype: "sandbox", message: warning });
     }
@@ -169,29 +164,8 @@ export async function runSession(
       await recorder.record("system", { subtype: "credentials", message: warning });
     }
 
-    const tools = runtime.toolServers(
-      { [TASK_SERVER_NAME]: taskServer({ stores, projectId: project.id, sessionId: session.id }) },
-      (servers) => {
-        if (running === undefined) throw new Error("the session has not started");
-        return running.setMcpServers(servers);
-      },
-    );
     const mapper = new MessageMapper(() => clock().getTime());
-    const options = sessionOptions({
-      cwd: project.directory,
-      model: request.model,
-      systemPrompt: readBuiltinPrompt("system"),
-      env: environment.env,
-      mcpServers: tools.servers,
-      extraAllowedTools: tools.allowedTools,
-      withheldTools: BROWSER_WITHHELD_TOOLS,
-      abortController: abort,
-      maxTurns: request.maxTurns,
-      spawn: runtime.processes.spawn,
-      hooks: guard.hooks(),
-      sandbox: guard.sandboxSettings(),
-    });
-    running = query({ prompt, options });
+    running = prepared.send(prompt);
     for await (const message of running) {
       const cause = watch.observe(message);
       if (cause) end(cause);
@@ -246,7 +220,7 @@ export async function runSession(
     await usage.flush();
     clearInterval(ticker);
     clearTimeout(fallback);
-    await runtime.close();
+    await prepared.discard();
     request.signal?.removeEventListener("abort", onAbort);
     unwatchPlan();
   }
@@ -278,6 +252,35 @@ export async function runSession(
             : `${final.subtype}: ${final.errors.join("; ")}`));
   const reason = status === "interrupted" ? (stop?.message ?? "stopped") : null;
   return { status, error, reason, stop };
+}
+
+/**
+ * The session's Claude Code: the one prepared ahead when it serves this session (else it is
+ * ended), or one started now. `failed` says why none could start.
+ */
+async function preparedFor(
+  deps: AgentDeps,
+  request: SessionRequest,
+): Promise<PreparedSession | { failed: string }> {
+  const wanted = {
+    project: request.project,
+    model: request.model,
+    ...(request.maxTurns === undefined ? {} : { maxTurns: request.maxTurns }),
+  };
+  const ahead = await request.prepared?.catch((err: unknown) => {
+    deps.log.warn(
+      { err, project_id: request.project.id },
+      "Claude Code prepared ahead did not start; starting it now",
+    );
+    return undefined;
+  });
+  if (ahead?.serves(wanted)) return ahead;
+  await ahead?.discard();
+  try {
+    return await PreparedSession.prepare(deps, wanted);
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Runs Baton's own work in the project; null when it went well, else what failed, for the session's error. */

@@ -6,8 +6,7 @@
  */
 import { join } from "node:path";
 import type { McpServerConfig, McpSetServersResult } from "@anthropic-ai/claude-agent-sdk";
-import type { SessionRecorder } from "../events/recorder.ts";
-import { browserLogDir } from "../logs/session-log.ts";
+import { browserLogDir, projectLogDir } from "../logs/session-log.ts";
 import type { Project } from "../projects/model.ts";
 import { DockerSessionProcesses } from "../security/docker-processes.ts";
 import { dockerCli, dockerSandboxConfig } from "../security/docker-sandbox.ts";
@@ -19,6 +18,7 @@ import { SESSION_MARK_VARIABLE, SessionProcesses } from "./process-group.ts";
 import type { AgentDeps } from "./run-session.ts";
 import { type SessionEnvironment, sessionEnvironment } from "./session-env.ts";
 import { SessionGuard } from "./session-security.ts";
+import type { SessionSlot } from "./session-slot.ts";
 import type { UsageBuffer } from "./usage-buffer.ts";
 
 const STDERR_LINES_KEPT = 20;
@@ -35,7 +35,6 @@ export class SessionRuntime {
   private readonly stderrLines: string[] = [];
   /** Where the session's logs go: the browser's screenshots go beside them. */
   private readonly logDir: string;
-  private readonly stem: string;
   /** The browser's start, once asked for (a failed start may be asked for again). */
   private opening: Promise<Opened> | null = null;
   private proxyUrl: Promise<string> | null = null;
@@ -43,7 +42,7 @@ export class SessionRuntime {
   constructor(
     deps: AgentDeps,
     project: Project,
-    session: { id: number; recorder: SessionRecorder; logDir: string; stem: string },
+    private readonly session: SessionSlot,
     usage: UsageBuffer,
   ) {
     const onStderr = (text: string) => {
@@ -64,11 +63,9 @@ export class SessionRuntime {
     this.processes = processes;
     this.browser = docker ? null : deps.browser;
     const guard = new SessionGuard(deps.security, project.directory, {
-      refused: async (record) => {
-        usage.add({ denied_commands: 1 });
-        await session.recorder.record("security", record);
-      },
+      refused: (record) => session.refused(record, () => usage.add({ denied_commands: 1 })),
     });
+    this.logDir = projectLogDir(deps.home, project.id);
     this.guard = guard;
     this.devServers =
       processes instanceof SessionProcesses
@@ -77,7 +74,7 @@ export class SessionRuntime {
             jailed: guard.jailsDevServers,
             secrets: guard.secretPaths,
             env: { ...this.environment.env, [SESSION_MARK_VARIABLE]: processes.mark },
-            logDir: session.logDir,
+            logDir: this.logDir,
             judge: (command) => guard.judgeCommand(command, `mcp__${DEV_SERVER_NAME}__start_dev_server`),
           })
         : null;
@@ -88,22 +85,23 @@ export class SessionRuntime {
         : new BrowserProxy({
             localPorts: () => this.devServers?.ports() ?? new Set(),
             refused: (destination, why) => {
-              usage.add({ denied_commands: 1 });
-              void session.recorder
-                .record("security", {
-                  tool: "browser",
-                  command: destination,
-                  allowed: false,
-                  reason: why,
-                  by: "sandbox",
-                })
+              const record = {
+                tool: "browser",
+                command: destination,
+                allowed: false,
+                reason: why,
+                by: "sandbox" as const,
+              };
+              session
+                .refused(record, () => usage.add({ denied_commands: 1 }))
                 .catch((err: unknown) =>
-                  deps.log.warn({ err, session_id: session.id }, "refused browser request not recorded"),
+                  deps.log.warn(
+                    { err, session_id: session.get().id },
+                    "refused browser request not recorded",
+                  ),
                 );
             },
           });
-    this.logDir = session.logDir;
-    this.stem = session.stem;
   }
 
   /** The last lines Claude Code wrote on stderr (for a failure's message). */
@@ -151,7 +149,7 @@ export class SessionRuntime {
           ...servers,
           [BROWSER_SERVER]: browserServer({
             executablePath: browser.executablePath,
-            outputDir: join(this.logDir, browserLogDir(this.stem)),
+            outputDir: join(this.logDir, browserLogDir(this.session.get().stem)),
             proxyServer,
           }),
         });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { discardPrepared, type PreparedSession } from "../agent/prepared-session.ts";
 import type { AgentDeps, SessionOutcome, WorkSessionType } from "../agent/run-session.ts";
 import type { Config } from "../config/schema.ts";
 import { type Clock, systemClock } from "../db/clock.ts";
@@ -372,17 +373,24 @@ export class Orchestrator {
           `spent $${project.total_cost_usd.toFixed(2)} of the $${project.budget_usd?.toFixed(2)} budget`,
         );
       }
+      // The next session's Claude Code starts while the delay runs (its start is then not waited for).
+      let ahead: Promise<PreparedSession> | undefined;
       if (previous) {
         const delay = config.timing.auto_continue_delay_s;
         await this.state.event(projectId, "auto_continue", {
           delay_s: delay,
           next_session: await stores.sessions.nextWorkNumber(projectId),
         });
-        if (!(await waitUnlessStopped(delay * 1000, run.stop.signal))) continue;
+        ahead = this.runner.prepare(projectId, "coding", run);
+        ahead.catch(() => undefined); // the session says why, if it needs it
+        if (!(await waitUnlessStopped(delay * 1000, run.stop.signal))) {
+          await discardPrepared(ahead);
+          continue;
+        }
       }
 
       await this.state.setStatus(projectId, "running");
-      const outcome = await this.session(projectId, "coding", run, sessions, left);
+      const outcome = await this.session(projectId, "coding", run, sessions, left, ahead);
       iterations++;
       previous = outcome;
       const stop = outcome.stop;
@@ -421,8 +429,9 @@ export class Orchestrator {
     run: ActiveRun,
     sessions: SessionOutcome[],
     budgetLeft: number | null = null,
+    prepared?: Promise<PreparedSession>,
   ): Promise<SessionOutcome> {
-    const outcome = await this.runner.next(projectId, type, run, budgetLeft);
+    const outcome = await this.runner.next(projectId, type, run, budgetLeft, prepared);
     sessions.push(outcome);
     return outcome;
   }

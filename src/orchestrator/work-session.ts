@@ -6,6 +6,7 @@
  * through here; tests and the demo call it directly.
  */
 import { describeCredentials, detectCredentials } from "../agent/credentials.ts";
+import { discardPrepared } from "../agent/prepared-session.ts";
 import { activePrompt } from "../agent/prompts.ts";
 import {
   type AgentDeps,
@@ -15,29 +16,38 @@ import {
 } from "../agent/run-session.ts";
 import type { Stores } from "../db/stores/index.ts";
 import type { Project } from "../projects/model.ts";
+import type { PromptVersion } from "../review/model.ts";
 import { sessionMetrics, type TerminalSessionStatus } from "../sessions/model.ts";
 import { headCommit } from "../util/git.ts";
 import { assertProjectDirectory, assertWritable } from "../util/host-files.ts";
-import { beginSession } from "./session-lifecycle.ts";
+import { beginSession, type LiveSession } from "./session-lifecycle.ts";
 
 export async function runWorkSession(deps: AgentDeps, request: SessionRequest): Promise<SessionOutcome> {
   const { stores } = deps;
   const { project } = request;
   const credentials = detectCredentials(deps.env);
-  assertProjectDirectory(project);
-  // A session that could not write its work would only fail later, having cost tokens.
-  assertWritable(project.directory);
-  const prompt = await activePrompt(stores.prompts, request.type);
-  const live = await beginSession(deps, project, {
-    type: request.type,
-    model: request.model,
-    prompt,
-    credentials: credentials.kind,
-    cwd: project.directory,
-    title: (session, startedAt) =>
-      `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
-    ...(request.onStarted ? { onStarted: request.onStarted } : {}),
-  });
+  let live: LiveSession;
+  let prompt: PromptVersion;
+  try {
+    assertProjectDirectory(project);
+    // A session that could not write its work would only fail later, having cost tokens.
+    assertWritable(project.directory);
+    prompt = await activePrompt(stores.prompts, request.type);
+    live = await beginSession(deps, project, {
+      type: request.type,
+      model: request.model,
+      prompt,
+      credentials: credentials.kind,
+      cwd: project.directory,
+      title: (session, startedAt) =>
+        `Baton session ${session.number} (${session.type}) of ${project.name}\nmodel ${session.model}, ${describeCredentials(credentials.kind)}, started ${startedAt.toISOString()}`,
+      ...(request.onStarted ? { onStarted: request.onStarted } : {}),
+    });
+  } catch (error) {
+    // Refused before it began: the Claude Code prepared for it ends too.
+    await discardPrepared(request.prepared);
+    throw error;
+  }
   const run = await runSession(deps, { live, credentials, prompt }, request);
   const ended = await live.finish({ ...run, errorKind: "session", metrics: sessionMetrics });
   if (request.type === "initializer") await recordInitCommit(stores, project, run.status);
