@@ -23,12 +23,15 @@ import { query } from "@anthropic-ai/claude-agent-sdk";
 import { findChromium } from "../src/agent/browser.ts";
 import { withoutCredentials } from "../src/agent/credentials.ts";
 import { sessionOptions } from "../src/agent/options.ts";
+import { PreparedSession } from "../src/agent/prepared-session.ts";
 import { readBuiltinPrompt } from "../src/agent/prompts.ts";
 import { sessionSecurity } from "../src/agent/session-security.ts";
 import { Config } from "../src/config/schema.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { createStores, type Stores } from "../src/db/stores/index.ts";
 import { resolveDatabaseTarget } from "../src/db/url.ts";
+import { SessionRecorder } from "../src/events/recorder.ts";
+import { SessionLog } from "../src/logs/session-log.ts";
 import { runWorkSession } from "../src/orchestrator/work-session.ts";
 import { createProject } from "../src/projects/create-project.ts";
 import type { Project } from "../src/projects/model.ts";
@@ -145,6 +148,51 @@ async function throughBaton(model: ScriptedModel): Promise<number> {
         `Baton run failed: ${outcome.status} ${outcome.error} (${outcome.session.tool_calls} calls)`,
       );
     }
+    return ms;
+  } finally {
+    await w.close();
+  }
+}
+
+/**
+ * The same session's Claude Code exactly as Baton configures it (its MCP servers, hooks, sandbox,
+ * system prompt: a PreparedSession), its messages read but nothing recorded: what Claude Code costs
+ * with Baton's configuration, without Baton's own work per message.
+ */
+async function throughConfiguredSdk(model: ScriptedModel): Promise<number> {
+  const w = await workspace("configured");
+  try {
+    const deps = {
+      stores: w.stores,
+      bus: w.stores.bus,
+      env: { ...env(), ...model.env() },
+      workerId: "bench",
+      log: testLog(),
+      home: w.dir,
+      browser: chromium === null ? null : { executablePath: chromium },
+      security,
+    };
+    const t0 = performance.now();
+    const prepared = await PreparedSession.prepare(deps, { project: w.project, model: "sonnet" });
+    const session = await w.stores.sessions.create(w.project.id, { type: "coding", model: "sonnet" });
+    const log = new SessionLog(join(w.dir, "logs"), "bench", Date.now(), "bench");
+    await prepared.slot.fill({
+      id: session.id,
+      recorder: new SessionRecorder(w.stores, session.id, log),
+      stem: "bench",
+    });
+    let calls = 0;
+    try {
+      for await (const message of prepared.send("Read note.txt 200 times.")) {
+        if (message.type === "assistant") {
+          for (const block of message.message.content) if (block.type === "tool_use") calls++;
+        }
+      }
+    } finally {
+      await prepared.discard();
+    }
+    const ms = performance.now() - t0;
+    if (calls !== TOOL_CALLS) throw new Error(`configured run made ${calls} tool calls`);
     return ms;
   } finally {
     await w.close();
@@ -309,10 +357,12 @@ async function reportOverhead(): Promise<void> {
   const model = await startScriptedModel(readLoop);
   const baton: number[] = [];
   const bare: number[] = [];
+  const configured: number[] = [];
   try {
     await throughBareSdk(model); // warm-up: the binary's first start is slower
     for (let i = 0; i < ROUNDS; i++) {
       bare.push(await throughBareSdk(model));
+      configured.push(await throughConfiguredSdk(model));
       baton.push(await throughBaton(model));
     }
   } finally {
@@ -322,7 +372,13 @@ async function reportOverhead(): Promise<void> {
   const perCall = baton.map((b, i) => (b - (bare[i] ?? Number.NaN)) / TOOL_CALLS);
   console.log(`\n2. ${TOOL_CALLS}-tool-call scripted session, ${ROUNDS} rounds (min / median / max)`);
   console.log(`   bare SDK query() loop, ms   ${spread(bare, 0)}`);
+  console.log(`   Baton's Claude Code set-up, nothing recorded, ms ${spread(configured, 0)}`);
   console.log(`   through Baton, ms           ${spread(baton, 0)}`);
+  const ofSetup = configured.map((c, i) => c / (bare[i] ?? Number.NaN));
+  const ofWork = baton.map((b, i) => b / (configured[i] ?? Number.NaN));
+  console.log(
+    `   of the ratio: Claude Code with Baton's set-up ÷ bare ${spread(ofSetup, 2)}; Baton's own work per message (through Baton ÷ set-up) ${spread(ofWork, 2)}`,
+  );
   console.log(
     `   ratio ${spread(ratios, 2)} (goal ≤ 1.10: ${median(ratios) <= 1.1 ? "met" : "MISSED"}); added ms per tool call ${spread(perCall, 1)}`,
   );
@@ -332,6 +388,7 @@ async function reportOverhead(): Promise<void> {
       part: "overhead",
       tool_calls: TOOL_CALLS,
       bare_ms: bare,
+      configured_ms: configured,
       baton_ms: baton,
       ratios,
     }),
