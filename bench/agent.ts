@@ -19,7 +19,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { query } from "@anthropic-ai/claude-agent-sdk";
+import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
 import { findChromium } from "../src/agent/browser.ts";
 import { withoutCredentials } from "../src/agent/credentials.ts";
 import { sessionOptions } from "../src/agent/options.ts";
@@ -58,7 +58,11 @@ const chromium = findChromium();
 const env = () => withoutCredentials(process.env);
 
 /** 200 turns, each reading a small file, then a final answer. */
+/** When each request of the running loop arrived (reset per run): the median gap is one turn's time. */
+let arrivals: number[] = [];
+
 function readLoop(request: MessagesRequest) {
+  arrivals.push(performance.now());
   return assistantTurns(request) < TOOL_CALLS
     ? toolUseReply({ name: "Read", input: { file_path: `${workingDirectory(request)}/note.txt` } })
     : textReply("done");
@@ -95,21 +99,34 @@ async function workspace(name: string): Promise<Workspace> {
 const BENCH_HOME = mkdtempSync(join(tmpdir(), "baton-bench-home-"));
 const security = await sessionSecurity(Config.parse({}), BENCH_HOME);
 
+/** What a session of the workspace runs with, as `baton run` gives it. */
+function agentDeps(w: Workspace, model: ScriptedModel) {
+  return {
+    stores: w.stores,
+    bus: w.stores.bus,
+    env: { ...env(), ...model.env() },
+    workerId: "bench",
+    log: testLog(),
+    home: w.dir,
+    browser: chromium === null ? null : { executablePath: chromium },
+    security,
+  };
+}
+
 /** One coding session of the workspace's project against the scripted model, as `baton run` runs it. */
 function codingSession(w: Workspace, model: ScriptedModel) {
-  return runWorkSession(
-    {
-      stores: w.stores,
-      bus: w.stores.bus,
-      env: { ...env(), ...model.env() },
-      workerId: "bench",
-      log: testLog(),
-      home: w.dir,
-      browser: chromium === null ? null : { executablePath: chromium },
-      security,
-    },
-    { project: w.project, type: "coding", model: "sonnet" },
-  );
+  return runWorkSession(agentDeps(w, model), { project: w.project, type: "coding", model: "sonnet" });
+}
+
+/** The tool calls the model made in a query's messages. */
+async function toolCalls(messages: AsyncIterable<SDKMessage>): Promise<number> {
+  let calls = 0;
+  for await (const message of messages) {
+    if (message.type === "assistant") {
+      for (const block of message.message.content) if (block.type === "tool_use") calls++;
+    }
+  }
+  return calls;
 }
 
 /** The same model loop through a bare SDK `query()`: the Claude Code preset, the built-in tools, the same OS sandbox. */
@@ -128,13 +145,7 @@ async function bareQuery(w: Workspace, model: ScriptedModel, prompt: string, sys
       allowedDomains: Config.parse({}).sandbox.allowed_domains,
     }),
   });
-  let calls = 0;
-  for await (const message of query({ prompt, options })) {
-    if (message.type === "assistant") {
-      for (const block of message.message.content) if (block.type === "tool_use") calls++;
-    }
-  }
-  return calls;
+  return toolCalls(query({ prompt, options }));
 }
 
 async function throughBaton(model: ScriptedModel): Promise<number> {
@@ -162,18 +173,11 @@ async function throughBaton(model: ScriptedModel): Promise<number> {
 async function throughConfiguredSdk(model: ScriptedModel): Promise<number> {
   const w = await workspace("configured");
   try {
-    const deps = {
-      stores: w.stores,
-      bus: w.stores.bus,
-      env: { ...env(), ...model.env() },
-      workerId: "bench",
-      log: testLog(),
-      home: w.dir,
-      browser: chromium === null ? null : { executablePath: chromium },
-      security,
-    };
     const t0 = performance.now();
-    const prepared = await PreparedSession.prepare(deps, { project: w.project, model: "sonnet" });
+    const prepared = await PreparedSession.prepare(agentDeps(w, model), {
+      project: w.project,
+      model: "sonnet",
+    });
     const session = await w.stores.sessions.create(w.project.id, { type: "coding", model: "sonnet" });
     const log = new SessionLog(join(w.dir, "logs"), "bench", Date.now(), "bench");
     await prepared.slot.fill({
@@ -181,13 +185,9 @@ async function throughConfiguredSdk(model: ScriptedModel): Promise<number> {
       recorder: new SessionRecorder(w.stores, session.id, log),
       stem: "bench",
     });
-    let calls = 0;
+    let calls: number;
     try {
-      for await (const message of prepared.send("Read note.txt 200 times.")) {
-        if (message.type === "assistant") {
-          for (const block of message.message.content) if (block.type === "tool_use") calls++;
-        }
-      }
+      calls = await toolCalls(prepared.send("Read note.txt 200 times."));
     } finally {
       await prepared.discard();
     }
@@ -358,12 +358,20 @@ async function reportOverhead(): Promise<void> {
   const baton: number[] = [];
   const bare: number[] = [];
   const configured: number[] = [];
+  /** The median time of one turn (a request → the next, a tool call in between) of each run. */
+  const turns = { bare: [] as number[], configured: [] as number[], baton: [] as number[] };
+  const timedRun = async (run: (m: ScriptedModel) => Promise<number>, turnsOf: number[]) => {
+    arrivals = [];
+    const ms = await run(model);
+    turnsOf.push(median(arrivals.slice(1).map((t, i) => t - (arrivals[i] ?? t))));
+    return ms;
+  };
   try {
     await throughBareSdk(model); // warm-up: the binary's first start is slower
     for (let i = 0; i < ROUNDS; i++) {
-      bare.push(await throughBareSdk(model));
-      configured.push(await throughConfiguredSdk(model));
-      baton.push(await throughBaton(model));
+      bare.push(await timedRun(throughBareSdk, turns.bare));
+      configured.push(await timedRun(throughConfiguredSdk, turns.configured));
+      baton.push(await timedRun(throughBaton, turns.baton));
     }
   } finally {
     await model.close();
@@ -383,6 +391,9 @@ async function reportOverhead(): Promise<void> {
     `   ratio ${spread(ratios, 2)} (goal ≤ 1.10: ${median(ratios) <= 1.1 ? "met" : "MISSED"}); added ms per tool call ${spread(perCall, 1)}`,
   );
   console.log(
+    `   median turn (request → next request), ms: bare ${spread(turns.bare, 1)}, Baton's set-up ${spread(turns.configured, 1)}, through Baton ${spread(turns.baton, 1)}`,
+  );
+  console.log(
     JSON.stringify({
       bench: "agent",
       part: "overhead",
@@ -391,6 +402,7 @@ async function reportOverhead(): Promise<void> {
       configured_ms: configured,
       baton_ms: baton,
       ratios,
+      median_turn_ms: turns,
     }),
   );
 }

@@ -31,6 +31,36 @@ function markedProcesses(mark: string): number[] {
     .map(Number);
 }
 
+/**
+ * Whether the process group has a member that is not a zombie. A zombie cannot be signalled and
+ * ends only when its new parent reaps it — which a container's init may do late or never — so a
+ * group of zombies counts as ended. Without /proc: whether the group exists at all.
+ */
+export function groupIsLive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return entries.some((e) => {
+    if (!/^\d+$/.test(e)) return false;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "latin1");
+      // After the command's closing parenthesis: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(pgrp) === pgid && state !== "Z";
+    } catch {
+      return false;
+    }
+  });
+}
+
 function signal(pids: number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
     try {
@@ -96,14 +126,7 @@ export class SessionProcesses {
 
   private remaining(): number[] {
     const pids = markedProcesses(this.mark);
-    if (this.pgid !== null) {
-      try {
-        process.kill(-this.pgid, 0);
-        pids.push(-this.pgid);
-      } catch {
-        // the group is empty
-      }
-    }
+    if (this.pgid !== null && groupIsLive(this.pgid)) pids.push(-this.pgid);
     return pids;
   }
 

@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, it } from "vitest";
+import { groupIsLive } from "../../src/agent/process-group.ts";
 import { lastToolResult, sequence, textReply, toolUseReply } from "../../src/scripted-model/index.ts";
 import { processesIn } from "../helpers/processes.ts";
 import { codingSession, useScriptedRun } from "../helpers/scripted-run.ts";
@@ -40,4 +43,34 @@ it("ends a session at once, as interrupted, when it is stopped before it even st
     interruption_reason: "stopped by a person",
   });
   expect(Date.now() - started).toBeLessThan(15_000);
+});
+
+it("counts a process group left with only a zombie as ended (a zombie cannot be signalled, and init may reap it late)", async () => {
+  // `sh` starts `sleep 0` in the background, then becomes `sleep 300`, which never reaps it: a
+  // zombie in the group beside a live process.
+  const child = spawn("sh", ["-c", "sleep 0 & exec sleep 300"], { detached: true, stdio: "ignore" });
+  const pgid = child.pid ?? 0;
+  const zombie = async () => {
+    for (let i = 0; i < 200; i++) {
+      const members = readdirSync("/proc").filter((e) => {
+        try {
+          const stat = readFileSync(`/proc/${e}/stat`, "latin1");
+          const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          return Number(pgrp) === pgid && state === "Z";
+        } catch {
+          return false;
+        }
+      });
+      if (members.length > 0) return true;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
+  };
+  expect(await zombie()).toBe(true);
+  expect(groupIsLive(pgid)).toBe(true);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(pgid, "SIGKILL");
+  await exited;
+  // Only the zombie (re-parented, not yet reaped) or nothing is left: the group is over.
+  expect(groupIsLive(pgid)).toBe(false);
 });

@@ -70,32 +70,29 @@ it("uses a Claude Code prepared ahead only for a session it fits: another model 
     browser: null,
     security: await defaultSecurity(world.home),
   };
-  // Prepared for sonnet; the session is for opus (its settings changed during the delay).
-  const ahead = await PreparedSession.prepare(deps, { project, model: "sonnet" });
-  const planning = await runWorkSession(deps, {
-    project,
-    type: "initializer",
-    model: "opus",
-    prepared: Promise.resolve(ahead),
-  });
-  expect(planning.status).toBe("completed");
+  /** A session of `type` on `model`, with a Claude Code prepared ahead for sonnet; its first request. */
+  const session = async (type: "initializer" | "coding", model_: string) => {
+    const prepared = await PreparedSession.prepare(deps, { project, model: "sonnet" });
+    const before = model.requests.length;
+    const outcome = await runWorkSession(deps, {
+      project,
+      type,
+      model: model_,
+      prepared: Promise.resolve(prepared),
+    });
+    expect(outcome.status).toBe("completed");
+    return { prepared, first: model.requests.slice(before).find((r) => r.kind === "main") };
+  };
+  // The session is for opus (its settings changed during the delay).
+  const { prepared: ahead, first } = await session("initializer", "opus");
   expect(ahead.used).toBe(false);
   expect(ahead.abort.signal.aborted).toBe(true);
-  const first = model.requests.find((r) => r.kind === "main");
   expect(first?.model).toMatch(/opus/);
 
   // Prepared for the session's own model: that Claude Code runs it.
-  const fits = await PreparedSession.prepare(deps, { project, model: "sonnet" });
-  const before = model.requests.length;
-  const coding = await runWorkSession(deps, {
-    project,
-    type: "coding",
-    model: "sonnet",
-    prepared: Promise.resolve(fits),
-  });
-  expect(coding.status).toBe("completed");
-  expect(fits.used).toBe(true);
-  expect(model.requests.slice(before).find((r) => r.kind === "main")?.model).toMatch(/sonnet/);
+  const fits = await session("coding", "sonnet");
+  expect(fits.prepared.used).toBe(true);
+  expect(fits.first?.model).toMatch(/sonnet/);
   // Every process of both ended with their sessions.
   await until("every Claude Code to end", () => claudeProcesses().length === 0);
 }, 120_000);
