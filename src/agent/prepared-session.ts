@@ -47,10 +47,14 @@ export class PreparedSession {
   private deliver: (prompt: string | null) => void = () => {};
   private begun = false;
 
+  /** The sandbox it was started in (a project's sandbox setting may change during the delay). */
+  private readonly sandbox: string;
+
   private constructor(
     deps: AgentDeps,
     readonly preparedFor: PreparedFor,
   ) {
+    this.sandbox = JSON.stringify(deps.security.sandbox);
     this.usage = new UsageBuffer(
       (delta) => deps.stores.sessions.addUsage(this.slot.get().id, delta),
       (err) => deps.log.warn({ err, session_id: this.slot.get().id }, "session usage not stored"),
@@ -75,11 +79,12 @@ export class PreparedSession {
     return this.begun;
   }
 
-  /** Whether it can serve a session of `request` (settings may have changed while it waited). */
-  serves(request: PreparedFor): boolean {
+  /** Whether it can serve a session of `request` run with `deps` (settings may have changed while it waited). */
+  serves(request: PreparedFor, deps: AgentDeps): boolean {
     const p = this.preparedFor;
     return (
       !this.begun &&
+      this.sandbox === JSON.stringify(deps.security.sandbox) &&
       !this.abort.signal.aborted &&
       p.project.id === request.project.id &&
       p.project.directory === request.project.directory &&

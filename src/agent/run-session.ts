@@ -274,7 +274,7 @@ async function preparedFor(
     );
     return undefined;
   });
-  if (ahead?.serves(wanted)) return ahead;
+  if (ahead?.serves(wanted, deps)) return ahead;
   await ahead?.discard();
   try {
     return await PreparedSession.prepare(deps, wanted);

@@ -57,7 +57,7 @@ it("starts the next session's Claude Code while the delay runs, and ends it when
   await until("the prepared Claude Code to end", () => !claudeProcesses().includes(prepared));
 });
 
-it("uses a Claude Code prepared ahead only for a session it fits: another model gets its own", async () => {
+it("uses a Claude Code prepared ahead only for a session it fits: another model or sandbox gets its own", async () => {
   const { model, t } = await setUp(batonScript);
   const { project, world } = await newProject(t.stores, { spec: "# App\n\n## Features\n- One\n" });
   const deps = {
@@ -70,11 +70,11 @@ it("uses a Claude Code prepared ahead only for a session it fits: another model 
     browser: null,
     security: await defaultSecurity(world.home),
   };
-  /** A session of `type` on `model`, with a Claude Code prepared ahead for sonnet; its first request. */
-  const session = async (type: "initializer" | "coding", model_: string) => {
+  /** A session of `type` on `model`, with a Claude Code prepared ahead for sonnet in the OS sandbox; its first request. */
+  const session = async (type: "initializer" | "coding", model_: string, sessionDeps = deps) => {
     const prepared = await PreparedSession.prepare(deps, { project, model: "sonnet" });
     const before = model.requests.length;
-    const outcome = await runWorkSession(deps, {
+    const outcome = await runWorkSession(sessionDeps, {
       project,
       type,
       model: model_,
@@ -89,7 +89,12 @@ it("uses a Claude Code prepared ahead only for a session it fits: another model 
   expect(ahead.abort.signal.aborted).toBe(true);
   expect(first?.model).toMatch(/opus/);
 
-  // Prepared for the session's own model: that Claude Code runs it.
+  // The project's sandbox setting changed (none now): not the sandbox it was prepared in.
+  const sandbox = { ...deps.security.sandbox, type: "none" as const };
+  const unsandboxed = await session("coding", "sonnet", { ...deps, security: { ...deps.security, sandbox } });
+  expect(unsandboxed.prepared.used).toBe(false);
+
+  // Prepared for the session's own model and sandbox: that Claude Code runs it.
   const fits = await session("coding", "sonnet");
   expect(fits.prepared.used).toBe(true);
   expect(fits.first?.model).toMatch(/sonnet/);
