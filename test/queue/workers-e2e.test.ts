@@ -410,13 +410,20 @@ pgOnly("runs as jobs on PostgreSQL, taken by baton worker processes", () => {
       async () => (await t.stores.projects.get(project.id)).status === "complete",
       "solo to complete",
     );
-    const capacity = (await (await fetch(`http://127.0.0.1:${port}/api/capacity`)).json()) as {
-      queue: boolean;
-      workers: { id: string }[];
-    };
-    expect(capacity.queue).toBe(true);
-    expect(capacity.workers.map((worker) => worker.id)).toContain(
-      `server:${hostname()}:${server.process.pid}`,
+    const capacity = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/api/capacity`)).json()) as {
+        queue: boolean;
+        workers: { id: string }[];
+      };
+    expect((await capacity()).queue).toBe(true);
+    // The server is among the live workers once its queue instance has sent the heartbeat that
+    // names its worker (every 5 s; the run may well be over before the first).
+    const self = `server:${hostname()}:${server.process.pid}`;
+    await until(
+      async () => (await capacity()).workers.some((worker) => worker.id === self),
+      "the server among the live workers",
+      30_000,
+      async () => JSON.stringify(await capacity()),
     );
     server.process.kill("SIGTERM");
     expect(await server.exited).toBe(0);
